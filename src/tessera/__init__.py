@@ -1,0 +1,1 @@
+"""Tessera: a mobile-first learning platform for schools."""
