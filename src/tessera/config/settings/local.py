@@ -1,0 +1,6 @@
+"""Settings for `make run` on one machine: debug on unless DEBUG says otherwise."""
+
+from tessera.config.settings.base import *  # noqa: F403
+from tessera.config.settings.base import env_bool
+
+DEBUG = env_bool("DEBUG", True)

@@ -1,0 +1,9 @@
+"""Settings for the test suite: fast hashing, in-memory mail, the database from DATABASE_URL."""
+
+from tessera.config.settings.base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

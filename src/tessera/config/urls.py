@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from tessera.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("accounts/", include("tessera.schools.account_urls")),
+    path("school/", include("tessera.schools.roster_urls")),
+    path("", include("tessera.web.urls")),
+]

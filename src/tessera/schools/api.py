@@ -1,0 +1,193 @@
+"""API for schools, classes, learners and the roster."""
+
+from __future__ import annotations
+
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from tessera.schools import permissions, selectors, services
+from tessera.schools.errors import NotFound
+from tessera.schools.models import AcademicTerm, Membership, SchoolClass, User
+
+router = Router(tags=["schools"])
+
+
+class RoleOut(Schema):
+    school_id: int
+    school: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    roles: list[RoleOut]
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class ClassOut(Schema):
+    id: int
+    school_id: int
+    name: str
+    subject: str
+    grade_level: int
+    term: str
+    teachers: list[PersonOut]
+
+
+class LearnerOut(Schema):
+    id: int = Field(description="The learner's membership id in this school.")
+    user_id: int
+    school_id: int
+    name: str
+    grade_level: int | None
+    classes: list[str]
+
+
+class ClassIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    subject: str = Field(min_length=1, max_length=80)
+    grade_level: int = Field(ge=0, le=13)
+    term_id: int
+
+
+class EnrolmentIn(Schema):
+    learner_id: int = Field(description="The learner's membership id.")
+
+
+class EnrolmentOut(Schema):
+    class_id: int
+    learner_id: int
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _class_out(school_class: SchoolClass) -> ClassOut:
+    return ClassOut(
+        id=school_class.pk,
+        school_id=school_class.school_id,
+        name=school_class.name,
+        subject=school_class.subject,
+        grade_level=school_class.grade_level,
+        term=school_class.term.name,
+        teachers=[PersonOut(id=t.teacher_id, name=t.teacher.name) for t in school_class.teaching.all()],
+    )
+
+
+@router.get("/me", response=MeOut, summary="Who am I, and which roles do I hold")
+def me(request: HttpRequest) -> MeOut:
+    user = _user(request)
+    roles = [RoleOut(school_id=m.school_id, school=m.school.name, role=m.role) for m in selectors.roles_of(user)]
+    return MeOut(id=user.pk, username=user.username, name=user.name, roles=roles)
+
+
+@router.get("/classes", response=list[ClassOut], summary="Classes I may see")
+def class_list(request: HttpRequest) -> list[ClassOut]:
+    classes = (
+        permissions.classes_visible_to(_user(request))
+        .select_related("term")
+        .prefetch_related("teaching__teacher")
+        .order_by("grade_level", "name")
+    )
+    return [_class_out(c) for c in classes]
+
+
+@router.get("/classes/{class_id}", response=ClassOut)
+def class_detail(request: HttpRequest, class_id: int) -> ClassOut:
+    school_class = selectors.class_detail_for(_user(request), class_id)
+    if school_class is None:
+        raise NotFound("No such class.")
+    return _class_out(school_class)
+
+
+@router.get("/classes/{class_id}/learners", response=list[LearnerOut], summary="The learners of a class")
+def class_learners(request: HttpRequest, class_id: int) -> list[LearnerOut]:
+    user = _user(request)
+    school_class = selectors.class_detail_for(user, class_id)
+    if school_class is None:
+        raise NotFound("No such class.")
+    roster = selectors.class_roster_for(user, school_class)
+    if roster is None:
+        raise NotFound("No such class roster.")
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            school=school_class.school, role=Membership.Role.LEARNER, user_id__in=[e.learner_id for e in roster]
+        )
+    }
+    return [
+        LearnerOut(
+            id=memberships[e.learner_id].pk,
+            user_id=e.learner_id,
+            school_id=e.school_id,
+            name=e.learner.name,
+            grade_level=memberships[e.learner_id].grade_level,
+            classes=[school_class.name],
+        )
+        for e in roster
+        if e.learner_id in memberships
+    ]
+
+
+@router.get("/learners/{learner_id}", response=LearnerOut)
+def learner_detail(request: HttpRequest, learner_id: int) -> LearnerOut:
+    user = _user(request)
+    learner = selectors.learner_detail_for(user, learner_id)
+    if learner is None:
+        raise NotFound("No such learner.")
+    return LearnerOut(
+        id=learner.pk,
+        user_id=learner.user_id,
+        school_id=learner.school_id,
+        name=learner.user.name,
+        grade_level=learner.grade_level,
+        classes=[c.name for c in selectors.learner_classes(user, learner)],
+    )
+
+
+@router.post("/schools/{school_id}/classes", response={201: ClassOut}, summary="Create a class (administrators)")
+def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> tuple[int, ClassOut]:
+    user = _user(request)
+    school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
+    term = AcademicTerm.objects.filter(school=school, pk=payload.term_id).first()
+    if term is None:
+        raise NotFound(f"No term {payload.term_id} in this school.")
+    school_class = services.class_create(
+        actor=user,
+        school=school,
+        name=payload.name.strip(),
+        subject=payload.subject.strip(),
+        grade_level=payload.grade_level,
+        term=term,
+    )
+    return 201, _class_out(school_class)
+
+
+@router.post(
+    "/classes/{class_id}/enrolments", response={201: EnrolmentOut}, summary="Enrol a learner (administrators)"
+)
+def enrolment_create(request: HttpRequest, class_id: int, payload: EnrolmentIn) -> tuple[int, EnrolmentOut]:
+    user = _user(request)
+    school_class = selectors.class_detail_for(user, class_id)
+    if school_class is None:
+        raise NotFound("No such class.")
+    learner = Membership.objects.filter(
+        school=school_class.school, role=Membership.Role.LEARNER, pk=payload.learner_id
+    ).first()
+    if learner is None:
+        raise NotFound(f"No learner {payload.learner_id} in this school.")
+    services.learner_enrol(actor=user, school_class=school_class, learner=learner.user)
+    return 201, EnrolmentOut(class_id=school_class.pk, learner_id=learner.pk)
+
+

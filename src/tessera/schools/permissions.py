@@ -1,0 +1,138 @@
+"""Who may see and do what, written once per permission as a pair.
+
+Each permission is an object check (``can_view_class(user, school_class)``), used by services before a
+write, and a queryset filter (``classes_visible_to(user)``), used by selectors for every read. Both are
+built from the same ``Q`` expression so they cannot drift apart. There are no blanket role powers: a
+teacher sees the classes they teach and the learners enrolled in them, never the whole school.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from tessera.schools.models import (
+    Enrolment,
+    Guardianship,
+    Membership,
+    School,
+    SchoolClass,
+    SupportAssignment,
+    TeachingAssignment,
+    User,
+)
+
+Role = Membership.Role
+
+
+def _is_signed_in(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _administered_school_ids(user: User) -> QuerySet[Membership, int]:
+    return Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).values("school_id")
+
+
+# --- schools -------------------------------------------------------------------------------------
+
+
+def schools_visible_to(user: User) -> QuerySet[School]:
+    """Schools where the user holds any role or has a child."""
+    if not _is_signed_in(user):
+        return School.objects.none()
+    member = Membership.objects.filter(user=user, school=OuterRef("pk"))
+    guardian = Guardianship.objects.filter(guardian=user, school=OuterRef("pk"), revoked_at__isnull=True)
+    return School.objects.filter(Exists(member) | Exists(guardian))
+
+
+def can_view_school(user: User, school: School) -> bool:
+    return schools_visible_to(user).filter(pk=school.pk).exists()
+
+
+def schools_managed_by(user: User) -> QuerySet[School]:
+    """Schools the user administers (roster, invitations, imports)."""
+    if not _is_signed_in(user):
+        return School.objects.none()
+    return School.objects.filter(pk__in=_administered_school_ids(user))
+
+
+def can_manage_school(user: User, school: School) -> bool:
+    return schools_managed_by(user).filter(pk=school.pk).exists()
+
+
+# --- classes -------------------------------------------------------------------------------------
+
+
+def _class_visibility(user: User) -> Q:
+    teaches = TeachingAssignment.objects.filter(school_class=OuterRef("pk"), teacher=user)
+    enrolled = Enrolment.objects.filter(school_class=OuterRef("pk"), learner=user)
+    children = Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).values("learner_id")
+    child_enrolled = Enrolment.objects.filter(school_class=OuterRef("pk"), learner_id__in=children)
+    return (
+        Q(school_id__in=_administered_school_ids(user))
+        | Q(Exists(teaches))
+        | Q(Exists(enrolled))
+        | Q(Exists(child_enrolled))
+    )
+
+
+def classes_visible_to(user: User) -> QuerySet[SchoolClass]:
+    """Classes the user administers, teaches, is enrolled in, or has a child enrolled in."""
+    if not _is_signed_in(user):
+        return SchoolClass.objects.none()
+    return SchoolClass.objects.filter(_class_visibility(user))
+
+
+def can_view_class(user: User, school_class: SchoolClass) -> bool:
+    return classes_visible_to(user).filter(pk=school_class.pk).exists()
+
+
+def _roster_visibility(user: User) -> Q:
+    teaches = TeachingAssignment.objects.filter(school_class=OuterRef("pk"), teacher=user)
+    return Q(school_id__in=_administered_school_ids(user)) | Q(Exists(teaches))
+
+
+def class_rosters_visible_to(user: User) -> QuerySet[SchoolClass]:
+    """Classes whose list of learners the user may see: their administrators and teachers only."""
+    if not _is_signed_in(user):
+        return SchoolClass.objects.none()
+    return SchoolClass.objects.filter(_roster_visibility(user))
+
+
+def can_view_class_roster(user: User, school_class: SchoolClass) -> bool:
+    return class_rosters_visible_to(user).filter(pk=school_class.pk).exists()
+
+
+# --- learners ------------------------------------------------------------------------------------
+
+
+def _learner_visibility(user: User) -> Q:
+    """Visibility of a learner membership (the learner as a member of one school)."""
+    taught_class_ids = TeachingAssignment.objects.filter(teacher=user).values("school_class_id")
+    in_taught_class = Enrolment.objects.filter(
+        learner=OuterRef("user_id"), school=OuterRef("school_id"), school_class_id__in=taught_class_ids
+    )
+    guardian_of = Guardianship.objects.filter(
+        guardian=user, learner=OuterRef("user_id"), school=OuterRef("school_id"), revoked_at__isnull=True
+    )
+    supports = SupportAssignment.objects.filter(
+        staff=user, learner=OuterRef("user_id"), school=OuterRef("school_id"), ended_at__isnull=True
+    )
+    return (
+        Q(user=user)
+        | Q(school_id__in=_administered_school_ids(user))
+        | Q(Exists(in_taught_class))
+        | Q(Exists(guardian_of))
+        | Q(Exists(supports))
+    )
+
+
+def learners_visible_to(user: User) -> QuerySet[Membership]:
+    """Learner memberships the user may see: themself, their school's learners (administrators),
+    learners in classes they teach, their children, and learners they are assigned to support."""
+    if not _is_signed_in(user):
+        return Membership.objects.none()
+    return Membership.objects.filter(Q(role=Role.LEARNER) & _learner_visibility(user))
+
+
+def can_view_learner(user: User, learner: Membership) -> bool:
+    return learners_visible_to(user).filter(pk=learner.pk).exists()

@@ -1,0 +1,157 @@
+"""Reads for pages and the API, always filtered by what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from tessera.schools import permissions
+from tessera.schools.models import (
+    Enrolment,
+    Guardianship,
+    Membership,
+    School,
+    SchoolClass,
+    SupportAssignment,
+    TeachingAssignment,
+    User,
+)
+
+Role = Membership.Role
+
+
+def roles_of(user: User) -> list[Membership]:
+    return list(Membership.objects.filter(user=user).select_related("school"))
+
+
+def classes_taught_by(user: User) -> QuerySet[SchoolClass]:
+    return (
+        permissions.classes_visible_to(user)
+        .filter(teaching__teacher=user)
+        .select_related("school", "term")
+        .annotate(learner_count=Count("enrolments", distinct=True))
+        .order_by("grade_level", "name")
+    )
+
+
+def classes_enrolled_in(user: User) -> QuerySet[SchoolClass]:
+    lead_teachers = TeachingAssignment.objects.select_related("teacher").order_by("kind")
+    return (
+        permissions.classes_visible_to(user)
+        .filter(enrolments__learner=user)
+        .select_related("school", "term")
+        .prefetch_related(Prefetch("teaching", queryset=lead_teachers))
+        .order_by("grade_level", "name")
+    )
+
+
+@dataclass
+class Child:
+    learner: Membership
+    classes: list[SchoolClass]
+
+
+def children_of(user: User) -> list[Child]:
+    """The user's children, one entry per child and school (a child can attend several schools)."""
+    links = Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).values("learner_id", "school_id")
+    pairs = Q(pk__in=[])
+    for link in links:
+        pairs |= Q(user_id=link["learner_id"], school_id=link["school_id"])
+    memberships = (
+        permissions.learners_visible_to(user).filter(pairs).select_related("user", "school").order_by("user__first_name")
+    )
+    enrolments = Enrolment.objects.filter(
+        learner_id__in=[m.user_id for m in memberships], school_class__in=permissions.classes_visible_to(user)
+    ).select_related("school_class")
+    by_learner: dict[tuple[int, int], list[SchoolClass]] = {}
+    for enrolment in enrolments:
+        by_learner.setdefault((enrolment.learner_id, enrolment.school_id), []).append(enrolment.school_class)
+    return [Child(learner=m, classes=by_learner.get((m.user_id, m.school_id), [])) for m in memberships]
+
+
+def learners_supported_by(user: User) -> QuerySet[SupportAssignment]:
+    return (
+        SupportAssignment.objects.filter(staff=user, ended_at__isnull=True)
+        .filter(
+            school__in=permissions.schools_visible_to(user),
+        )
+        .select_related("learner", "school")
+        .order_by("learner__first_name")
+    )
+
+
+@dataclass
+class AdministeredSchool:
+    school: School
+    class_count: int
+    learner_count: int
+    staff_count: int
+
+
+def schools_administered_by(user: User) -> list[AdministeredSchool]:
+    schools = permissions.schools_managed_by(user).annotate(
+        class_count=Count("schoolclass", distinct=True),
+        learner_count=Count("membership", filter=Q(membership__role=Role.LEARNER), distinct=True),
+        staff_count=Count("membership", filter=~Q(membership__role=Role.LEARNER), distinct=True),
+    )
+    return [
+        AdministeredSchool(
+            school=s, class_count=s.class_count, learner_count=s.learner_count, staff_count=s.staff_count
+        )
+        for s in schools
+    ]
+
+
+@dataclass
+class Home:
+    """Everything the home page shows, by role. Empty lists mean the user does not hold that role."""
+
+    user: User
+    administered: list[AdministeredSchool] = field(default_factory=list)
+    teaching: list[SchoolClass] = field(default_factory=list)
+    learning: list[SchoolClass] = field(default_factory=list)
+    children: list[Child] = field(default_factory=list)
+    supporting: list[SupportAssignment] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.administered or self.teaching or self.learning or self.children or self.supporting)
+
+
+def home_for(user: User) -> Home:
+    return Home(
+        user=user,
+        administered=schools_administered_by(user),
+        teaching=list(classes_taught_by(user)),
+        learning=list(classes_enrolled_in(user)),
+        children=children_of(user),
+        supporting=list(learners_supported_by(user)),
+    )
+
+
+def class_detail_for(user: User, class_id: int) -> SchoolClass | None:
+    return (
+        permissions.classes_visible_to(user)
+        .select_related("school", "term")
+        .prefetch_related(Prefetch("teaching", queryset=TeachingAssignment.objects.select_related("teacher")))
+        .filter(pk=class_id)
+        .first()
+    )
+
+
+def class_roster_for(user: User, school_class: SchoolClass) -> list[Enrolment] | None:
+    """The learners of a class, or None when the user may see the class but not its roster."""
+    if not permissions.can_view_class_roster(user, school_class):
+        return None
+    return list(school_class.enrolments.select_related("learner").order_by("learner__last_name"))
+
+
+def learner_detail_for(user: User, membership_id: int) -> Membership | None:
+    return permissions.learners_visible_to(user).select_related("user", "school").filter(pk=membership_id).first()
+
+
+def learner_classes(user: User, learner: Membership) -> QuerySet[SchoolClass]:
+    return permissions.classes_visible_to(user).filter(
+        school=learner.school, enrolments__learner_id=learner.user_id
+    )

@@ -1,0 +1,56 @@
+"""Pages composed from the apps' selectors. Parse, authorize (through selectors), render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tessera.schools import selectors
+from tessera.schools.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"home": selectors.home_for(_user(request))})
+
+
+@login_required
+def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = _user(request)
+    school_class = selectors.class_detail_for(user, class_id)
+    if school_class is None:
+        raise Http404("No such class.")
+    roster = selectors.class_roster_for(user, school_class)
+    return render(request, "web/class_detail.html", {"school_class": school_class, "roster": roster})
+
+
+@login_required
+def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
+    user = _user(request)
+    learner = selectors.learner_detail_for(user, learner_id)
+    if learner is None:
+        raise Http404("No such learner.")
+    classes = selectors.learner_classes(user, learner).select_related("term")
+    return render(request, "web/learner_detail.html", {"learner": learner, "classes": classes})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return JsonResponse({"status": "error", "database": "unreachable", "error": str(error)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
