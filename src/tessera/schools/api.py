@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from tessera.schools import permissions, selectors, services
 from tessera.schools.errors import NotFound
@@ -88,7 +87,9 @@ def _class_out(school_class: SchoolClass) -> ClassOut:
 @router.get("/me", response=MeOut, summary="Who am I, and which roles do I hold")
 def me(request: HttpRequest) -> MeOut:
     user = _user(request)
-    roles = [RoleOut(school_id=m.school_id, school=m.school.name, role=m.role) for m in selectors.roles_of(user)]
+    roles = [
+        RoleOut(school_id=m.school_id, school=m.school.name, role=m.role) for m in selectors.roles_of(user)
+    ]
     return MeOut(id=user.pk, username=user.username, name=user.name, roles=roles)
 
 
@@ -123,7 +124,9 @@ def class_learners(request: HttpRequest, class_id: int) -> list[LearnerOut]:
     memberships = {
         m.user_id: m
         for m in Membership.objects.filter(
-            school=school_class.school, role=Membership.Role.LEARNER, user_id__in=[e.learner_id for e in roster]
+            school=school_class.school,
+            role=Membership.Role.LEARNER,
+            user_id__in=[e.learner_id for e in roster],
         )
     }
     return [
@@ -156,8 +159,10 @@ def learner_detail(request: HttpRequest, learner_id: int) -> LearnerOut:
     )
 
 
-@router.post("/schools/{school_id}/classes", response={201: ClassOut}, summary="Create a class (administrators)")
-def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> tuple[int, ClassOut]:
+@router.post(
+    "/schools/{school_id}/classes", response={201: ClassOut}, summary="Create a class (administrators)"
+)
+def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Status:
     user = _user(request)
     school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
     term = AcademicTerm.objects.filter(school=school, pk=payload.term_id).first()
@@ -171,13 +176,13 @@ def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> tupl
         grade_level=payload.grade_level,
         term=term,
     )
-    return 201, _class_out(school_class)
+    return Status(201, _class_out(school_class))
 
 
 @router.post(
     "/classes/{class_id}/enrolments", response={201: EnrolmentOut}, summary="Enrol a learner (administrators)"
 )
-def enrolment_create(request: HttpRequest, class_id: int, payload: EnrolmentIn) -> tuple[int, EnrolmentOut]:
+def enrolment_create(request: HttpRequest, class_id: int, payload: EnrolmentIn) -> Status:
     user = _user(request)
     school_class = selectors.class_detail_for(user, class_id)
     if school_class is None:
@@ -188,6 +193,4 @@ def enrolment_create(request: HttpRequest, class_id: int, payload: EnrolmentIn) 
     if learner is None:
         raise NotFound(f"No learner {payload.learner_id} in this school.")
     services.learner_enrol(actor=user, school_class=school_class, learner=learner.user)
-    return 201, EnrolmentOut(class_id=school_class.pk, learner_id=learner.pk)
-
-
+    return Status(201, EnrolmentOut(class_id=school_class.pk, learner_id=learner.pk))

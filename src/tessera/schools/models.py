@@ -68,7 +68,9 @@ class AcademicTerm(TenantModel):
         ordering = ["-starts_on"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="term_name_unique_per_school"),
-            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +153,9 @@ class TeachingAssignment(TenantModel):
             models.UniqueConstraint(fields=["school_class", "teacher"], name="teacher_once_per_class"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.teacher} teaches {self.school_class} ({self.kind})"
+
 
 class Enrolment(TenantModel):
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="enrolments")
@@ -162,6 +167,9 @@ class Enrolment(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["school_class", "learner"], name="learner_once_per_class"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} in {self.school_class}"
 
 
 class Guardianship(TenantModel):
@@ -186,8 +194,13 @@ class Guardianship(TenantModel):
                 condition=Q(revoked_at__isnull=True),
                 name="one_active_guardianship",
             ),
-            models.CheckConstraint(condition=~Q(guardian=models.F("learner")), name="guardian_is_not_learner"),
+            models.CheckConstraint(
+                condition=~Q(guardian=models.F("learner")), name="guardian_is_not_learner"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} is {self.get_relationship_display().lower()} of {self.learner}"
 
     @property
     def is_active(self) -> bool:
@@ -217,6 +230,9 @@ class SupportAssignment(TenantModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.staff} supports {self.learner} ({self.role})"
+
 
 class GuardianInvitation(TenantModel):
     """A single-use, expiring code that lets a guardian create an account linked to a learner.
@@ -238,6 +254,9 @@ class GuardianInvitation(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.learner}"
 
     @property
     def is_usable(self) -> bool:

@@ -8,6 +8,8 @@ teacher sees the classes they teach and the learners enrolled in them, never the
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tessera.schools.models import (
@@ -28,7 +30,7 @@ def _is_signed_in(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def _administered_school_ids(user: User) -> QuerySet[Membership, int]:
+def _administered_school_ids(user: User) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).values("school_id")
 
 

@@ -54,12 +54,17 @@ class Child:
 
 def children_of(user: User) -> list[Child]:
     """The user's children, one entry per child and school (a child can attend several schools)."""
-    links = Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).values("learner_id", "school_id")
+    links = Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).values(
+        "learner_id", "school_id"
+    )
     pairs = Q(pk__in=[])
     for link in links:
         pairs |= Q(user_id=link["learner_id"], school_id=link["school_id"])
     memberships = (
-        permissions.learners_visible_to(user).filter(pairs).select_related("user", "school").order_by("user__first_name")
+        permissions.learners_visible_to(user)
+        .filter(pairs)
+        .select_related("user", "school")
+        .order_by("user__first_name")
     )
     enrolments = Enrolment.objects.filter(
         learner_id__in=[m.user_id for m in memberships], school_class__in=permissions.classes_visible_to(user)
@@ -148,7 +153,12 @@ def class_roster_for(user: User, school_class: SchoolClass) -> list[Enrolment] |
 
 
 def learner_detail_for(user: User, membership_id: int) -> Membership | None:
-    return permissions.learners_visible_to(user).select_related("user", "school").filter(pk=membership_id).first()
+    return (
+        permissions.learners_visible_to(user)
+        .select_related("user", "school")
+        .filter(pk=membership_id)
+        .first()
+    )
 
 
 def learner_classes(user: User, learner: Membership) -> QuerySet[SchoolClass]:

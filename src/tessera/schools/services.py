@@ -53,9 +53,10 @@ def term_create(
 
 @transaction.atomic
 def class_create(
-    *, actor: User, school: School, name: str, subject: str, grade_level: int, term: AcademicTerm
+    *, actor: User | None, school: School, name: str, subject: str, grade_level: int, term: AcademicTerm
 ) -> SchoolClass:
-    _require_admin(actor, school)
+    if actor is not None:
+        _require_admin(actor, school)
     if term.school_id != school.pk:
         raise DomainError("That term belongs to another school.")
     if not 0 <= grade_level <= 13:
@@ -81,11 +82,13 @@ def person_add(
     grade_level: int | None = None,
     specialty: str = "",
     sourced_id: str = "",
-    password: str | None = None,
+    password_hash: str | None = None,
 ) -> Membership:
     """Give a person a role in the school, creating their account if the username is new.
 
     ``actor`` is None only for trusted callers (management commands such as the demo loader).
+    A new account gets ``password_hash`` (from ``make_password``) or, without it, no usable password
+    until the person sets one through a reset or an invitation.
     """
     if actor is not None:
         _require_admin(actor, school)
@@ -98,8 +101,8 @@ def person_add(
         user = User(
             username=username, first_name=first_name, last_name=last_name, email=email, birth_date=birth_date
         )
-        if password:
-            user.set_password(password)
+        if password_hash:
+            user.password = password_hash
         else:
             user.set_unusable_password()
         user.save()
@@ -153,7 +156,9 @@ def teacher_assign(
         raise Conflict(f"{teacher.name} already teaches {school_class.name}.") from None
 
 
-def supporter_assign(*, actor: User | None, school: School, staff: User, learner: User, role: str) -> SupportAssignment:
+def supporter_assign(
+    *, actor: User | None, school: School, staff: User, learner: User, role: str
+) -> SupportAssignment:
     """Assign a specialist, para-professional or approved mentor to work with one learner."""
     if actor is not None:
         _require_admin(actor, school)
