@@ -162,7 +162,7 @@ def learner_detail(request: HttpRequest, learner_id: int) -> LearnerOut:
 @router.post(
     "/schools/{school_id}/classes", response={201: ClassOut}, summary="Create a class (administrators)"
 )
-def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Status:
+def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Status[ClassOut]:
     user = _user(request)
     school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
     term = AcademicTerm.objects.filter(school=school, pk=payload.term_id).first()
@@ -182,7 +182,7 @@ def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Stat
 @router.post(
     "/classes/{class_id}/enrolments", response={201: EnrolmentOut}, summary="Enrol a learner (administrators)"
 )
-def enrolment_create(request: HttpRequest, class_id: int, payload: EnrolmentIn) -> Status:
+def enrolment_create(request: HttpRequest, class_id: int, payload: EnrolmentIn) -> Status[EnrolmentOut]:
     user = _user(request)
     school_class = selectors.class_detail_for(user, class_id)
     if school_class is None:
