@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.db.models import Q
 from django.test import Client
 from django.urls import get_resolver
 
 from tessera.api import api
+from tessera.schools import permissions
 from tests.permission_matrix.case import ROLES, Case
 
 PUBLIC_PAGES = {
@@ -47,10 +49,9 @@ def _request(case: Case, client, url: str, world):  # type: ignore[no-untyped-de
     return client.post(url, data=body)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.route for c in CASES])
-def test_every_role_gets_expected_status(case: Case, world) -> None:  # type: ignore[no-untyped-def]
-    """One world per case; each role's request runs in a savepoint that is rolled back, so a write
-    allowed for one role does not change what the next role sees."""
+def mismatches_for(case: Case, world) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run ``case`` as every role; each request runs in a savepoint that is rolled back, so a write
+    allowed for one role does not change what the next role sees. Returns what did not match."""
     mismatches = []
     for role in ROLES:
         client = Client()
@@ -68,7 +69,22 @@ def test_every_role_gets_expected_status(case: Case, world) -> None:  # type: ig
             )
         elif case.is_api and expected >= 400 and "detail" not in response.json():
             mismatches.append(f"{role}: API error {expected} does not say what is wrong")
+    return mismatches
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.route for c in CASES])
+def test_every_role_gets_expected_status(case: Case, world) -> None:  # type: ignore[no-untyped-def]
+    mismatches = mismatches_for(case, world)
     assert not mismatches, f"{case.method} {case.route}:\n" + "\n".join(mismatches)
+
+
+def test_a_deliberately_broken_filter_is_caught(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """If the class filter let every signed-in user see every class, the matrix must notice."""
+    monkeypatch.setattr(permissions, "_class_visibility", lambda user: Q())
+    case = next(c for c in CASES if c.route == "GET /api/classes/{class_id}")
+    mismatches = mismatches_for(case, world)
+    assert any(m.startswith("b_teacher: expected 404, got 200") for m in mismatches), mismatches
+    assert any(m.startswith("other_learner: expected 404, got 200") for m in mismatches), mismatches
 
 
 def _api_routes() -> set[str]:
