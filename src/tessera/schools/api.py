@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
 
 from tessera.schools import permissions, selectors, services
 from tessera.schools.errors import NotFound
@@ -40,6 +42,14 @@ class ClassOut(Schema):
     term: str
     teachers: list[PersonOut]
 
+    @staticmethod
+    def resolve_term(obj: SchoolClass) -> str:
+        return obj.term.name
+
+    @staticmethod
+    def resolve_teachers(obj: SchoolClass) -> list[PersonOut]:
+        return [PersonOut(id=t.teacher_id, name=t.teacher.name) for t in obj.teaching.all()]
+
 
 class LearnerOut(Schema):
     id: int = Field(description="The learner's membership id in this school.")
@@ -47,7 +57,19 @@ class LearnerOut(Schema):
     school_id: int
     name: str
     grade_level: int | None
-    classes: list[str]
+
+    @staticmethod
+    def resolve_name(obj: Membership) -> str:
+        return obj.user.name
+
+
+class LearnerDetailOut(Schema):
+    id: int = Field(description="The learner's membership id in this school.")
+    user_id: int
+    school_id: int
+    name: str
+    grade_level: int | None
+    classes: list[str] = Field(description="The learner's classes that you may see.")
 
 
 class ClassIn(Schema):
@@ -72,18 +94,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _class_out(school_class: SchoolClass) -> ClassOut:
-    return ClassOut(
-        id=school_class.pk,
-        school_id=school_class.school_id,
-        name=school_class.name,
-        subject=school_class.subject,
-        grade_level=school_class.grade_level,
-        term=school_class.term.name,
-        teachers=[PersonOut(id=t.teacher_id, name=t.teacher.name) for t in school_class.teaching.all()],
-    )
-
-
 @router.get("/me", response=MeOut, summary="Who am I, and which roles do I hold")
 def me(request: HttpRequest) -> MeOut:
     user = _user(request)
@@ -94,62 +104,41 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/classes", response=list[ClassOut], summary="Classes I may see")
-def class_list(request: HttpRequest) -> list[ClassOut]:
-    classes = (
+@paginate(PageNumberPagination, page_size=50)
+def class_list(request: HttpRequest) -> QuerySet[SchoolClass]:
+    return (
         permissions.classes_visible_to(_user(request))
         .select_related("term")
         .prefetch_related("teaching__teacher")
-        .order_by("grade_level", "name")
+        .order_by("grade_level", "name", "pk")
     )
-    return [_class_out(c) for c in classes]
 
 
 @router.get("/classes/{class_id}", response=ClassOut)
-def class_detail(request: HttpRequest, class_id: int) -> ClassOut:
+def class_detail(request: HttpRequest, class_id: int) -> SchoolClass:
     school_class = selectors.class_detail_for(_user(request), class_id)
     if school_class is None:
         raise NotFound("No such class.")
-    return _class_out(school_class)
+    return school_class
 
 
 @router.get("/classes/{class_id}/learners", response=list[LearnerOut], summary="The learners of a class")
-def class_learners(request: HttpRequest, class_id: int) -> list[LearnerOut]:
+@paginate(PageNumberPagination, page_size=100)
+def class_learners(request: HttpRequest, class_id: int) -> QuerySet[Membership]:
     user = _user(request)
     school_class = selectors.class_detail_for(user, class_id)
-    if school_class is None:
+    if school_class is None or not permissions.can_view_class_roster(user, school_class):
         raise NotFound("No such class.")
-    roster = selectors.class_roster_for(user, school_class)
-    if roster is None:
-        raise NotFound("No such class roster.")
-    memberships = {
-        m.user_id: m
-        for m in Membership.objects.filter(
-            school=school_class.school,
-            role=Membership.Role.LEARNER,
-            user_id__in=[e.learner_id for e in roster],
-        )
-    }
-    return [
-        LearnerOut(
-            id=memberships[e.learner_id].pk,
-            user_id=e.learner_id,
-            school_id=e.school_id,
-            name=e.learner.name,
-            grade_level=memberships[e.learner_id].grade_level,
-            classes=[school_class.name],
-        )
-        for e in roster
-        if e.learner_id in memberships
-    ]
+    return selectors.class_learner_memberships(school_class)
 
 
-@router.get("/learners/{learner_id}", response=LearnerOut)
-def learner_detail(request: HttpRequest, learner_id: int) -> LearnerOut:
+@router.get("/learners/{learner_id}", response=LearnerDetailOut)
+def learner_detail(request: HttpRequest, learner_id: int) -> LearnerDetailOut:
     user = _user(request)
     learner = selectors.learner_detail_for(user, learner_id)
     if learner is None:
         raise NotFound("No such learner.")
-    return LearnerOut(
+    return LearnerDetailOut(
         id=learner.pk,
         user_id=learner.user_id,
         school_id=learner.school_id,
@@ -162,7 +151,7 @@ def learner_detail(request: HttpRequest, learner_id: int) -> LearnerOut:
 @router.post(
     "/schools/{school_id}/classes", response={201: ClassOut}, summary="Create a class (administrators)"
 )
-def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Status[ClassOut]:
+def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Status[SchoolClass]:
     user = _user(request)
     school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
     term = AcademicTerm.objects.filter(school=school, pk=payload.term_id).first()
@@ -176,7 +165,7 @@ def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Stat
         grade_level=payload.grade_level,
         term=term,
     )
-    return Status(201, _class_out(school_class))
+    return Status(201, school_class)
 
 
 @router.post(

@@ -152,6 +152,17 @@ def class_roster_for(user: User, school_class: SchoolClass) -> list[Enrolment] |
     return list(school_class.enrolments.select_related("learner").order_by("learner__last_name"))
 
 
+def class_learner_memberships(school_class: SchoolClass) -> QuerySet[Membership]:
+    """The learner memberships of a class's learners; callers check the roster permission first."""
+    return (
+        Membership.objects.filter(
+            school=school_class.school, role=Role.LEARNER, user__enrolments__school_class=school_class
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
 def learner_detail_for(user: User, membership_id: int) -> Membership | None:
     return (
         permissions.learners_visible_to(user)
