@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "tessera.schools",
     "tessera.web",
 ]
