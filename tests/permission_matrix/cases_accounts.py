@@ -1,22 +1,14 @@
 """Permission cases for the account pages and API: only administrators of the learner's school invite
 guardians. People of school A who may see the learner get 403; everyone else 404."""
 
-from tests.permission_matrix.case import Case, roles
+from tests.permission_matrix.case import ROLES, Case, roles
 
-A_SEES_LEARNER_BUT_NOT_ADMIN = roles(
-    "teacher", "co_teacher", "learner", "guardian", "specialist", "para", "mentor"
-)
+# Everyone in school A except its administrator (school B's people, the outsider and anonymous differ).
 A_SEES_SCHOOL_BUT_NOT_ADMIN = roles(
-    "teacher",
-    "co_teacher",
-    "other_teacher",
-    "learner",
-    "other_learner",
-    "guardian",
-    "specialist",
-    "para",
-    "mentor",
+    *[r for r in ROLES if r not in {"anonymous", "outsider", "admin"} and not r.startswith("b_")]
 )
+# Of those, the ones who may see the invited learner (not the other class's teacher and learner).
+A_SEES_LEARNER_BUT_NOT_ADMIN = A_SEES_SCHOOL_BUT_NOT_ADMIN - roles("other_teacher", "other_learner")
 
 CASES = [
     Case(

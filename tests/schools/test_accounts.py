@@ -161,6 +161,7 @@ def test_login_page_links_to_invitations_and_reset(client: Client) -> None:
     assert 'href="/accounts/invitation/"' in page
     assert "I have an invitation code from my child's school" in page
     assert 'href="/accounts/password/reset/"' in page
+    assert '<button type="submit">Sign in</button>' in page
 
 
 def test_login_with_a_wrong_password_says_so(world: World, client: Client) -> None:

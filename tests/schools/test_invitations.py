@@ -173,6 +173,7 @@ def test_a_new_guardian_signs_up_with_the_code(world: World, client: Client) -> 
     issued = invite(world, relationship="guardian")
     page = client.get(ACCEPT).content.decode()
     assert '<label for="id_code">' in page
+    assert '<button type="submit">Create my account</button>' in page
     messy_code = issued.code.lower().replace("-", " ")
     response = sign_up(client, messy_code)
     assert response["Location"] == "/"
@@ -197,6 +198,7 @@ def test_a_signed_in_guardian_links_a_child_from_another_school(world: World, cl
     page = client.get(ACCEPT).content.decode()
     assert "You are signed in as Guardian" in page
     assert "id_password1" not in page
+    assert '<button type="submit">Add the child to my account</button>' in page
     response = client.post(ACCEPT, {"code": issued.code})
     assert response["Location"] == "/"
     home = client.get("/").content.decode()
