@@ -248,6 +248,7 @@ def test_production_settings_send_cookies_over_https_only(monkeypatch: pytest.Mo
 def test_page_posts_without_a_csrf_token_are_refused(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post(LOGIN, {"username": "a.teacher", "password": PASSWORD}).status_code == 403
+    assert client.post("/accounts/invitation/", {"code": "ABCD-EFGH-JKMN"}).status_code == 403
     client.force_login(world.a.teacher, backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(
         "/accounts/password/",

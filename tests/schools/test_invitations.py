@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tessera.schools import invitations
+from tessera.schools.errors import DomainError
 from tessera.schools.invitations import (
     InvitationCodeError,
     IssuedInvitation,
@@ -257,6 +258,16 @@ def test_a_bad_account_is_refused_and_the_code_still_works(  # type: ignore[no-u
     assert_refused(sign_up(client, issued.code, username=username, password=password), message)
     assert links_of(world.a.learner) == 1
     assert sign_up(client, issued.code, username="mum2")["Location"] == "/"
+
+
+def test_the_service_refuses_a_malformed_username_too(world: World) -> None:
+    issued = invite(world)
+    account = NewGuardianAccount(username="maria lopez!", first_name="Maria", last_name="L", password=STRONG)
+    with pytest.raises(DomainError, match="Enter a valid username"):
+        guardian_invitation_accept(code=issued.code, new_account=account)
+    issued.invitation.refresh_from_db()
+    assert issued.invitation.used_at is None
+    assert links_of(world.a.learner) == 1
 
 
 def test_an_existing_guardian_of_the_child_gets_a_clear_error(world: World, client_for) -> None:  # type: ignore[no-untyped-def]

@@ -150,12 +150,14 @@ def _usable_invitation(code: str) -> GuardianInvitation:
 
 
 def _create_account(account: NewGuardianAccount, email: str) -> User:
+    taken = Conflict(f"The username “{account.username}” is taken; choose another.")
     user = User(
         username=account.username, first_name=account.first_name, last_name=account.last_name, email=email
     )
     if User.objects.filter(username__iexact=account.username).exists():
-        raise Conflict(f"The username “{account.username}” is taken; choose another.")
+        raise taken
     try:
+        user.full_clean(exclude=["password"])
         password_validation.validate_password(account.password, user)
     except ValidationError as error:
         raise DomainError(" ".join(error.messages)) from None
@@ -164,7 +166,7 @@ def _create_account(account: NewGuardianAccount, email: str) -> User:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise Conflict(f"The username “{account.username}” is taken; choose another.") from None
+        raise taken from None
     return user
 
 
