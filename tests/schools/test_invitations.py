@@ -6,10 +6,12 @@ import datetime
 import hashlib
 import json
 import re
+import threading
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -302,3 +304,33 @@ def test_two_people_racing_with_one_code_cannot_both_win(world: World, monkeypat
     assert links_of(world.a.learner) == 2
     issued.invitation.refresh_from_db()
     assert issued.invitation.used_by == world.b.guardian
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_acceptances_on_postgresql(world: World) -> None:
+    """Two real requests at the same moment, each on its own connection: exactly one wins."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections are exercised on PostgreSQL (.ci/run)")
+    issued = invite(world)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept(username: str) -> None:
+        account = NewGuardianAccount(username=username, first_name="A", last_name="B", password=STRONG)
+        start.wait()
+        try:
+            guardian_invitation_accept(code=issued.code, new_account=account)
+            outcomes.append("linked")
+        except InvitationCodeError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["linked", "refused"]
+    assert User.objects.filter(username__in=["first", "second"]).count() == 1
+    assert links_of(world.a.learner) == 2
