@@ -42,3 +42,4 @@ def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 
 api.add_router("", schools_router)
+api.add_router("", "tessera.schools.roster_api.router")
