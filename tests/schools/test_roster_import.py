@@ -236,21 +236,35 @@ def test_example_files_import_cleanly(world, client_for) -> None:  # type: ignor
 
 def test_api_imports_a_multipart_upload(world, client_for) -> None:  # type: ignore[no-untyped-def]
     client = client_for(world.a.admin)
-    users, enrollments = good_files(world)
     url = f"/api/schools/{world.a.school.pk}/roster-import"
-    response = client.post(
-        url, {"users": SimpleUploadedFile("u.csv", users), "enrollments": SimpleUploadedFile("e.csv", enrollments)}
-    )
-    assert response.status_code == 200, response.content
-    assert response.json()["created"]["people"] == 5
     before = counts()
     bad = client.post(url, {"users": SimpleUploadedFile("u.csv", hundred_learners(bad_line=30))})
     assert bad.status_code == 400
     body = bad.json()
     assert "nothing was imported" in body["detail"]
-    assert body["errors"][0]["line"] == 30
+    assert [(e["file"], e["line"]) for e in body["errors"]] == [("users.csv", 30)]
     assert counts() == before
+    users, enrollments = good_files(world)
+    files = {"users": SimpleUploadedFile("u.csv", users), "enrollments": SimpleUploadedFile("e.csv", enrollments)}
+    response = client.post(url, files)
+    assert response.status_code == 200, response.content
+    assert response.json()["created"]["people"] == 5
+
+
+def test_api_rejects_unreadable_or_missing_files_with_a_detail(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(world.a.admin)
+    url = f"/api/schools/{world.a.school.pk}/roster-import"
     rejected = client.post(url, {"users": SimpleUploadedFile("u.csv", b"\xff\xfe\x00")})
     assert rejected.status_code == 400
     assert "not UTF-8" in rejected.json()["detail"]
-    assert SchoolClass.objects.filter(school=world.a.school).count() == 2
+    missing = client.post(url, {})
+    assert missing.status_code == 400
+    assert "users" in missing.json()["detail"]
+
+
+def test_a_sourced_id_of_another_person_in_the_school_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    run(world, *good_files(world))
+    result = run(world, (HEADER + "s-1,someone.new,Some,One,,student,07,,\n").encode())
+    assert [(e.line, e.message) for e in result.errors] == [
+        (2, "sourcedId “s-1” already belongs to new.learner here")
+    ]
