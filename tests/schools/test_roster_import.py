@@ -11,7 +11,6 @@ from tessera.schools.models import (
     Enrolment,
     Guardianship,
     Membership,
-    SchoolClass,
     TeachingAssignment,
     User,
 )
@@ -39,20 +38,27 @@ def hundred_learners(bad_line: int | None = None) -> bytes:
     return "".join(rows).encode()
 
 
+def uploads(users: bytes, enrollments: bytes) -> dict[str, SimpleUploadedFile]:
+    return {
+        "users": SimpleUploadedFile("users.csv", users),
+        "enrollments": SimpleUploadedFile("enrollments.csv", enrollments),
+    }
+
+
 def good_files(world) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
     users = (
         HEADER + "t-1,new.teacher,Nina,Teach,nina@example.org,teacher,,,\n"
         "s-1,new.learner,Leo,Learn,,student,KG,2020-01-05,\n"
         "s-2,new.learner2,Lia,Learn,,student,01,2019-03-05,\n"
-        "p-1,new.parent,Pat,Learn,pat@example.org,parent,,,\"s-1,s-2\"\n"
+        'p-1,new.parent,Pat,Learn,pat@example.org,parent,,,"s-1,s-2"\n'
         "a-1,new.aide,Ada,Aide,,aide,,,\n"
     ).encode()
     enrollments = (
-        "classSourcedId,userSourcedId,role,primary\n"
-        "Maths 7,t-1,teacher,false\n"
-        "Maths 7,s-1,student,\n"
-        "maths 7b,s-2,student,\n"
-    ).encode()
+        b"classSourcedId,userSourcedId,role,primary\n"
+        b"Maths 7,t-1,teacher,false\n"
+        b"Maths 7,s-1,student,\n"
+        b"maths 7b,s-2,student,\n"
+    )
     return users, enrollments
 
 
@@ -131,12 +137,12 @@ def test_every_bad_row_is_reported_with_its_reason(world) -> None:  # type: igno
         "x-9,parent9,Par,Ent,,parent,,,nobody\n"
     ).encode()
     enrollments = (
-        "classSourcedId,userSourcedId,role,primary\n"
-        "No Such Class,x-1,student,\n"
-        "Maths 7,ghost,student,\n"
-        "Maths 7,x-1,teacher,\n"
-        "Maths 7,x-1,student,maybe\n"
-    ).encode()
+        b"classSourcedId,userSourcedId,role,primary\n"
+        b"No Such Class,x-1,student,\n"
+        b"Maths 7,ghost,student,\n"
+        b"Maths 7,x-1,teacher,\n"
+        b"Maths 7,x-1,student,maybe\n"
+    )
     before = counts()
     result = run(world, users, enrollments)
     reasons = {(e.file, e.line): e.message for e in result.errors}
@@ -164,7 +170,7 @@ def test_enrolments_may_refer_to_people_already_in_the_school(world) -> None:  #
 
 
 def test_a_quoted_value_over_two_lines_keeps_line_numbers_right(world) -> None:  # type: ignore[no-untyped-def]
-    users = (HEADER + 'q-1,quoted,"Two\nLines",X,,student,07,,\nq-2,later,Bad,Date,,student,07,tomorrow,\n')
+    users = HEADER + 'q-1,quoted,"Two\nLines",X,,student,07,,\nq-2,later,Bad,Date,,student,07,tomorrow,\n'
     result = run(world, users.encode())
     assert [e.line for e in result.errors] == [4]
 
@@ -172,7 +178,7 @@ def test_a_quoted_value_over_two_lines_keeps_line_numbers_right(world) -> None: 
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        ("sourcedId,username\nx,y\n".encode(), "missing required column givenName, familyName, role"),
+        (b"sourcedId,username\nx,y\n", "missing required column givenName, familyName, role"),
         ("sourcedId,username,givenName,familyName,role\n".encode("utf-16"), "is not UTF-8"),
         (b"", "is empty"),
         (b"x" * (roster_import.MAX_FILE_BYTES + 1), "larger than 2 MB"),
@@ -205,11 +211,7 @@ def test_import_page_reports_counts_and_errors(world, client_for) -> None:  # ty
     assert "users.csv line 9" in response.content.decode()
     assert "Nothing was imported" in response.content.decode()
     users, enrollments = good_files(world)
-    response = client.post(
-        url,
-        {"users": SimpleUploadedFile("u.csv", users), "enrollments": SimpleUploadedFile("e.csv", enrollments)},
-        follow=True,
-    )
+    response = client.post(url, uploads(users, enrollments), follow=True)
     assert response.status_code == 200
     assert "Imported 5 people" in response.content.decode()
 
@@ -245,8 +247,7 @@ def test_api_imports_a_multipart_upload(world, client_for) -> None:  # type: ign
     assert [(e["file"], e["line"]) for e in body["errors"]] == [("users.csv", 30)]
     assert counts() == before
     users, enrollments = good_files(world)
-    files = {"users": SimpleUploadedFile("u.csv", users), "enrollments": SimpleUploadedFile("e.csv", enrollments)}
-    response = client.post(url, files)
+    response = client.post(url, uploads(users, enrollments))
     assert response.status_code == 200, response.content
     assert response.json()["created"]["people"] == 5
 
