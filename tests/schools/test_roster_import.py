@@ -162,6 +162,13 @@ def test_every_bad_row_is_reported_with_its_reason(world) -> None:  # type: igno
     assert len(result.errors) == 12
 
 
+def test_a_bad_row_is_reported_once_not_again_where_it_is_referred_to(world) -> None:  # type: ignore[no-untyped-def]
+    users = HEADER + "s-1,kid,Kid,One,,student,99,,\np-1,mum,Mum,One,,parent,,,s-1\n"
+    result = run(world, users.encode(), b"classSourcedId,userSourcedId,role\nMaths 7,s-1,student\n")
+    assert [(e.file, e.line) for e in result.errors] == [("users.csv", 2)]
+    assert "unknown grade “99”" in result.errors[0].message
+
+
 def test_enrolments_may_refer_to_people_already_in_the_school(world) -> None:  # type: ignore[no-untyped-def]
     run(world, *good_files(world))
     result = run(world, HEADER.encode(), b"classSourcedId,userSourcedId,role\nMaths 7B,s-1,student\n")

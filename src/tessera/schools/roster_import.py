@@ -44,6 +44,7 @@ Role = Membership.Role
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
 GUARDIAN = "guardian"
+BAD_ROW = "bad row"  # a sourcedId whose users.csv row is already reported as bad
 
 USER_COLUMNS = ("sourcedId", "username", "givenName", "familyName", "role")
 USER_OPTIONAL_COLUMNS = ("email", "grades", "birthDate", "agentSourcedIds", "specialty")
@@ -75,19 +76,24 @@ FALSE_WORDS = {"false", "no", "0"}
 
 EXAMPLE_USERS = """\
 sourcedId,username,givenName,familyName,email,role,grades,birthDate,agentSourcedIds,specialty
-t-1,r.okafor,Rita,Okafor,r.okafor@example.org,teacher,,,,
-s-1,maya.lindqvist,Maya,Lindqvist,,student,07,2013-04-12,,
-s-2,omar.haddad,Omar,Haddad,,student,07,2013-09-30,,
-p-1,ingrid.lindqvist,Ingrid,Lindqvist,ingrid@example.org,parent,,,s-1,
-a-1,j.mensah,Joseph,Mensah,j.mensah@example.org,aide,,,,
-x-1,d.moreau,Dana,Moreau,d.moreau@example.org,specialist,,,,therapist
+ex-t1,rita.ferreira,Rita,Ferreira,rita.ferreira@example.org,teacher,,,,
+ex-s1,lena.varga,Lena,Varga,,student,07,2013-04-12,,
+ex-s2,tupac.quispe,Tupac,Quispe,,student,07,2013-09-30,,
+ex-p1,ilona.varga,Ilona,Varga,ilona.varga@example.org,parent,,,ex-s1,
+ex-a1,jonas.haugen,Jonas,Haugen,jonas.haugen@example.org,aide,,,,
+ex-x1,dana.castellanos,Dana,Castellanos,dana.castellanos@example.org,specialist,,,,therapist
 """
-EXAMPLE_ENROLLMENTS = """\
-classSourcedId,userSourcedId,role,primary
-Maths 7,t-1,teacher,true
-Maths 7,s-1,student,
-Maths 7,s-2,student,
-"""
+
+
+def example_enrollments(class_name: str) -> str:
+    """The example enrollments.csv, using the name of one of the school's own classes."""
+    quoted = '"' + class_name.replace('"', '""') + '"'
+    return (
+        "classSourcedId,userSourcedId,role,primary\n"
+        f"{quoted},ex-t1,teacher,true\n"
+        f"{quoted},ex-s1,student,\n"
+        f"{quoted},ex-s2,student,\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -345,13 +351,14 @@ def _check_people(school: School, people: list[_Person], errors: list[RowError])
     return known
 
 
-def _check_agents(people: list[_Person], known: dict[str, Membership], errors: list[RowError]) -> None:
-    in_file = {p.sourced_id: p.role for p in people}
+def _check_agents(people: list[_Person], roles: dict[str, str], errors: list[RowError]) -> None:
     for person in people:
         wanted = Role.LEARNER if person.role == GUARDIAN else GUARDIAN
         wanted_name = "learner" if wanted == Role.LEARNER else "guardian"
         for agent in person.agents:
-            role = in_file.get(agent) or (known[agent].role if agent in known else None)
+            role = roles.get(agent)
+            if role == BAD_ROW:
+                continue
             if role is None:
                 errors.append(RowError("users.csv", person.line, f"agentSourcedIds: unknown user “{agent}”"))
             elif role != wanted:
@@ -372,11 +379,10 @@ def _class_by_name(school: School) -> dict[str, list[SchoolClass]]:
 
 
 def _enrolments(
-    school: School, data: bytes, people: list[_Person], known: dict[str, Membership], errors: list[RowError]
+    school: School, data: bytes, roles: dict[str, str], errors: list[RowError]
 ) -> list[_Enrolment]:
     name = "enrollments.csv"
     classes = _class_by_name(school)
-    roles = {sid: m.role for sid, m in known.items()} | {p.sourced_id: p.role for p in people}
     seen: dict[tuple[int, str], int] = {}
     planned: list[_Enrolment] = []
     for line, row in _rows(name, data, ENROLLMENT_COLUMNS, ENROLLMENT_OPTIONAL_COLUMNS):
@@ -392,6 +398,8 @@ def _enrolments(
         if row["role"] and wanted is None:
             problems.append(f"unknown enrolment role “{row['role']}” (expected student or teacher)")
         user_role = roles.get(row["userSourcedId"])
+        if user_role == BAD_ROW:
+            user_role = wanted  # that users.csv row is reported already; do not report it twice
         if row["userSourcedId"] and user_role is None:
             problems.append(f"unknown user “{row['userSourcedId']}”")
         elif wanted is not None and user_role is not None and user_role != wanted:
@@ -423,15 +431,20 @@ def roster_plan(*, school: School, users: bytes, enrollments: bytes | None = Non
     """Read and validate the whole upload without writing anything."""
     errors: list[RowError] = []
     people: list[_Person] = []
+    bad_ids: set[str] = set()
     for line, row in _rows("users.csv", users, USER_COLUMNS, USER_OPTIONAL_COLUMNS):
         person, problems = _person(line, row)
         if problems:
             errors.append(RowError("users.csv", line, "; ".join(problems)))
+            bad_ids.add(row["sourcedId"])
         elif person is not None:
             people.append(person)
     known = _check_people(school, people, errors)
-    _check_agents(people, known, errors)
-    planned = _enrolments(school, enrollments, people, known, errors) if enrollments else []
+    # What each sourcedId is: people already in the school, then this file's rows (bad rows marked).
+    roles = {sid: m.role for sid, m in known.items()} | {p.sourced_id: p.role for p in people}
+    roles |= dict.fromkeys(bad_ids, BAD_ROW)
+    _check_agents(people, roles, errors)
+    planned = _enrolments(school, enrollments, roles, errors) if enrollments else []
     errors.sort(key=lambda e: (e.file != "users.csv", e.line))
     return _Plan(people=people, enrolments=planned, known=known, errors=errors)
 

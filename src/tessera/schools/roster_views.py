@@ -434,10 +434,15 @@ def roster_import_page(request: HttpRequest, school_id: int) -> HttpResponse:
 
 @login_required
 def roster_import_example(request: HttpRequest, school_id: int, kind: str) -> HttpResponse:
-    _school(request, school_id)
-    examples = {"users": roster_import.EXAMPLE_USERS, "enrollments": roster_import.EXAMPLE_ENROLLMENTS}
-    if kind not in examples:
+    """Example files; the enrolments use one of the school's own classes so that they import as they are."""
+    school = _school(request, school_id)
+    if kind == "users":
+        content = roster_import.EXAMPLE_USERS
+    elif kind == "enrollments":
+        first_class = selectors.school_classes(school).first()
+        content = roster_import.example_enrollments(first_class.name if first_class else "Maths 7A")
+    else:
         raise Http404("No such example.")
-    response = HttpResponse(examples[kind], content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
     return response
