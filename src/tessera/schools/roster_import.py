@@ -31,6 +31,7 @@ from django.db import transaction
 from tessera.schools import permissions, services
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import (
+    Enrolment,
     Guardianship,
     Membership,
     School,
@@ -516,16 +517,41 @@ def _guardian_links(people: list[_Person]) -> dict[tuple[str, str], _Person]:
     return links
 
 
+@dataclass
+class _Existing:
+    """What the school already has, loaded once, so that a re-import skips it without a query a row."""
+
+    roles: set[tuple[int, str]]
+    enrolled: set[tuple[int, int]]
+    teaching: set[tuple[int, int]]
+    links: set[tuple[int, int]]
+
+    @classmethod
+    def of(cls, school: School) -> _Existing:
+        return cls(
+            roles=set(Membership.objects.filter(school=school).values_list("user_id", "role")),
+            enrolled=set(
+                Enrolment.objects.filter(school=school).values_list("school_class_id", "learner_id")
+            ),
+            teaching=set(
+                TeachingAssignment.objects.filter(school=school).values_list("school_class_id", "teacher_id")
+            ),
+            links=set(
+                Guardianship.objects.filter(school=school, revoked_at__isnull=True).values_list(
+                    "guardian_id", "learner_id"
+                )
+            ),
+        )
+
+
 def _apply(school: School, plan: _Plan, result: ImportResult) -> None:
     """Write the plan through the services. Permission was checked once by the caller (actor=None)."""
+    existing = _Existing.of(school)
     users: dict[str, User] = {sid: m.user for sid, m in plan.known.items()}
     for person in plan.people:
-        has_role = person.existing is not None and (
-            person.role == GUARDIAN
-            or Membership.objects.filter(school=school, user=person.existing, role=person.role).exists()
-        )
-        if has_role:
-            assert person.existing is not None
+        if person.existing is not None and (
+            person.role == GUARDIAN or (person.existing.pk, person.role) in existing.roles
+        ):
             users[person.sourced_id] = person.existing
             result.unchanged += 1
             continue
@@ -536,32 +562,31 @@ def _apply(school: School, plan: _Plan, result: ImportResult) -> None:
         users[person.sourced_id] = _import_person(school, person)
 
     for (guardian_id, learner_id), person in _guardian_links(plan.people).items():
+        guardian, learner = users[guardian_id], users[learner_id]
         relationship = person.relationship if person.role == GUARDIAN else Guardianship.Relationship.PARENT
-        created = _created(
-            "users.csv",
-            person.line,
-            partial(
-                services.guardian_link,
-                actor=None,
-                school=school,
-                guardian=users[guardian_id],
-                learner=users[learner_id],
-                relationship=relationship,
-            ),
+        link = partial(
+            services.guardian_link,
+            actor=None,
+            school=school,
+            guardian=guardian,
+            learner=learner,
+            relationship=relationship,
         )
+        created = (guardian.pk, learner.pk) not in existing.links and _created("users.csv", person.line, link)
         result.created["guardian links"] += created
         result.unchanged += not created
 
     for enrolment in plan.enrolments:
         user = users[enrolment.user_sourced_id]
+        key = (enrolment.school_class.pk, user.pk)
         write: Callable[[], object]
         if enrolment.role == Role.LEARNER:
-            kind = "enrolments"
+            kind, done = "enrolments", key in existing.enrolled
             write = partial(
                 services.learner_enrol, actor=None, school_class=enrolment.school_class, learner=user
             )
         else:
-            kind = "teaching assignments"
+            kind, done = "teaching assignments", key in existing.teaching
             write = partial(
                 services.teacher_assign,
                 actor=None,
@@ -569,7 +594,7 @@ def _apply(school: School, plan: _Plan, result: ImportResult) -> None:
                 teacher=user,
                 kind=enrolment.kind,
             )
-        created = _created("enrollments.csv", enrolment.line, write)
+        created = not done and _created("enrollments.csv", enrolment.line, write)
         result.created[kind] += created
         result.unchanged += not created
 
