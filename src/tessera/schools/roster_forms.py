@@ -57,12 +57,13 @@ class ClassForm(forms.Form):
     grade_level = forms.TypedChoiceField(
         label=_("Grade level"), choices=GRADE_CHOICES[1:], coerce=int, initial="7"
     )
-    term = forms.ModelChoiceField(label=_("Term"), queryset=AcademicTerm.objects.none())
+    term = forms.ModelChoiceField(label=_("Term"), queryset=AcademicTerm.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         terms = AcademicTerm.objects.filter(school=school)
         self.fields["term"].queryset = terms  # type: ignore[attr-defined]
+        self.fields["term"].initial = terms.first()  # the newest term
         if not terms.exists():
             self.fields["term"].help_text = _("Create a term first.")
 
