@@ -181,33 +181,49 @@ def roster_class_teacher(request: HttpRequest, school_id: int, class_id: int) ->
     return _class_page(request, school, school_class, teacher=form)
 
 
+def _confirm(
+    request: HttpRequest, school: School, *, title: str, explanation: str, action: str, back: str
+) -> HttpResponse:
+    """The page that asks before a removal; its form posts back to the same URL."""
+    context = {
+        "school": school,
+        "title": title,
+        "explanation": explanation,
+        "action": action,
+        "cancel_url": back,
+    }
+    return render(request, "schools/roster_confirm.html", context)
+
+
 @login_required
 def roster_class_unenrol(
     request: HttpRequest, school_id: int, class_id: int, learner_id: int
 ) -> HttpResponse:
-    """GET asks for confirmation; POST removes the learner from the class."""
+    """GET asks for confirmation; POST removes the learner from the class. Repeating it is harmless: a
+    learner who is no longer enrolled gets a message instead of an error page."""
     school = _school(request, school_id)
     school_class = _class(school, class_id)
-    enrolment = get_object_or_404(school_class.enrolments.select_related("learner"), learner_id=learner_id)
+    learner = _person(school, learner_id)
+    names = {"learner": learner.name, "class": school_class.name}
+    back = reverse("roster-class", args=[school.pk, school_class.pk])
     if request.method == "POST":
-        services.learner_unenrol(actor=_user(request), school_class=school_class, learner=enrolment.learner)
-        messages.success(
-            request,
-            _("%(learner)s removed from %(class)s.")
-            % {"learner": enrolment.learner.name, "class": school_class.name},
-        )
-        return redirect("roster-class", school.pk, school_class.pk)
-    return render(
+        try:
+            services.learner_unenrol(actor=_user(request), school_class=school_class, learner=learner)
+        except DomainError as error:
+            messages.info(request, error.message)
+        else:
+            messages.success(request, _("%(learner)s removed from %(class)s.") % names)
+        return redirect(back)
+    if not school_class.enrolments.filter(learner=learner).exists():
+        messages.info(request, _("%(learner)s is not enrolled in %(class)s.") % names)
+        return redirect(back)
+    return _confirm(
         request,
-        "schools/roster_confirm.html",
-        {
-            "school": school,
-            "title": _("Remove %(learner)s from %(class)s?")
-            % {"learner": enrolment.learner.name, "class": school_class.name},
-            "explanation": _("The learner stays in the school and can be enrolled again later."),
-            "action": _("Remove from class"),
-            "cancel_url": reverse("roster-class", args=[school.pk, school_class.pk]),
-        },
+        school,
+        title=_("Remove %(learner)s from %(class)s?") % names,
+        explanation=_("The learner stays in the school and can be enrolled again later."),
+        action=_("Remove from class"),
+        back=back,
     )
 
 
@@ -360,29 +376,28 @@ def roster_guardian_create(request: HttpRequest, school_id: int, person_id: int)
 
 @login_required
 def roster_guardianship_revoke(request: HttpRequest, school_id: int, guardianship_id: int) -> HttpResponse:
-    """GET asks for confirmation; POST ends the guardian's link to the learner."""
+    """GET asks for confirmation; POST ends the guardian's link to the learner. A link that is already
+    revoked gets a message instead of an error page, so a repeated submit is harmless."""
     school = _school(request, school_id)
     guardianship = get_object_or_404(
-        Guardianship.objects.filter(school=school, revoked_at__isnull=True).select_related(
-            "guardian", "learner"
-        ),
-        pk=guardianship_id,
+        Guardianship.objects.filter(school=school).select_related("guardian", "learner"), pk=guardianship_id
     )
     names = {"guardian": guardianship.guardian.name, "learner": guardianship.learner.name}
+    back = reverse("roster-person", args=[school.pk, guardianship.learner_id])
+    if not guardianship.is_active:
+        messages.info(request, _("%(guardian)s is no longer linked to %(learner)s.") % names)
+        return redirect(back)
     if request.method == "POST":
         services.guardianship_revoke(actor=_user(request), guardianship=guardianship)
         messages.success(request, _("%(guardian)s is no longer linked to %(learner)s.") % names)
-        return redirect("roster-person", school.pk, guardianship.learner_id)
-    return render(
+        return redirect(back)
+    return _confirm(
         request,
-        "schools/roster_confirm.html",
-        {
-            "school": school,
-            "title": _("Unlink %(guardian)s from %(learner)s?") % names,
-            "explanation": _("The guardian will no longer see this learner. The account itself stays."),
-            "action": _("Revoke guardianship"),
-            "cancel_url": reverse("roster-person", args=[school.pk, guardianship.learner_id]),
-        },
+        school,
+        title=_("Unlink %(guardian)s from %(learner)s?") % names,
+        explanation=_("The guardian will no longer see this learner. The account itself stays."),
+        action=_("Revoke guardianship"),
+        back=back,
     )
 
 
