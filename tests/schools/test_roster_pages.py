@@ -282,3 +282,13 @@ def test_a_person_page_shows_roles_classes_supporters_and_guardians(world, admin
     guardian_page = text(admin.get(f"{base(world)}/people/{world.a.guardian.pk}/"))
     assert "Children in this school" in guardian_page
     assert "Learner A" in guardian_page
+
+
+def test_learner_forms_do_not_accept_a_person_who_is_not_a_learner(world, admin) -> None:  # type: ignore[no-untyped-def]
+    teacher = f"{base(world)}/people/{world.a.teacher.pk}/"
+    assert admin.get(teacher).status_code == 200
+    response = admin.post(
+        teacher + "guardians/link/", {"link-username": "a.guardian", "link-relationship": "parent"}
+    )
+    assert response.status_code == 404
+    assert not Guardianship.objects.filter(learner=world.a.teacher).exists()

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 
 from tessera.schools import permissions, roster_forms, roster_import, selectors, services
 from tessera.schools.errors import DomainError
-from tessera.schools.models import Guardianship, School, SchoolClass, User
+from tessera.schools.models import Guardianship, Membership, School, SchoolClass, User
 
+Role = Membership.Role
 PEOPLE_PER_PAGE = 25
 COUNT_LABELS = {
     "people": ("person", "people"),
@@ -203,7 +204,7 @@ def roster_class_unenrol(
     learner who is no longer enrolled gets a message instead of an error page."""
     school = _school(request, school_id)
     school_class = _class(school, class_id)
-    learner = _person(school, learner_id)
+    learner = _person(school, learner_id, Role.LEARNER)
     names = {"learner": learner.name, "class": school_class.name}
     back = reverse("roster-class", args=[school.pk, school_class.pk])
     if request.method == "POST":
@@ -273,8 +274,8 @@ def roster_person_add(request: HttpRequest, school_id: int) -> HttpResponse:
     )
 
 
-def _person(school: School, person_id: int) -> User:
-    person = selectors.school_person(school, person_id)
+def _person(school: School, person_id: int, role: str = "") -> User:
+    person = selectors.school_person(school, person_id, role=role)
     if person is None:
         raise Http404("No such person in this school.")
     return person
@@ -309,7 +310,7 @@ def roster_person(request: HttpRequest, school_id: int, person_id: int) -> HttpR
 @require_POST
 def roster_person_support(request: HttpRequest, school_id: int, person_id: int) -> HttpResponse:
     school = _school(request, school_id)
-    learner = _person(school, person_id)
+    learner = _person(school, person_id, Role.LEARNER)
     form = roster_forms.SupportAssignForm(request.POST, school=school, prefix="support")
 
     def assign(data: dict[str, Any]) -> str:
@@ -331,7 +332,7 @@ def roster_person_support(request: HttpRequest, school_id: int, person_id: int) 
 @require_POST
 def roster_guardian_link(request: HttpRequest, school_id: int, person_id: int) -> HttpResponse:
     school = _school(request, school_id)
-    learner = _person(school, person_id)
+    learner = _person(school, person_id, Role.LEARNER)
     form = roster_forms.GuardianLinkForm(request.POST, prefix="link")
 
     def link(data: dict[str, Any]) -> str:
@@ -353,7 +354,7 @@ def roster_guardian_link(request: HttpRequest, school_id: int, person_id: int) -
 @require_POST
 def roster_guardian_create(request: HttpRequest, school_id: int, person_id: int) -> HttpResponse:
     school = _school(request, school_id)
-    learner = _person(school, person_id)
+    learner = _person(school, person_id, Role.LEARNER)
     form = roster_forms.GuardianCreateForm(request.POST, prefix="guardian")
 
     def create(data: dict[str, Any]) -> str:

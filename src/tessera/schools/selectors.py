@@ -195,9 +195,9 @@ def school_people(school: School, *, search: str = "", role: str = "") -> QueryS
     ).order_by("last_name", "first_name", "username")
 
 
-def school_person(school: School, user_id: int) -> User | None:
-    """One person of the school (a member or an active guardian), or None."""
-    return school_people(school).filter(pk=user_id).first()
+def school_person(school: School, user_id: int, *, role: str = "") -> User | None:
+    """One person of the school (a member or an active guardian; with ``role``, in that role), or None."""
+    return school_people(school, role=role).filter(pk=user_id).first()
 
 
 @dataclass
