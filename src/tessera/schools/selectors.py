@@ -170,8 +170,6 @@ def learner_classes(user: User, learner: Membership) -> QuerySet[SchoolClass]:
 # --- roster management (administrators) -----------------------------------------------------------
 # These take a school the caller already got from ``permissions.schools_managed_by(user)``.
 
-PEOPLE_ROLE_FILTERS = [*Role.values, "guardian"]
-
 
 def school_people(school: School, *, search: str = "", role: str = "") -> QuerySet[User]:
     """Everyone with a role in the school or an active guardianship there, by family name."""
