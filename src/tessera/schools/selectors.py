@@ -176,3 +176,101 @@ def learner_classes(user: User, learner: Membership) -> QuerySet[SchoolClass]:
     return permissions.classes_visible_to(user).filter(
         school=learner.school, enrolments__learner_id=learner.user_id
     )
+
+
+# --- roster management (administrators) -----------------------------------------------------------
+# These take a school the caller already got from ``permissions.schools_managed_by(user)``.
+
+
+def school_people(school: School, *, search: str = "", role: str = "") -> QuerySet[User]:
+    """Everyone with a role in the school or an active guardianship there, by family name."""
+    in_school = Q(memberships__school=school) | Q(
+        guardianships__school=school, guardianships__revoked_at__isnull=True
+    )
+    if role == "guardian":
+        in_school = Q(guardianships__school=school, guardianships__revoked_at__isnull=True)
+    elif role:
+        in_school = Q(memberships__school=school, memberships__role=role)
+    people = User.objects.filter(pk__in=User.objects.filter(in_school).values("pk"))
+    for word in search.split():
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(display_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return people.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.filter(school=school), to_attr="school_roles")
+    ).order_by("last_name", "first_name", "username")
+
+
+def school_person(school: School, user_id: int, *, role: str = "") -> User | None:
+    """One person of the school (a member or an active guardian; with ``role``, in that role), or None."""
+    return school_people(school, role=role).filter(pk=user_id).first()
+
+
+@dataclass
+class PersonRoster:
+    """What an administrator sees and changes on a person's page."""
+
+    person: User
+    roles: list[Membership]
+    learner: Membership | None
+    classes: list[SchoolClass]
+    supporters: list[SupportAssignment]
+    guardians: list[Guardianship]
+    children: list[Guardianship]
+
+
+def person_roster(school: School, person: User) -> PersonRoster:
+    roles = list(Membership.objects.filter(school=school, user=person))
+    learner = next((m for m in roles if m.role == Role.LEARNER), None)
+    return PersonRoster(
+        person=person,
+        roles=roles,
+        learner=learner,
+        classes=list(
+            SchoolClass.objects.filter(school=school, enrolments__learner=person).select_related("term")
+        ),
+        supporters=list(
+            SupportAssignment.objects.filter(school=school, learner=person, ended_at__isnull=True)
+            .select_related("staff")
+            .order_by("role", "staff__last_name")
+        ),
+        guardians=list(
+            Guardianship.objects.filter(school=school, learner=person, revoked_at__isnull=True)
+            .select_related("guardian")
+            .order_by("guardian__last_name")
+        ),
+        children=list(
+            Guardianship.objects.filter(school=school, guardian=person, revoked_at__isnull=True)
+            .select_related("learner")
+            .order_by("learner__last_name")
+        ),
+    )
+
+
+def school_classes(school: School) -> QuerySet[SchoolClass]:
+    return (
+        SchoolClass.objects.filter(school=school)
+        .select_related("term")
+        .annotate(learner_count=Count("enrolments", distinct=True))
+        .order_by("term__name", "grade_level", "name")
+    )
+
+
+def school_class_for_admin(school: School, class_id: int) -> SchoolClass | None:
+    return (
+        SchoolClass.objects.filter(school=school, pk=class_id)
+        .select_related("term", "school")
+        .prefetch_related(Prefetch("teaching", queryset=TeachingAssignment.objects.select_related("teacher")))
+        .first()
+    )
+
+
+def school_members(school: School, *roles: str) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(school=school, role__in=roles)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )

@@ -83,12 +83,15 @@ def person_add(
     specialty: str = "",
     sourced_id: str = "",
     password_hash: str | None = None,
+    require_same_person: bool = False,
 ) -> Membership:
     """Give a person a role in the school, creating their account if the username is new.
 
     ``actor`` is None only for trusted callers (management commands such as the demo loader).
     A new account gets ``password_hash`` (from ``make_password``) or, without it, no usable password
-    until the person sets one through a reset or an invitation.
+    until the person sets one through a reset or an invitation. With ``require_same_person`` (roster
+    pages and imports), an existing username is only reused when :func:`is_same_person` says the
+    account belongs to the person described; otherwise it is a :class:`Conflict`.
     """
     if actor is not None:
         _require_admin(actor, school)
@@ -97,6 +100,12 @@ def person_add(
     if specialty and role != Role.SPECIALIST:
         raise DomainError("Only specialists have a specialty.")
     user = User.objects.filter(username=username).first()
+    if (
+        user is not None
+        and require_same_person
+        and not is_same_person(user, first_name=first_name, last_name=last_name, email=email)
+    ):
+        raise Conflict(f"The username “{username}” is already taken by a different person.")
     if user is None:
         user = User(
             username=username, first_name=first_name, last_name=last_name, email=email, birth_date=birth_date
@@ -116,6 +125,16 @@ def person_add(
         specialty=specialty,
         sourced_id=sourced_id,
         approved_at=timezone.now() if role == Role.MENTOR else None,
+    )
+
+
+def is_same_person(user: User, *, first_name: str, last_name: str, email: str) -> bool:
+    """Whether an existing account describes the same person: same given and family name and the same
+    e-mail address (compared without case; two empty addresses count as the same)."""
+    return (
+        user.first_name.casefold() == first_name.casefold()
+        and user.last_name.casefold() == last_name.casefold()
+        and user.email.casefold() == email.casefold()
     )
 
 
@@ -192,6 +211,31 @@ def guardian_link(
             )
     except IntegrityError:
         raise Conflict(f"{guardian.name} is already a guardian of {learner.name}.") from None
+
+
+@transaction.atomic
+def guardian_create(
+    *,
+    actor: User | None,
+    school: School,
+    learner: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    relationship: str = "parent",
+) -> Guardianship:
+    """Create a guardian's account (no usable password until they reset it) and link it to a learner."""
+    if actor is not None:
+        _require_admin(actor, school)
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"The username “{username}” is already taken; link the existing account instead.")
+    guardian = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    guardian.set_unusable_password()
+    guardian.save()
+    return guardian_link(
+        actor=None, school=school, guardian=guardian, learner=learner, relationship=relationship
+    )
 
 
 def guardianship_revoke(*, actor: User, guardianship: Guardianship) -> Guardianship:
