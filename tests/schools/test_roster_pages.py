@@ -279,6 +279,8 @@ def test_a_person_page_shows_roles_classes_supporters_and_guardians(world, admin
     page = text(admin.get(f"{base(world)}/people/{world.a.learner.pk}/"))
     for expected in ("Learner", "Maths 7", "Specialist A", "Para A", "Mentor A", "Guardian"):
         assert expected in page
+    invite = f"/accounts/invitations/new/{world.a.membership(world.a.learner).pk}/"
+    assert f'href="{invite}"' in admin.get(f"{base(world)}/people/{world.a.learner.pk}/").content.decode()
     guardian_page = text(admin.get(f"{base(world)}/people/{world.a.guardian.pk}/"))
     assert "Children in this school" in guardian_page
     assert "Learner A" in guardian_page
