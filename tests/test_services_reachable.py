@@ -35,10 +35,13 @@ def _reachable(url: str, default_port: int) -> str | None:
 
 
 def _postgres_url() -> str:
+    """POSTGRES_URL, else the server DATABASE_URL names (its maintenance database, which always exists)."""
+    if os.environ.get("POSTGRES_URL"):
+        return os.environ["POSTGRES_URL"]
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
-        return database_url
-    return os.environ.get("POSTGRES_URL", DEFAULT_POSTGRES_URL)
+        return urlsplit(database_url)._replace(path="/postgres").geturl()
+    return DEFAULT_POSTGRES_URL
 
 
 # ---------------------------------------------------------------------------------------------- /healthz
