@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,6 +24,7 @@ from django.test import Client, override_settings
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+SRC_DIR = Path(__file__).resolve().parents[1] / "src"
 
 
 def _reachable(url: str, default_port: int) -> str | None:
@@ -185,3 +189,40 @@ def test_redis_cache_expires_keys(redis_cache_alias: str) -> None:
     while cache.get("short-lived") is not None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert cache.get("short-lived") is None
+
+
+@pytest.mark.redis
+def test_setting_redis_url_makes_redis_the_default_cache(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The settings wiring: a process started with REDIS_URL caches in that Redis server.
+
+    Run in a separate process so this suite's own settings (and other test workers) stay untouched.
+    """
+    import redis
+
+    url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    reason = _reachable(url, 6379)
+    if reason:
+        pytest.skip(f"Redis not reachable: {reason}; start it or set REDIS_URL")
+    key = f"tessera-test-{uuid.uuid4().hex}"
+    script = (
+        "import django, sys; django.setup()\n"
+        "from django.core.cache import caches\n"
+        "cache = caches['default']\n"
+        "cache.set(sys.argv[1], 'from another process', timeout=60)\n"
+        "print(type(cache).__name__, cache.make_key(sys.argv[1]))\n"
+    )
+    env = {**os.environ, "REDIS_URL": url, "TESSERA_VAR_DIR": str(tmp_path)}
+    env["DJANGO_SETTINGS_MODULE"] = "tessera.config.settings.test"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC_DIR), env.get("PYTHONPATH")]))
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script, key], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    backend, stored_key = done.stdout.split()
+    assert backend == "RedisCache"
+    raw = redis.Redis.from_url(url)
+    try:
+        assert raw.exists(stored_key) == 1, "the value did not reach the Redis server REDIS_URL names"
+    finally:
+        raw.delete(stored_key)
+        raw.close()
