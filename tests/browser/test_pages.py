@@ -162,3 +162,30 @@ def test_axe_is_wired_up_and_reports_a_real_violation(page: Any) -> None:
     page.goto("/accounts/login/")
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\">')")
     assert "image-alt" in axe_violations(page)
+
+
+# Pages one click from home, reached the way people reach them.
+FOLLOW_UPS = [
+    ("teacher-password-change", ROLES[1], "Password", "Change your password"),
+    ("guardian-child", ROLES[3], None, None),  # the first child's card
+    ("administrator-roster", ROLES[0], "Riverside Middle School", "Roster of Riverside Middle School"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "link", "heading"), [f[1:] for f in FOLLOW_UPS], ids=[f[0] for f in FOLLOW_UPS]
+)
+def test_pages_one_click_from_home_fit_a_phone_and_pass_axe(
+    page: Any, live_app: LiveApp, case: RoleCase, link: str | None, heading: str | None
+) -> None:
+    _signed_in(page, live_app, case)
+    if link is None:
+        child = live_app.login(case.role, case.username).detail.removeprefix("of ")
+        link = heading = child
+    page.get_by_role("link", name=link, exact=True).first.click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert horizontal_overflow(page) == 0, "the page scrolls sideways at 360 px"
+    report = axe_violations(page)
+    assert not report, report
