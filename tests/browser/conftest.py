@@ -52,6 +52,7 @@ class DemoLogin:
 class LiveApp:
     url: str
     logins: list[DemoLogin]
+    log: Path
 
     def login(self, role: str, username: str | None = None) -> DemoLogin:
         """The demo login with this role (and username, when given), as ``load_demo_school`` printed it."""
@@ -152,7 +153,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         )
     try:
         _wait_until_healthy(url, server, log)
-        yield LiveApp(url=url, logins=logins)
+        yield LiveApp(url=url, logins=logins, log=log)
     finally:
         server.terminate()
         try:
@@ -179,15 +180,27 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(chromium: Any, live_app: LiveApp) -> Iterator[Any]:
-    """A fresh phone-sized browser context (no cookies) per test."""
+def page(chromium: Any, live_app: LiveApp, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh phone-sized browser context (no cookies) per test; on failure, say where it was."""
     context = chromium.new_context(viewport=PHONE, locale="en-GB", base_url=live_app.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
         yield page
     finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            server_log = live_app.log.read_text(errors="replace").splitlines()[-30:]
+            print(f"\nPage at failure: {page.url}\n--- last lines of the server log ---")
+            print("\n".join(server_log))
         context.close()
 
 
