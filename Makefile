@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 1
 export DJANGO_SETTINGS_MODULE ?= tessera.config.settings.local
 
-.PHONY: run setup install test lint typecheck pytest test-browser browser-deps demo clean
+.PHONY: run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,24 @@ pytest: install
 
 test: lint typecheck pytest
 
+# The suite on a throw-away PostgreSQL database (POSTGRES_URL, default postgres@127.0.0.1:5432), dropped after.
+test-postgres: install
+	bash .ci/run postgres
+
+# Debian's chromium for the browser tests, from apt (never `playwright install`: no browser downloads).
 browser-deps:
-	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  echo "Installing Debian's chromium with apt-get"; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@/usr/bin/chromium --version 2>/dev/null | head -1
 
 test-browser: install browser-deps
-	$(BIN)/pytest -m browser -p no:randomly
+	$(BIN)/pytest -m browser -p no:randomly tests/browser
+
+# Everything CI runs: make test, the suite on PostgreSQL, the browser tests.
+ci:
+	bash .ci/run
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
