@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Role names resolve to people of the test world (tests/conftest.py). Unprefixed roles are in school A,
-# where every case's object lives; ``b_`` roles hold the same role in school B (cross-school access).
+# where every case's object lives; ``b_`` roles hold the same role in school B (cross-school access;
+# school A's learner also attends school B, with ``b_guardian`` as guardian there). ``former_*`` roles
+# had a guardianship or support assignment in school A that has ended: they must see nothing.
 ROLES = (
     "anonymous",
     "outsider",
@@ -25,6 +27,8 @@ ROLES = (
     "specialist",
     "para",
     "mentor",
+    "former_guardian",
+    "former_specialist",
     "b_admin",
     "b_teacher",
     "b_learner",
@@ -68,3 +72,13 @@ def roles(*names: str) -> frozenset[str]:
 
 
 EVERYONE_SIGNED_IN = roles(*[r for r in ROLES if r != "anonymous"])
+
+# Everyone who may see school A but does not administer it: its members and its learners' guardians
+# (not the former guardian, whose link has ended; the former specialist is still a member).
+SEES_SCHOOL_A_NOT_ADMIN = roles(
+    *[
+        r
+        for r in ROLES
+        if r not in {"anonymous", "outsider", "admin", "former_guardian"} and not r.startswith("b_")
+    ]
+)

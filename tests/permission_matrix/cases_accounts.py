@@ -1,14 +1,14 @@
 """Permission cases for the account pages and API: only administrators of the learner's school invite
 guardians. People of school A who may see the learner get 403; everyone else 404."""
 
-from tests.permission_matrix.case import ROLES, Case, roles
+from tests.permission_matrix.case import SEES_SCHOOL_A_NOT_ADMIN, Case, roles
 
-# Everyone in school A except its administrator (school B's people, the outsider and anonymous differ).
-A_SEES_SCHOOL_BUT_NOT_ADMIN = roles(
-    *[r for r in ROLES if r not in {"anonymous", "outsider", "admin"} and not r.startswith("b_")]
+A_SEES_SCHOOL_BUT_NOT_ADMIN = SEES_SCHOOL_A_NOT_ADMIN
+# Of those, the ones who may see the invited learner (not the other class's teacher and learner, nor the
+# specialist whose assignment has ended).
+A_SEES_LEARNER_BUT_NOT_ADMIN = A_SEES_SCHOOL_BUT_NOT_ADMIN - roles(
+    "other_teacher", "other_learner", "former_specialist"
 )
-# Of those, the ones who may see the invited learner (not the other class's teacher and learner).
-A_SEES_LEARNER_BUT_NOT_ADMIN = A_SEES_SCHOOL_BUT_NOT_ADMIN - roles("other_teacher", "other_learner")
 
 CASES = [
     Case(

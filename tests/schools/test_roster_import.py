@@ -151,7 +151,7 @@ def test_every_bad_row_is_reported_with_its_reason(world) -> None:  # type: igno
     assert "unknown grade “PK”" in reasons[("users.csv", 4)]
     assert "sourcedId “x-1” is also on line 2" in reasons[("users.csv", 5)]
     assert "username “ok.one” is also on line 2" in reasons[("users.csv", 6)]
-    assert "already taken by a different person" in reasons[("users.csv", 7)]
+    assert "already belongs to someone else in this school" in reasons[("users.csv", 7)]
     assert "is not an e-mail address" in reasons[("users.csv", 8)]
     assert "username is empty" in reasons[("users.csv", 9)]
     assert "unknown user “nobody”" in reasons[("users.csv", 10)]
@@ -276,3 +276,15 @@ def test_a_sourced_id_of_another_person_in_the_school_is_refused(world) -> None:
     assert [(e.line, e.message) for e in result.errors] == [
         (2, "sourcedId “s-1” already belongs to new.learner here")
     ]
+
+
+def test_import_cannot_take_over_an_account_of_another_school(world) -> None:  # type: ignore[no-untyped-def]
+    """A row naming school B's teacher (with the right name and e-mail) is refused without describing
+    the account, and school B's teacher gains no role in school A."""
+    users = (
+        b"sourcedId,username,givenName,familyName,email,role,grades,birthDate,agentSourcedIds\n"
+        b"t-1,b.teacher,Teacher,B,teacher@b.example.org,administrator,,,\n"
+    )
+    result = run(world, users, None)
+    assert [(e.line, e.message) for e in result.errors] == [(2, "username “b.teacher” is already taken")]
+    assert not Membership.objects.filter(school=world.a.school, user=world.b.teacher).exists()

@@ -204,7 +204,8 @@ def test_add_a_person(world, admin) -> None:  # type: ignore[no-untyped-def]
         ({"email": "not-mail"}, "Enter a valid email address."),
         ({"username": "has space"}, "Enter a valid username."),
         ({"birth_date": "2999-01-01"}, "A birth date cannot be in the future."),
-        ({"username": "a.teacher"}, "already taken by a different person"),
+        ({"username": "a.teacher"}, "already belongs to someone else in School A"),
+        ({"username": "b.teacher"}, "The username “b.teacher” is already taken; choose another."),
     ],
 )
 def test_bad_person_input_is_a_form_error(world, admin, change: dict[str, str], field_error: str) -> None:  # type: ignore[no-untyped-def]
@@ -249,7 +250,13 @@ def test_assign_a_supporter_and_manage_guardians(world, admin) -> None:  # type:
         person + "guardians/link/", {"link-username": "nobody", "link-relationship": "parent"}
     )
     assert missing.status_code == 400
-    assert "No account has that username." in text(missing)
+    assert "No one with that username is known to this school." in text(missing)
+    elsewhere = admin.post(
+        person + "guardians/link/", {"link-username": world.b.learner.username, "link-relationship": "parent"}
+    )
+    assert "No one with that username is known to this school." in text(elsewhere), (
+        "same answer as no account"
+    )
 
     create = {
         "guardian-first_name": "Olu",
@@ -262,7 +269,7 @@ def test_assign_a_supporter_and_manage_guardians(world, admin) -> None:  # type:
     assert "Account created: Olu Ade is parent of Other Learner A." in text(response)
     taken = admin.post(person + "guardians/new/", create)
     assert taken.status_code == 400
-    assert "already taken; link the existing account instead" in text(taken)
+    assert "already taken; choose another" in text(taken)
 
     link = Guardianship.objects.get(guardian__username="olu.ade")
     revoke = f"{base(world)}/guardianships/{link.pk}/revoke/"

@@ -19,7 +19,7 @@ def test_same_person_compares_names_and_email_without_case(world) -> None:  # ty
 
 
 def test_person_add_can_refuse_a_username_of_a_different_person(world) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(Conflict, match="already taken by a different person"):
+    with pytest.raises(Conflict, match="already belongs to someone else in School A"):
         services.person_add(
             actor=world.a.admin,
             school=world.a.school,
@@ -32,16 +32,32 @@ def test_person_add_can_refuse_a_username_of_a_different_person(world) -> None: 
     assert not Membership.objects.filter(user=world.a.teacher, role="mentor").exists()
 
 
-def test_person_add_without_the_check_still_reuses_the_account(world) -> None:  # type: ignore[no-untyped-def]
-    membership = services.person_add(
-        actor=None,
-        school=world.b.school,
-        username=world.a.teacher.username,
-        first_name="ignored",
-        last_name="ignored",
-        role="teacher",
+def test_person_add_reuses_only_accounts_the_school_knows(world) -> None:  # type: ignore[no-untyped-def]
+    """School B cannot take over school A's teacher by naming their username, and learns nothing
+    about that account from the error."""
+    with pytest.raises(Conflict) as refused:
+        services.person_add(
+            actor=world.b.admin,
+            school=world.b.school,
+            username=world.a.teacher.username,
+            first_name="Teacher",
+            last_name="A",
+            role="administrator",
+        )
+    assert (
+        refused.value.message
+        == f"The username “{world.a.teacher.username}” is already taken; choose another."
     )
-    assert membership.user == world.a.teacher
+    assert not Membership.objects.filter(user=world.a.teacher, school=world.b.school).exists()
+    same_school = services.person_add(
+        actor=None,
+        school=world.a.school,
+        username=world.a.teacher.username,
+        first_name="",
+        last_name="",
+        role="mentor",
+    )
+    assert same_school.user == world.a.teacher
 
 
 def test_guardian_create_makes_an_account_without_password_and_links_it(world) -> None:  # type: ignore[no-untyped-def]

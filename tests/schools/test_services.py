@@ -121,13 +121,22 @@ def test_unknown_role_and_misplaced_specialty_are_rejected(world) -> None:  # ty
 
 
 def test_a_guardian_can_have_children_in_two_schools(world) -> None:  # type: ignore[no-untyped-def]
+    """Through an invitation the guardian accepts (no acting administrator), not by an admin's say-so."""
     services.guardian_link(
-        actor=world.b.admin, school=world.b.school, guardian=world.a.guardian, learner=world.b.learner
+        actor=None, school=world.b.school, guardian=world.a.guardian, learner=world.b.learner
     )
     schools = set(
         Guardianship.objects.filter(guardian=world.a.guardian).values_list("school__slug", flat=True)
     )
     assert schools == {"school-a", "school-b"}
+
+
+def test_an_admin_cannot_link_an_account_of_another_school(world) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DomainError, match="not known to this school"):
+        services.guardian_link(
+            actor=world.b.admin, school=world.b.school, guardian=world.a.guardian, learner=world.b.learner
+        )
+    assert not Guardianship.objects.filter(school=world.b.school, guardian=world.a.guardian).exists()
 
 
 def test_an_admin_cannot_link_a_guardian_to_another_schools_learner(world) -> None:  # type: ignore[no-untyped-def]

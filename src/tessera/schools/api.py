@@ -6,8 +6,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tessera.api_input import BoundedPageNumberPagination, PlainText
 from tessera.schools import permissions, selectors, services
 from tessera.schools.errors import NotFound
 from tessera.schools.models import AcademicTerm, Membership, SchoolClass, User
@@ -73,8 +74,8 @@ class LearnerDetailOut(Schema):
 
 
 class ClassIn(Schema):
-    name: str = Field(min_length=1, max_length=120)
-    subject: str = Field(min_length=1, max_length=80)
+    name: PlainText = Field(max_length=120)
+    subject: PlainText = Field(max_length=80)
     grade_level: int = Field(ge=0, le=13)
     term_id: int
 
@@ -104,7 +105,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/classes", response=list[ClassOut], summary="Classes I may see")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def class_list(request: HttpRequest) -> QuerySet[SchoolClass]:
     return (
         permissions.classes_visible_to(_user(request))
@@ -123,13 +124,16 @@ def class_detail(request: HttpRequest, class_id: int) -> SchoolClass:
 
 
 @router.get("/classes/{class_id}/learners", response=list[LearnerOut], summary="The learners of a class")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def class_learners(request: HttpRequest, class_id: int) -> QuerySet[Membership]:
     user = _user(request)
     school_class = selectors.class_detail_for(user, class_id)
-    if school_class is None or not permissions.can_view_class_roster(user, school_class):
+    if school_class is None:
         raise NotFound("No such class.")
-    return selectors.class_learner_memberships(school_class)
+    learners = selectors.class_learners_for(user, school_class)
+    if learners is None:
+        raise NotFound("No such class.")
+    return learners
 
 
 @router.get("/learners/{learner_id}", response=LearnerDetailOut)
@@ -154,14 +158,15 @@ def learner_detail(request: HttpRequest, learner_id: int) -> LearnerDetailOut:
 def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Status[SchoolClass]:
     user = _user(request)
     school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
+    permissions.require_school_admin(user, school)
     term = AcademicTerm.objects.filter(school=school, pk=payload.term_id).first()
     if term is None:
         raise NotFound(f"No term {payload.term_id} in this school.")
     school_class = services.class_create(
         actor=user,
         school=school,
-        name=payload.name.strip(),
-        subject=payload.subject.strip(),
+        name=payload.name,
+        subject=payload.subject,
         grade_level=payload.grade_level,
         term=term,
     )
@@ -176,6 +181,7 @@ def enrolment_create(request: HttpRequest, class_id: int, payload: EnrolmentIn) 
     school_class = selectors.class_detail_for(user, class_id)
     if school_class is None:
         raise NotFound("No such class.")
+    permissions.require_school_admin(user, school_class.school)
     learner = Membership.objects.filter(
         school=school_class.school, role=Membership.Role.LEARNER, pk=payload.learner_id
     ).first()

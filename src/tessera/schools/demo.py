@@ -184,13 +184,17 @@ def demo_logins(school: School) -> list[DemoLogin]:
         if m.role == Membership.Role.TEACHER:
             detail = ", ".join(
                 f"{t.school_class.name} ({t.get_kind_display().lower()})"
-                for t in TeachingAssignment.objects.filter(teacher=m.user).select_related("school_class")
+                for t in TeachingAssignment.objects.filter(school=school, teacher=m.user).select_related(
+                    "school_class"
+                )
             )
         logins.append(DemoLogin(m.user.username, m.get_role_display(), detail))
     learners = Membership.objects.filter(school=school, role=Membership.Role.LEARNER).select_related("user")
     for m in learners.order_by("grade_level", "user__username"):
         logins.append(DemoLogin(m.user.username, "Learner", f"grade {m.grade_level}"))
-        for link in m.user.guardians_links.filter(school=school).select_related("guardian"):
+        for link in m.user.guardians_links.filter(school=school, revoked_at__isnull=True).select_related(
+            "guardian"
+        ):
             logins.append(DemoLogin(link.guardian.username, "Guardian", f"of {m.user.name}"))
     return logins
 
@@ -232,7 +236,7 @@ def demo_school_load(*, seed: int = 2026) -> tuple[School, bool]:
     para = _staff(school, "p.novak", "Tomasz", "Novak", Membership.Role.PARA_PROFESSIONAL, password_hash)
     mentor = _staff(school, "m.costa", "Rafael", "Costa", Membership.Role.MENTOR, password_hash)
 
-    taken = set(User.objects.values_list("username", flat=True))
+    taken = {name.casefold() for name in User.objects.values_list("username", flat=True)}
     first_names = FIRST_NAMES[:]
     rng.shuffle(first_names)
     supported: list[User] = []
@@ -282,12 +286,11 @@ def _add_guardians(
     count = 2 if rng.random() < 0.25 else 1
     for _ in range(count):
         first = rng.choice(ADULT_FIRST_NAMES)
-        guardian = User(
+        guardian = services.account_create(
             username=_username(first, learner.last_name, taken),
             first_name=first,
             last_name=learner.last_name,
             email=f"{first.lower()}.{learner.last_name.lower().replace(chr(39), '')}@example.org",
+            password_hash=password_hash,
         )
-        guardian.password = password_hash
-        guardian.save()
         services.guardian_link(actor=None, school=school, guardian=guardian, learner=learner)

@@ -19,15 +19,16 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tessera.schools import permissions, services
-from tessera.schools.errors import Conflict, DomainError, PermissionDenied
+from tessera.schools.errors import DomainError, PermissionDenied
 from tessera.schools.models import GuardianInvitation, Guardianship, Membership, User
 
 Role = Membership.Role
@@ -150,24 +151,22 @@ def _usable_invitation(code: str) -> GuardianInvitation:
 
 
 def _create_account(account: NewGuardianAccount, email: str) -> User:
-    taken = Conflict(f"The username “{account.username}” is taken; choose another.")
-    user = User(
+    """Validate the new account as the person typed it, then create it through the one account service."""
+    candidate = User(
         username=account.username, first_name=account.first_name, last_name=account.last_name, email=email
     )
-    if User.objects.filter(username__iexact=account.username).exists():
-        raise taken
     try:
-        user.full_clean(exclude=["password"])
-        password_validation.validate_password(account.password, user)
+        candidate.full_clean(exclude=["password"], validate_unique=False)
+        password_validation.validate_password(account.password, candidate)
     except ValidationError as error:
         raise DomainError(" ".join(error.messages)) from None
-    user.set_password(account.password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise taken from None
-    return user
+    return services.account_create(
+        username=account.username,
+        first_name=account.first_name,
+        last_name=account.last_name,
+        email=email,
+        password_hash=make_password(account.password),
+    )
 
 
 @transaction.atomic

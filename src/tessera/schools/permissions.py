@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from tessera.schools.errors import PermissionDenied
 from tessera.schools.models import (
     Enrolment,
     Guardianship,
@@ -61,14 +62,24 @@ def can_manage_school(user: User, school: School) -> bool:
     return schools_managed_by(user).filter(pk=school.pk).exists()
 
 
+def require_school_admin(user: User, school: School) -> None:
+    """Raise :class:`PermissionDenied` unless the user administers the school (for services and the API,
+    which check this before they look up anything a request names, so nothing leaks through errors)."""
+    if not can_manage_school(user, school):
+        raise PermissionDenied("Only an administrator of this school can change its roster.")
+
+
 # --- classes -------------------------------------------------------------------------------------
 
 
 def _class_visibility(user: User) -> Q:
     teaches = TeachingAssignment.objects.filter(school_class=OuterRef("pk"), teacher=user)
     enrolled = Enrolment.objects.filter(school_class=OuterRef("pk"), learner=user)
-    children = Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).values("learner_id")
-    child_enrolled = Enrolment.objects.filter(school_class=OuterRef("pk"), learner_id__in=children)
+    # A guardianship is a link in one school: it opens the child's classes of that school only.
+    guardian_here = Guardianship.objects.filter(
+        guardian=user, revoked_at__isnull=True, learner=OuterRef("learner_id"), school=OuterRef("school_id")
+    )
+    child_enrolled = Enrolment.objects.filter(school_class=OuterRef("pk")).filter(Exists(guardian_here))
     return (
         Q(school_id__in=_administered_school_ids(user))
         | Q(Exists(teaches))
@@ -138,3 +149,18 @@ def learners_visible_to(user: User) -> QuerySet[Membership]:
 
 def can_view_learner(user: User, learner: Membership) -> bool:
     return learners_visible_to(user).filter(pk=learner.pk).exists()
+
+
+# --- accounts a school may touch -----------------------------------------------------------------
+
+
+def accounts_known_to(school: School) -> QuerySet[User]:
+    """Accounts the school already knows: its members and the guardians linked to its learners.
+
+    A school may give these people new roles or links. Any other account (another school's teacher, a
+    child at another school) stays invisible to it: such a person joins through an invitation they
+    accept themselves, so an administrator can neither read nor take over an account of another school.
+    """
+    member = Membership.objects.filter(school=school, user=OuterRef("pk"))
+    guardian = Guardianship.objects.filter(school=school, guardian=OuterRef("pk"))
+    return User.objects.filter(Exists(member) | Exists(guardian))

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from tessera.schools import selectors
+from tessera.schools import permissions, selectors
 from tessera.schools.models import (
     AcademicTerm,
     Guardianship,
@@ -160,11 +160,25 @@ class GuardianLinkForm(forms.Form):
     )
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Guardianship.Relationship.choices)
 
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.school = school
+
     def clean_username(self) -> User:
+        """Only accounts this school already knows: any other account looks the same as no account."""
         username = self.cleaned_data["username"].strip()
-        guardian = User.objects.filter(username=username, is_active=True).first()
+        guardian = (
+            permissions.accounts_known_to(self.school)
+            .filter(username__iexact=username, is_active=True)
+            .first()
+        )
         if guardian is None:
-            raise forms.ValidationError(_("No account has that username."))
+            raise forms.ValidationError(
+                _(
+                    "No one with that username is known to this school. Create a guardian account below, "
+                    "or send the guardian an invitation."
+                )
+            )
         return guardian
 
 

@@ -27,6 +27,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from tessera.schools import permissions, services
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
@@ -48,6 +49,7 @@ GUARDIAN = "guardian"
 BAD_ROW = "bad row"  # a sourcedId whose users.csv row is already reported as bad
 
 USER_COLUMNS = ("sourcedId", "username", "givenName", "familyName", "role")
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
 USER_OPTIONAL_COLUMNS = ("email", "grades", "birthDate", "agentSourcedIds", "specialty")
 ENROLLMENT_COLUMNS = ("classSourcedId", "userSourcedId", "role")
 ENROLLMENT_OPTIONAL_COLUMNS = ("primary",)
@@ -250,7 +252,9 @@ def _person(line: int, row: dict[str, str]) -> tuple[_Person | None, list[str]]:
     for column in ("givenName", "familyName"):
         if len(row[column]) > 150:
             problems.append(f"{column} is longer than 150 characters")
-    if row["email"]:
+    if len(row["email"]) > EMAIL_MAX_LENGTH:
+        problems.append(f"email is longer than {EMAIL_MAX_LENGTH} characters")
+    elif row["email"]:
         try:
             validate_email(row["email"])
         except ValidationError:
@@ -300,12 +304,20 @@ def _person(line: int, row: dict[str, str]) -> tuple[_Person | None, list[str]]:
 # --- validating the whole upload ----------------------------------------------------------------
 
 
-def _existing_users(usernames: list[str]) -> dict[str, User]:
+def _existing_users(school: School, usernames: list[str]) -> tuple[dict[str, User], set[str]]:
+    """Accounts the school knows by these usernames (keyed without case), and the usernames taken by
+    accounts it does not know (another school's people: never reused, never described)."""
+    known_ids = set(permissions.accounts_known_to(school).values_list("pk", flat=True))
     found: dict[str, User] = {}
+    taken: set[str] = set()
     for start in range(0, len(usernames), 500):
-        for user in User.objects.filter(username__in=usernames[start : start + 500]):
-            found[user.username] = user
-    return found
+        batch = [name.casefold() for name in usernames[start : start + 500]]
+        for user in User.objects.annotate(folded=Lower("username")).filter(folded__in=batch):
+            if user.pk in known_ids:
+                found[user.username.casefold()] = user
+            else:
+                taken.add(user.username.casefold())
+    return found, taken
 
 
 def _check_people(school: School, people: list[_Person], errors: list[RowError]) -> dict[str, Membership]:
@@ -319,13 +331,18 @@ def _check_people(school: School, people: list[_Person], errors: list[RowError])
                 errors.append(RowError("users.csv", person.line, message))
             else:
                 first_line[key] = person.line
-    existing = _existing_users([p.username for p in people])
+    existing, taken_elsewhere = _existing_users(school, [p.username for p in people])
     known = {
         m.sourced_id: m
         for m in Membership.objects.filter(school=school).exclude(sourced_id="").select_related("user")
     }
     for person in people:
-        user = existing.get(person.username)
+        if person.username.casefold() in taken_elsewhere:
+            errors.append(
+                RowError("users.csv", person.line, f"username “{person.username}” is already taken")
+            )
+            continue
+        user = existing.get(person.username.casefold())
         if user is not None:
             if not services.is_same_person(
                 user, first_name=person.first_name, last_name=person.last_name, email=person.email
@@ -334,8 +351,7 @@ def _check_people(school: School, people: list[_Person], errors: list[RowError])
                     RowError(
                         "users.csv",
                         person.line,
-                        f"username “{person.username}” is already taken by a different person "
-                        "(a different name or e-mail)",
+                        f"username “{person.username}” already belongs to someone else in this school",
                     )
                 )
                 continue
@@ -475,21 +491,18 @@ def _import_person(school: School, person: _Person) -> User:
     if person.role == GUARDIAN:
         if person.existing is not None:
             return person.existing
-        guardian = User(
+        return services.account_create(
             username=person.username,
             first_name=person.first_name,
             last_name=person.last_name,
             email=person.email,
             birth_date=person.birth_date,
         )
-        guardian.set_unusable_password()
-        guardian.save()
-        return guardian
     try:
         return services.person_add(
             actor=None,
             school=school,
-            username=person.username,
+            username=person.existing.username if person.existing else person.username,
             first_name=person.first_name,
             last_name=person.last_name,
             role=person.role,

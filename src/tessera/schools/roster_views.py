@@ -294,7 +294,7 @@ def _person_page(
         "school": school,
         "roster": selectors.person_roster(school, person),
         "support_form": support or roster_forms.SupportAssignForm(school=school, prefix="support"),
-        "link_form": link or roster_forms.GuardianLinkForm(prefix="link"),
+        "link_form": link or roster_forms.GuardianLinkForm(prefix="link", school=school),
         "create_form": create or roster_forms.GuardianCreateForm(prefix="guardian"),
     }
     return render(request, "schools/roster_person.html", context, status=_status(request))
@@ -333,7 +333,7 @@ def roster_person_support(request: HttpRequest, school_id: int, person_id: int) 
 def roster_guardian_link(request: HttpRequest, school_id: int, person_id: int) -> HttpResponse:
     school = _school(request, school_id)
     learner = _person(school, person_id, Role.LEARNER)
-    form = roster_forms.GuardianLinkForm(request.POST, prefix="link")
+    form = roster_forms.GuardianLinkForm(request.POST, prefix="link", school=school)
 
     def link(data: dict[str, Any]) -> str:
         guardianship = services.guardian_link(

@@ -152,8 +152,10 @@ def class_roster_for(user: User, school_class: SchoolClass) -> list[Enrolment] |
     return list(school_class.enrolments.select_related("learner").order_by("learner__last_name"))
 
 
-def class_learner_memberships(school_class: SchoolClass) -> QuerySet[Membership]:
-    """The learner memberships of a class's learners; callers check the roster permission first."""
+def class_learners_for(user: User, school_class: SchoolClass) -> QuerySet[Membership] | None:
+    """The learner memberships of a class, or None when the user may not see its roster."""
+    if not permissions.can_view_class_roster(user, school_class):
+        return None
     return (
         Membership.objects.filter(
             school=school_class.school, role=Role.LEARNER, user__enrolments__school_class=school_class

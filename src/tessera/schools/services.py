@@ -7,6 +7,8 @@ Services check permissions with the object checks of :mod:`tessera.schools.permi
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import (
     AcademicTerm,
     Enrolment,
+    GuardianInvitation,
     Guardianship,
     Membership,
     School,
@@ -26,11 +29,24 @@ from tessera.schools.models import (
 )
 
 Role = Membership.Role
+T = TypeVar("T")
 
 
-def _require_admin(actor: User, school: School) -> None:
-    if not permissions.can_manage_school(actor, school):
-        raise PermissionDenied("Only an administrator of this school can change its roster.")
+def _insert(conflict: str, create: Callable[[], T]) -> T:
+    """Run one INSERT in a savepoint. When a unique constraint refuses it (a double submit racing its
+    twin past the friendly checks), the caller gets the same :class:`Conflict` as a plain repeat."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        raise Conflict(conflict) from None
+
+
+def _require_name(value: str, what: str) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        raise DomainError(f"{what} needs a name.")
+    return cleaned
 
 
 def _require_member(school: School, user: User, role: str, what: str) -> Membership:
@@ -43,28 +59,37 @@ def _require_member(school: School, user: User, role: str, what: str) -> Members
 def term_create(
     *, actor: User, school: School, name: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> AcademicTerm:
-    _require_admin(actor, school)
+    permissions.require_school_admin(actor, school)
+    name = _require_name(name, "A term")
     if ends_on <= starts_on:
         raise DomainError("A term must end after it starts.")
+    conflict = f"There is already a term called “{name}”."
     if AcademicTerm.objects.filter(school=school, name=name).exists():
-        raise Conflict(f"There is already a term called “{name}”.")
-    return AcademicTerm.objects.create(school=school, name=name, starts_on=starts_on, ends_on=ends_on)
+        raise Conflict(conflict)
+    return _insert(
+        conflict,
+        lambda: AcademicTerm.objects.create(school=school, name=name, starts_on=starts_on, ends_on=ends_on),
+    )
 
 
-@transaction.atomic
 def class_create(
     *, actor: User | None, school: School, name: str, subject: str, grade_level: int, term: AcademicTerm
 ) -> SchoolClass:
     if actor is not None:
-        _require_admin(actor, school)
+        permissions.require_school_admin(actor, school)
     if term.school_id != school.pk:
         raise DomainError("That term belongs to another school.")
     if not 0 <= grade_level <= 13:
         raise DomainError("Grade level must be between 0 (kindergarten) and 13.")
+    name = _require_name(name, "A class")
+    conflict = f"There is already a class called “{name}” in {term.name}."
     if SchoolClass.objects.filter(school=school, term=term, name=name).exists():
-        raise Conflict(f"There is already a class called “{name}” in {term.name}.")
-    return SchoolClass.objects.create(
-        school=school, name=name, subject=subject, grade_level=grade_level, term=term
+        raise Conflict(conflict)
+    return _insert(
+        conflict,
+        lambda: SchoolClass.objects.create(
+            school=school, name=name, subject=subject.strip(), grade_level=grade_level, term=term
+        ),
     )
 
 
@@ -89,43 +114,77 @@ def person_add(
 
     ``actor`` is None only for trusted callers (management commands such as the demo loader).
     A new account gets ``password_hash`` (from ``make_password``) or, without it, no usable password
-    until the person sets one through a reset or an invitation. With ``require_same_person`` (roster
-    pages and imports), an existing username is only reused when :func:`is_same_person` says the
-    account belongs to the person described; otherwise it is a :class:`Conflict`.
+    until the person sets one through a reset or an invitation. An existing username is reused only for
+    an account this school already knows (:func:`permissions.accounts_known_to`); with
+    ``require_same_person`` (roster pages and imports) it must also describe the same person
+    (:func:`is_same_person`). Otherwise it is a :class:`Conflict` that reveals nothing about the account.
     """
     if actor is not None:
-        _require_admin(actor, school)
+        permissions.require_school_admin(actor, school)
     if role not in Role.values:
         raise DomainError(f"Unknown role “{role}”; expected one of {', '.join(Role.values)}.")
     if specialty and role != Role.SPECIALIST:
         raise DomainError("Only specialists have a specialty.")
     user = User.objects.filter(username=username).first()
-    if (
-        user is not None
-        and require_same_person
-        and not is_same_person(user, first_name=first_name, last_name=last_name, email=email)
-    ):
-        raise Conflict(f"The username “{username}” is already taken by a different person.")
     if user is None:
-        user = User(
-            username=username, first_name=first_name, last_name=last_name, email=email, birth_date=birth_date
+        user = account_create(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            birth_date=birth_date,
+            password_hash=password_hash,
         )
-        if password_hash:
-            user.password = password_hash
-        else:
-            user.set_unusable_password()
-        user.save()
+    elif not permissions.accounts_known_to(school).filter(pk=user.pk).exists():
+        raise Conflict(f"The username “{username}” is already taken; choose another.")
+    elif require_same_person and not is_same_person(
+        user, first_name=first_name, last_name=last_name, email=email
+    ):
+        raise Conflict(f"The username “{username}” already belongs to someone else in {school.name}.")
+    conflict = f"{user.name} is already a {Role(role).label.lower()} of {school.name}."
     if Membership.objects.filter(school=school, user=user, role=role).exists():
-        raise Conflict(f"{user.name} is already a {Role(role).label.lower()} of {school.name}.")
-    return Membership.objects.create(
-        school=school,
-        user=user,
-        role=role,
-        grade_level=grade_level if role == Role.LEARNER else None,
-        specialty=specialty,
-        sourced_id=sourced_id,
-        approved_at=timezone.now() if role == Role.MENTOR else None,
+        raise Conflict(conflict)
+    return _insert(
+        conflict,
+        lambda: Membership.objects.create(
+            school=school,
+            user=user,
+            role=role,
+            grade_level=grade_level if role == Role.LEARNER else None,
+            specialty=specialty,
+            sourced_id=sourced_id,
+            approved_at=timezone.now() if role == Role.MENTOR else None,
+        ),
     )
+
+
+def account_create(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    birth_date: datetime.date | None = None,
+    password_hash: str | None = None,
+) -> User:
+    """Create a sign-in account: the one place accounts are made (roster, import, invitations, demo).
+
+    Usernames are unique without regard to case, so “Ana” and “ana” can never be two people. Without
+    ``password_hash`` (from ``make_password``) the account has no usable password until its owner sets
+    one through a password reset or an invitation.
+    """
+    taken = f"The username “{username}” is already taken; choose another."
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(taken)
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email, birth_date=birth_date
+    )
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_unusable_password()
+    _insert(taken, user.save)
+    return user
 
 
 def is_same_person(user: User, *, first_name: str, last_name: str, email: str) -> bool:
@@ -141,17 +200,16 @@ def is_same_person(user: User, *, first_name: str, last_name: str, email: str) -
 def learner_enrol(*, actor: User | None, school_class: SchoolClass, learner: User) -> Enrolment:
     school = school_class.school
     if actor is not None:
-        _require_admin(actor, school)
+        permissions.require_school_admin(actor, school)
     _require_member(school, learner, Role.LEARNER, "learner")
-    try:
-        with transaction.atomic():
-            return Enrolment.objects.create(school=school, school_class=school_class, learner=learner)
-    except IntegrityError:
-        raise Conflict(f"{learner.name} is already enrolled in {school_class.name}.") from None
+    return _insert(
+        f"{learner.name} is already enrolled in {school_class.name}.",
+        lambda: Enrolment.objects.create(school=school, school_class=school_class, learner=learner),
+    )
 
 
 def learner_unenrol(*, actor: User, school_class: SchoolClass, learner: User) -> None:
-    _require_admin(actor, school_class.school)
+    permissions.require_school_admin(actor, school_class.school)
     deleted, _ = Enrolment.objects.filter(school_class=school_class, learner=learner).delete()
     if not deleted:
         raise DomainError(f"{learner.name} is not enrolled in {school_class.name}.")
@@ -162,17 +220,16 @@ def teacher_assign(
 ) -> TeachingAssignment:
     school = school_class.school
     if actor is not None:
-        _require_admin(actor, school)
+        permissions.require_school_admin(actor, school)
     _require_member(school, teacher, Role.TEACHER, "teacher")
     if kind not in TeachingAssignment.Kind.values:
         raise DomainError("Teaching role must be “lead” or “co”.")
-    try:
-        with transaction.atomic():
-            return TeachingAssignment.objects.create(
-                school=school, school_class=school_class, teacher=teacher, kind=kind
-            )
-    except IntegrityError:
-        raise Conflict(f"{teacher.name} already teaches {school_class.name}.") from None
+    return _insert(
+        f"{teacher.name} already teaches {school_class.name}.",
+        lambda: TeachingAssignment.objects.create(
+            school=school, school_class=school_class, teacher=teacher, kind=kind
+        ),
+    )
 
 
 def supporter_assign(
@@ -180,37 +237,44 @@ def supporter_assign(
 ) -> SupportAssignment:
     """Assign a specialist, para-professional or approved mentor to work with one learner."""
     if actor is not None:
-        _require_admin(actor, school)
+        permissions.require_school_admin(actor, school)
     if role not in SupportAssignment.Role.values:
         raise DomainError("Support role must be specialist, para_professional or mentor.")
     staff_membership = _require_member(school, staff, role, SupportAssignment.Role(role).label.lower())
     if role == Role.MENTOR and staff_membership.approved_at is None:
         raise PermissionDenied(f"{staff.name} is not an approved mentor yet.")
     _require_member(school, learner, Role.LEARNER, "learner")
-    try:
-        with transaction.atomic():
-            return SupportAssignment.objects.create(school=school, staff=staff, learner=learner, role=role)
-    except IntegrityError:
-        raise Conflict(f"{staff.name} is already assigned to {learner.name}.") from None
+    return _insert(
+        f"{staff.name} is already assigned to {learner.name}.",
+        lambda: SupportAssignment.objects.create(school=school, staff=staff, learner=learner, role=role),
+    )
 
 
 def guardian_link(
     *, actor: User | None, school: School, guardian: User, learner: User, relationship: str = "parent"
 ) -> Guardianship:
+    """Link a guardian to a learner of the school.
+
+    An administrator (``actor``) may link only accounts the school already knows; anyone else becomes a
+    guardian by accepting an invitation (``actor=None`` from :mod:`tessera.schools.invitations`).
+    """
     if actor is not None:
-        _require_admin(actor, school)
+        permissions.require_school_admin(actor, school)
+        if not permissions.accounts_known_to(school).filter(pk=guardian.pk).exists():
+            raise DomainError(
+                "That account is not known to this school. Create a guardian account or send an invitation."
+            )
     _require_member(school, learner, Role.LEARNER, "learner")
     if guardian.pk == learner.pk:
         raise DomainError("A learner cannot be their own guardian.")
     if relationship not in Guardianship.Relationship.values:
         raise DomainError(f"Unknown relationship “{relationship}”.")
-    try:
-        with transaction.atomic():
-            return Guardianship.objects.create(
-                school=school, guardian=guardian, learner=learner, relationship=relationship
-            )
-    except IntegrityError:
-        raise Conflict(f"{guardian.name} is already a guardian of {learner.name}.") from None
+    return _insert(
+        f"{guardian.name} is already a guardian of {learner.name}.",
+        lambda: Guardianship.objects.create(
+            school=school, guardian=guardian, learner=learner, relationship=relationship
+        ),
+    )
 
 
 @transaction.atomic
@@ -227,20 +291,23 @@ def guardian_create(
 ) -> Guardianship:
     """Create a guardian's account (no usable password until they reset it) and link it to a learner."""
     if actor is not None:
-        _require_admin(actor, school)
-    if User.objects.filter(username=username).exists():
-        raise Conflict(f"The username “{username}” is already taken; link the existing account instead.")
-    guardian = User(username=username, first_name=first_name, last_name=last_name, email=email)
-    guardian.set_unusable_password()
-    guardian.save()
+        permissions.require_school_admin(actor, school)
+    guardian = account_create(username=username, first_name=first_name, last_name=last_name, email=email)
     return guardian_link(
         actor=None, school=school, guardian=guardian, learner=learner, relationship=relationship
     )
 
 
+@transaction.atomic
 def guardianship_revoke(*, actor: User, guardianship: Guardianship) -> Guardianship:
-    _require_admin(actor, guardianship.school)
+    """End a guardian's link. Unused invitation codes for the learner stop working too, so a revoked
+    guardian cannot link themself again with a code sent earlier; the school can send new ones."""
+    permissions.require_school_admin(actor, guardianship.school)
     if guardianship.revoked_at is None:
-        guardianship.revoked_at = timezone.now()
+        now = timezone.now()
+        guardianship.revoked_at = now
         guardianship.save(update_fields=["revoked_at"])
+        GuardianInvitation.objects.filter(
+            school=guardianship.school, learner=guardianship.learner, used_at__isnull=True, expires_at__gt=now
+        ).update(expires_at=now)
     return guardianship

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from tessera.schools.demo import DEMO_PASSWORD, demo_logins, demo_school_load
+from tessera.schools.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -16,7 +17,13 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the list of logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        school, created = demo_school_load()
+        try:
+            school, created = demo_school_load()
+        except DomainError as error:
+            raise CommandError(
+                f"Could not load the demo school, so nothing was changed: {error.message} "
+                "The demo school needs its own usernames (admin, t.garcia, …); load it into a fresh database."
+            ) from error
         verb = "Created" if created else "Already loaded:"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo school “{school.name}”."))
         if options["quiet_logins"]:

@@ -1,0 +1,39 @@
+"""What the API accepts: clean text fields and bounded pagination, shared by every router.
+
+Text is stripped, must not be blank, and must not contain control characters (PostgreSQL refuses NUL
+bytes, and nobody means to type them); page numbers are bounded so a huge one is a 422, not a 500.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+from pydantic import AfterValidator, StringConstraints
+
+MAX_PAGE = 1_000_000
+
+
+def _no_control_characters(value: str) -> str:
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+PlainText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_no_control_characters),
+]
+"""A one-line text field: stripped, not blank, no control characters. Give the maximum length at the
+use site: ``name: PlainText = Field(max_length=120)``."""
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Ninja's page-number pagination with an upper bound on the page number and page size."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=500)
