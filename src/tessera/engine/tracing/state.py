@@ -67,7 +67,19 @@ class LearnerState:
         """Return a new state with new learner numbers, one competency entry replaced and new ``recent``."""
         entries = dict(self.competencies)
         entries[competency] = numbers
-        return LearnerState(self.model, learner, entries, recent)
+        return LearnerState._from_trusted(self.model, learner, entries, recent)
+
+    @classmethod
+    def _from_trusted(
+        cls, model: str, learner: StateNumbers, entries: dict[str, StateNumbers], recent: tuple[str, ...]
+    ) -> LearnerState:
+        """Build a state around a fresh dict that nobody else holds, skipping the defensive copy."""
+        state = object.__new__(cls)
+        object.__setattr__(state, "model", model)
+        object.__setattr__(state, "learner", learner)
+        object.__setattr__(state, "competencies", MappingProxyType(entries))
+        object.__setattr__(state, "recent", recent)
+        return state
 
     def restricted_to(self, competencies: list[str]) -> LearnerState:
         """Return the learner numbers plus only the given competency entries (those present)."""

@@ -1,0 +1,216 @@
+"""Knowledge-tracing benchmark: fit on train learners, score every test answer one step ahead.
+
+Usage (from the repository root)::
+
+    python benchmarks/tracing.py                 # test tables, both datasets
+    python benchmarks/tracing.py --validation    # the tuning run: 20% of train learners held out, no test file
+
+Data directory: ``$TESSERA_KT_DATA`` or ``../shared/data/knowledge-tracing`` relative to the repository root.
+The protocol follows the data README: fit on the train file only; for every test learner start from an
+empty state and, for each answer in time order, predict it from the earlier answers, then ``update``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from tessera.engine.tracing import (  # noqa: E402
+    BayesianKnowledgeTracing,
+    LearnerModel,
+    LogisticEvidenceModel,
+    Response,
+)
+
+DATASETS = {"ASSISTments 2009": "assist2009_updated", "Statics 2011": "STATICS"}
+REPORTED = {
+    "ASSISTments 2009": {"DKT (reported)": 0.8053, "DKVMN (reported)": 0.8157},
+    "Statics 2011": {"DKT (reported)": 0.8020, "DKVMN (reported)": 0.8284},
+}
+Sequence = tuple[list[str], list[int]]
+
+
+@dataclass
+class Row:
+    model: str
+    auc: float
+    rmse: float
+    fit_seconds: float | None = None
+    update_microseconds: float | None = None
+    state_bytes: float | None = None
+    note: str = ""
+
+
+def data_directory() -> Path:
+    default = ROOT.parent / "shared" / "data" / "knowledge-tracing"
+    return Path(os.environ.get("TESSERA_KT_DATA", default))
+
+
+def read_sequences(path: Path) -> list[Sequence]:
+    """Three lines per learner: count, skill ids, answers (trailing commas ignored)."""
+    lines = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    sequences = []
+    for start in range(0, len(lines), 3):
+        skills = [field for field in lines[start + 1].split(",") if field]
+        answers = [int(field) for field in lines[start + 2].split(",") if field]
+        sequences.append((skills, answers))
+    return sequences
+
+
+def as_responses(sequences: list[Sequence], prefix: str) -> list[Response]:
+    return [
+        Response(f"{prefix}{number}", skill, answer)
+        for number, (skills, answers) in enumerate(sequences)
+        for skill, answer in zip(skills, answers, strict=True)
+    ]
+
+
+def roc_auc(correct: np.ndarray, predicted: np.ndarray) -> float:
+    """Area under the ROC curve from ranks (ties get their average rank)."""
+    order = np.argsort(predicted, kind="mergesort")
+    _, inverse, counts = np.unique(predicted[order], return_inverse=True, return_counts=True)
+    average_rank = np.cumsum(counts) - (counts - 1) / 2.0
+    ranks = np.empty(len(predicted))
+    ranks[order] = average_rank[inverse]
+    positives = float(correct.sum())
+    negatives = len(correct) - positives
+    return float((ranks[correct == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def score_online(model: LearnerModel, sequences: list[Sequence]) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Predict each answer from the learner's earlier ones; returns answers, predictions, µs/update, bytes."""
+    predicted, answers = [], []
+    update_seconds, updates, entry_bytes, entries = 0.0, 0, 0, 0
+    clock = time.perf_counter
+    for skills, outcomes in sequences:
+        state = model.initial_state()
+        for skill, answer in zip(skills, outcomes, strict=True):
+            predicted.append(model.predict(state, skill))
+            answers.append(answer)
+            started = clock()
+            state = model.update(state, skill, answer)
+            update_seconds += clock() - started
+            updates += 1
+        entry_bytes += sum(state.entry_size_bytes(name) for name in state.competencies)
+        entries += len(state.competencies)
+    return (
+        np.asarray(answers, dtype=np.float64),
+        np.asarray(predicted, dtype=np.float64),
+        1e6 * update_seconds / updates,
+        entry_bytes / entries,
+    )
+
+
+def evaluate(name: str, build: Callable[[], LearnerModel], train: list[Sequence], test: list[Sequence]) -> Row:
+    declared = sorted({skill for skills, _ in test for skill in skills})
+    model = build()
+    started = time.perf_counter()
+    model.fit(as_responses(train, "train-"), competencies=declared)
+    fit_seconds = time.perf_counter() - started
+    answers, predicted, microseconds, state_bytes = score_online(model, test)
+    rmse = float(np.sqrt(np.mean((predicted - answers) ** 2)))
+    return Row(name, roc_auc(answers, predicted), rmse, fit_seconds, microseconds, state_bytes)
+
+
+def evaluate_pybkt(train: list[Sequence], test: list[Sequence]) -> Row:
+    """pyBKT 1.4.3 (the standard BKT library) on the same files, or a row saying why it was skipped."""
+    try:
+        import pandas as pd
+        from pyBKT.models import Model
+    except Exception as error:  # pyBKT is an optional benchmark extra
+        return Row("pyBKT", float("nan"), float("nan"), note=f"skipped: pyBKT not importable ({error})")
+
+    def frame(sequences: list[Sequence], prefix: str) -> pd.DataFrame:
+        responses = as_responses(sequences, prefix)
+        return pd.DataFrame(
+            {
+                "order_id": np.arange(len(responses)),
+                "user_id": [r.learner for r in responses],
+                "skill_name": [r.competency for r in responses],
+                "correct": [r.correct for r in responses],
+            }
+        )
+
+    train_frame, test_frame = frame(train, "train-"), frame(test, "test-")
+    known = set(train_frame["skill_name"])
+    model = Model(seed=42, num_fits=1)
+    started = time.perf_counter()
+    model.fit(data=train_frame)
+    fit_seconds = time.perf_counter() - started
+    scored = test_frame[test_frame["skill_name"].isin(known)]
+    predicted = model.predict(data=scored)["correct_predictions"].to_numpy(dtype=np.float64)
+    answers = scored["correct"].to_numpy(dtype=np.float64)
+    rmse = float(np.sqrt(np.mean((predicted - answers) ** 2)))
+    dropped = len(test_frame) - len(scored)
+    note = f"{dropped} test answers on skills absent from train not scored" if dropped else ""
+    return Row("pyBKT 1.4.3", roc_auc(answers, predicted), rmse, fit_seconds, note=note)
+
+
+def held_out_split(sequences: list[Sequence], share: float = 0.2, seed: int = 0) -> tuple[list[Sequence], ...]:
+    """Carve a validation set out of the train learners (the only data used for tuning)."""
+    order = np.random.default_rng(seed).permutation(len(sequences))
+    cut = int(len(sequences) * share)
+    return [sequences[i] for i in order[cut:]], [sequences[i] for i in order[:cut]]
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    def number(value: float | None, pattern: str) -> str:
+        return "" if value is None else pattern.format(value)
+
+    print(f"\n### {title}\n")
+    print("| model | AUC | RMSE | fit s | µs / update | state bytes / learner-competency | note |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        cells = [
+            row.model,
+            number(row.auc, "{:.4f}"),
+            number(row.rmse if row.rmse == row.rmse else None, "{:.4f}"),
+            number(row.fit_seconds, "{:.1f}"),
+            number(row.update_microseconds, "{:.1f}"),
+            number(row.state_bytes, "{:.0f}"),
+            row.note,
+        ]
+        print("| " + " | ".join(cells) + " |")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--validation", action="store_true", help="score a held-out 20%% of train learners")
+    parser.add_argument("--datasets", nargs="*", default=list(DATASETS), choices=list(DATASETS))
+    parser.add_argument("--no-pybkt", action="store_true", help="skip the pyBKT reference row")
+    parser.add_argument("--no-bkt", action="store_true", help="skip our BKT row")
+    arguments = parser.parse_args()
+    directory = data_directory()
+    models: list[tuple[str, Callable[[], LearnerModel]]] = [("LogisticEvidenceModel (primary)", LogisticEvidenceModel)]
+    if not arguments.no_bkt:
+        models.append(("BayesianKnowledgeTracing (EM)", BayesianKnowledgeTracing))
+    for title in arguments.datasets:
+        stem = DATASETS[title]
+        train = read_sequences(directory / f"{stem}_train.csv")
+        if arguments.validation:
+            train, test = held_out_split(train)
+            title = f"{title}: validation (20% of train learners)"
+        else:
+            test = read_sequences(directory / f"{stem}_test.csv")
+            title = f"{title}: test"
+        rows = [evaluate(name, build, train, test) for name, build in models]
+        if not arguments.no_pybkt:
+            rows.append(evaluate_pybkt(train, test))
+        if not arguments.validation:
+            rows += [Row(name, auc, float("nan"), note="reported by the DKVMN paper") for name, auc in REPORTED[title.split(":")[0]].items()]
+        print_table(title, rows)
+
+
+if __name__ == "__main__":
+    main()
