@@ -67,6 +67,7 @@ class EvidenceSettings:
     sequence_prior_strength: float = 10.0
     intercept_shrinkage: float = 1.0
     slope_shrinkage: float = 20.0
+    weight_shrinkage: float = 1.0
     max_iterations: int = 400
 
 
@@ -278,6 +279,7 @@ class LogisticEvidenceModel:
             SLOPE_COLUMNS,
             settings.intercept_shrinkage,
             settings.slope_shrinkage,
+            settings.weight_shrinkage,
             settings.max_iterations,
         )
         self._global_intercept = fitted.intercept

@@ -44,12 +44,14 @@ def fit_logistic(
     slope_columns: tuple[int, ...],
     intercept_shrinkage: float,
     slope_shrinkage: float,
+    weight_shrinkage: float = 1.0,
     max_iterations: int = 400,
 ) -> LogisticFit:
     """Fit a logistic model whose per-competency terms are shrunk towards the global ones.
 
     Features are standardised for the optimiser; the L2 penalties on the per-competency intercepts and
-    slopes pull competencies with little data towards the global model (hierarchical shrinkage).
+    slopes pull competencies with little data towards the global model (hierarchical shrinkage); a light
+    penalty on the global weights keeps collinear features (common in small logs) from drifting apart.
 
     Examples
     --------
@@ -87,11 +89,11 @@ def fit_logistic(
                 competency, weights=residual * slope_features[:, j], minlength=n_competencies
             )
         loss += 0.5 * intercept_shrinkage * float(intercepts @ intercepts)
-        loss += 0.5 * slope_shrinkage * float(np.sum(slopes * slopes)) + 0.5e-3 * float(weights @ weights)
+        loss += 0.5 * slope_shrinkage * float(np.sum(slopes * slopes)) + 0.5 * weight_shrinkage * float(weights @ weights)
         gradient = np.concatenate(
             [
                 [residual.sum()],
-                standard.T @ residual + 1e-3 * weights,
+                standard.T @ residual + weight_shrinkage * weights,
                 grad_intercepts + intercept_shrinkage * intercepts,
                 (grad_slopes + slope_shrinkage * slopes).ravel(),
             ]
