@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     python benchmarks/tracing.py                 # test tables, both datasets
-    python benchmarks/tracing.py --validation    # the tuning run: 20% of train learners held out, no test file
+    python benchmarks/tracing.py --validation    # tuning run: 20% of train learners held out, no test
 
 Data directory: ``$TESSERA_KT_DATA`` or ``../shared/data/knowledge-tracing`` relative to the repository root.
 The protocol follows the data README: fit on the train file only; for every test learner start from an
@@ -13,26 +13,26 @@ empty state and, for each answer in time order, predict it from the earlier answ
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # threaded BLAS only slows L-BFGS on these sizes
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from tessera.engine.tracing import (  # noqa: E402
-    BayesianKnowledgeTracing,
-    LearnerModel,
-    LogisticEvidenceModel,
-    Response,
-)
+if TYPE_CHECKING:
+    from tessera.engine.tracing import LearnerModel, Response
 
 DATASETS = {"ASSISTments 2009": "assist2009_updated", "Statics 2011": "STATICS"}
 REPORTED = {
@@ -70,6 +70,8 @@ def read_sequences(path: Path) -> list[Sequence]:
 
 
 def as_responses(sequences: list[Sequence], prefix: str) -> list[Response]:
+    from tessera.engine.tracing import Response
+
     return [
         Response(f"{prefix}{number}", skill, answer)
         for number, (skills, answers) in enumerate(sequences)
@@ -89,7 +91,9 @@ def roc_auc(correct: np.ndarray, predicted: np.ndarray) -> float:
     return float((ranks[correct == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
-def score_online(model: LearnerModel, sequences: list[Sequence]) -> tuple[np.ndarray, np.ndarray, float, float]:
+def score_online(
+    model: LearnerModel, sequences: list[Sequence]
+) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Predict each answer from the learner's earlier ones; returns answers, predictions, µs/update, bytes."""
     predicted, answers = [], []
     update_seconds, updates, entry_bytes, entries = 0.0, 0, 0, 0
@@ -113,7 +117,9 @@ def score_online(model: LearnerModel, sequences: list[Sequence]) -> tuple[np.nda
     )
 
 
-def evaluate(name: str, build: Callable[[], LearnerModel], train: list[Sequence], test: list[Sequence]) -> Row:
+def evaluate(
+    name: str, build: Callable[[], LearnerModel], train: list[Sequence], test: list[Sequence]
+) -> Row:
     declared = sorted({skill for skills, _ in test for skill in skills})
     model = build()
     started = time.perf_counter()
@@ -124,41 +130,78 @@ def evaluate(name: str, build: Callable[[], LearnerModel], train: list[Sequence]
     return Row(name, roc_auc(answers, predicted), rmse, fit_seconds, microseconds, state_bytes)
 
 
+def pybkt_python() -> str:
+    """Interpreter for the pyBKT row: pyBKT 1.4.3 needs NumPy < 2, so it usually lives in its own venv."""
+    default = ROOT / ".venv" / "pybkt" / "bin" / "python"
+    return os.environ.get("TESSERA_PYBKT_PYTHON", str(default if default.exists() else sys.executable))
+
+
+def write_sequences(sequences: list[Sequence], path: Path) -> None:
+    lines = []
+    for skills, answers in sequences:
+        lines += [str(len(skills)), ",".join(skills), ",".join(str(answer) for answer in answers)]
+    path.write_text("\n".join(lines) + "\n")
+
+
 def evaluate_pybkt(train: list[Sequence], test: list[Sequence]) -> Row:
-    """pyBKT 1.4.3 (the standard BKT library) on the same files, or a row saying why it was skipped."""
-    try:
-        import pandas as pd
-        from pyBKT.models import Model
-    except Exception as error:  # pyBKT is an optional benchmark extra
-        return Row("pyBKT", float("nan"), float("nan"), note=f"skipped: pyBKT not importable ({error})")
+    """pyBKT (the standard BKT library) on the same data, run in its own interpreter, or a skip note."""
+    with tempfile.TemporaryDirectory() as folder:
+        train_path, test_path = Path(folder) / "train.csv", Path(folder) / "test.csv"
+        write_sequences(train, train_path)
+        write_sequences(test, test_path)
+        command = [pybkt_python(), __file__, "--pybkt-worker", str(train_path), str(test_path)]
+        finished = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+    if finished.returncode != 0:
+        reason = (finished.stderr.strip().splitlines() or ["no output"])[-1]
+        return Row("pyBKT 1.4.3", float("nan"), float("nan"), note=f"skipped: {reason}")
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    return Row("pyBKT 1.4.3", result["auc"], result["rmse"], result["fit_seconds"], note=result["note"])
+
+
+def pybkt_worker(train_path: Path, test_path: Path) -> None:
+    """Runs inside the pyBKT interpreter: fit on train, predict test (pyBKT filters each learner online)."""
+    import pandas as pd
+    from pyBKT.models import Model
 
     def frame(sequences: list[Sequence], prefix: str) -> pd.DataFrame:
-        responses = as_responses(sequences, prefix)
+        rows = [
+            (f"{prefix}{number}", skill, answer)
+            for number, (skills, answers) in enumerate(sequences)
+            for skill, answer in zip(skills, answers, strict=True)
+        ]
         return pd.DataFrame(
             {
-                "order_id": np.arange(len(responses)),
-                "user_id": [r.learner for r in responses],
-                "skill_name": [r.competency for r in responses],
-                "correct": [r.correct for r in responses],
+                "order_id": np.arange(len(rows)),
+                "user_id": [row[0] for row in rows],
+                "skill_name": [row[1] for row in rows],
+                "correct": [row[2] for row in rows],
             }
         )
 
-    train_frame, test_frame = frame(train, "train-"), frame(test, "test-")
-    known = set(train_frame["skill_name"])
+    train_frame, test_frame = (
+        frame(read_sequences(train_path), "train-"),
+        frame(read_sequences(test_path), "test-"),
+    )
     model = Model(seed=42, num_fits=1)
     started = time.perf_counter()
     model.fit(data=train_frame)
     fit_seconds = time.perf_counter() - started
-    scored = test_frame[test_frame["skill_name"].isin(known)]
+    scored = test_frame[test_frame["skill_name"].isin(set(train_frame["skill_name"]))]
     predicted = model.predict(data=scored)["correct_predictions"].to_numpy(dtype=np.float64)
     answers = scored["correct"].to_numpy(dtype=np.float64)
-    rmse = float(np.sqrt(np.mean((predicted - answers) ** 2)))
     dropped = len(test_frame) - len(scored)
-    note = f"{dropped} test answers on skills absent from train not scored" if dropped else ""
-    return Row("pyBKT 1.4.3", roc_auc(answers, predicted), rmse, fit_seconds, note=note)
+    result = {
+        "auc": roc_auc(answers, predicted),
+        "rmse": float(np.sqrt(np.mean((predicted - answers) ** 2))),
+        "fit_seconds": fit_seconds,
+        "note": f"{dropped} test answers on skills unseen in train not scored" if dropped else "",
+    }
+    print(json.dumps(result))
 
 
-def held_out_split(sequences: list[Sequence], share: float = 0.2, seed: int = 0) -> tuple[list[Sequence], ...]:
+def held_out_split(
+    sequences: list[Sequence], share: float = 0.2, seed: int = 0
+) -> tuple[list[Sequence], ...]:
     """Carve a validation set out of the train learners (the only data used for tuning)."""
     order = np.random.default_rng(seed).permutation(len(sequences))
     cut = int(len(sequences) * share)
@@ -187,14 +230,23 @@ def print_table(title: str, rows: list[Row]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if len(sys.argv) == 4 and sys.argv[1] == "--pybkt-worker":
+        pybkt_worker(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    from tessera.engine.tracing import BayesianKnowledgeTracing, LogisticEvidenceModel
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--validation", action="store_true", help="score a held-out 20%% of train learners")
     parser.add_argument("--datasets", nargs="*", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--no-pybkt", action="store_true", help="skip the pyBKT reference row")
     parser.add_argument("--no-bkt", action="store_true", help="skip our BKT row")
     arguments = parser.parse_args()
     directory = data_directory()
-    models: list[tuple[str, Callable[[], LearnerModel]]] = [("LogisticEvidenceModel (primary)", LogisticEvidenceModel)]
+    models: list[tuple[str, Callable[[], LearnerModel]]] = [
+        ("LogisticEvidenceModel (primary)", LogisticEvidenceModel)
+    ]
     if not arguments.no_bkt:
         models.append(("BayesianKnowledgeTracing (EM)", BayesianKnowledgeTracing))
     for title in arguments.datasets:
@@ -210,7 +262,10 @@ def main() -> None:
         if not arguments.no_pybkt:
             rows.append(evaluate_pybkt(train, test))
         if not arguments.validation:
-            rows += [Row(name, auc, float("nan"), note="reported by the DKVMN paper") for name, auc in REPORTED[title.split(":")[0]].items()]
+            rows += [
+                Row(name, auc, float("nan"), note="reported by the DKVMN paper")
+                for name, auc in REPORTED[title.split(":")[0]].items()
+            ]
         print_table(title, rows)
 
 

@@ -39,7 +39,9 @@ def test_same_seed_gives_same_predictions(build_model: Callable[[int], LearnerMo
 
 @settings(max_examples=25, deadline=None)
 @given(history=answers)
-def test_predictions_are_probabilities(fitted_models: list[LearnerModel], history: list[tuple[str, int]]) -> None:
+def test_predictions_are_probabilities(
+    fitted_models: list[LearnerModel], history: list[tuple[str, int]]
+) -> None:
     for model in fitted_models:
         state = replay(model, history)
         for competency in COMPETENCIES:
@@ -62,7 +64,9 @@ def test_update_never_mutates_its_input(
 
 @settings(max_examples=25, deadline=None)
 @given(history=answers)
-def test_state_round_trips_through_json(fitted_models: list[LearnerModel], history: list[tuple[str, int]]) -> None:
+def test_state_round_trips_through_json(
+    fitted_models: list[LearnerModel], history: list[tuple[str, int]]
+) -> None:
     for model in fitted_models:
         state = replay(model, history)
         restored = LearnerState.from_json(json.loads(json.dumps(state.to_json())))
@@ -144,7 +148,9 @@ def test_explain_names_the_evidence(fitted: LearnerModel) -> None:
     assert any(item.direction == "lowered" for item in fitted.explain(struggling, "add").evidence)
 
 
-def test_declared_competency_without_data_gets_a_prediction(build_model: Callable[[int], LearnerModel]) -> None:
+def test_declared_competency_without_data_gets_a_prediction(
+    build_model: Callable[[int], LearnerModel],
+) -> None:
     model = build_model(0).fit(learning_log(), competencies=["divide"])
     state = model.update(model.initial_state(), "add", 1)
     assert 0.0 < model.predict(state, "divide") < 1.0

@@ -147,7 +147,9 @@ class BayesianKnowledgeTracing:
         fallback = self._average_parameters()
         for name in names:
             if name not in self.parameters:
-                sources = [self.parameters[p] for p in (prerequisites or {}).get(name, ()) if p in self.parameters]
+                sources = [
+                    self.parameters[p] for p in (prerequisites or {}).get(name, ()) if p in self.parameters
+                ]
                 self.parameters[name] = self._mean_of(sources) if sources else fallback
         return self
 
@@ -169,7 +171,9 @@ class BayesianKnowledgeTracing:
         return table
 
     @staticmethod
-    def _smoothed_known(data: RaggedSequences, table: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def _smoothed_known(
+        data: RaggedSequences, table: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Forward-backward: P(known at each answer | whole sequence) and expected learn / forget events."""
         prior, learn, guess, slip, forget = (table[:, column] for column in range(5))
         skill, correct, offsets, active = data.skill, data.correct, data.offsets, data.active
@@ -216,7 +220,7 @@ class BayesianKnowledgeTracing:
         n_skills: int,
     ) -> FloatArray:
         def total(values: FloatArray) -> FloatArray:
-            return np.bincount(data.skill, weights=values, minlength=n_skills)
+            return np.bincount(data.skill, weights=values, minlength=n_skills).astype(np.float64)
 
         first = slice(0, int(data.offsets[1])) if len(data.offsets) > 1 else slice(0, 0)
         has_next = np.zeros_like(known)

@@ -151,7 +151,11 @@ def feature_vector(
 
 
 def advanced_numbers(
-    settings: EvidenceSettings, learner: StateNumbers, entry: StateNumbers, terms: CompetencyTerms, correct: int
+    settings: EvidenceSettings,
+    learner: StateNumbers,
+    entry: StateNumbers,
+    terms: CompetencyTerms,
+    correct: int,
 ) -> tuple[StateNumbers, StateNumbers]:
     """Learner and competency numbers after one answer: a handful of float operations."""
     expected = sigmoid(learner[ABILITY] + entry[COMPETENCY_ABILITY] - terms.difficulty)
@@ -259,7 +263,9 @@ class LogisticEvidenceModel:
             for competency, correct in sequence:
                 terms = plain_terms[competency]
                 lags = (
-                    self._left_out_lift(lag_counts, recent, learner, competency, correct, terms.base_rate, lag)
+                    self._left_out_lift(
+                        lag_counts, recent, learner, competency, correct, terms.base_rate, lag
+                    )
                     for lag in (1, 2)
                 )
                 entry = entries.get(competency, INITIAL_ENTRY)
@@ -325,9 +331,7 @@ class LogisticEvidenceModel:
                 counts[competency] += 1.0
         overall = (sum(successes.values()) + 1.0) / (sum(counts.values()) + 2.0)
         strength = self.settings.rate_prior_strength
-        rates = {
-            name: (successes[name] + strength * overall) / (counts[name] + strength) for name in names
-        }
+        rates = {name: (successes[name] + strength * overall) / (counts[name] + strength) for name in names}
         for name in names:
             with_data = [rates[p] for p in (prerequisites or {}).get(name, ()) if counts.get(p, 0.0) > 0]
             if counts[name] == 0 and with_data:
@@ -430,7 +434,9 @@ class LogisticEvidenceModel:
     def _features(self, state: LearnerState, competency: str, terms: CompetencyTerms) -> list[float]:
         recent, learner = state.recent, state.learner
         lag_one = self._lag_one.get((recent[0], learner[LAST], competency)) if recent else None
-        lag_two = self._lag_two.get((recent[1], learner[SECOND_LAST], competency)) if len(recent) > 1 else None
+        lag_two = (
+            self._lag_two.get((recent[1], learner[SECOND_LAST], competency)) if len(recent) > 1 else None
+        )
         entry = state.competencies.get(competency, INITIAL_ENTRY)
         same = bool(recent) and recent[0] == competency
         return feature_vector(learner, entry, same, terms.base_rate, lag_one, lag_two)
@@ -458,7 +464,9 @@ class LogisticEvidenceModel:
             share = (learner[SUCCESSES] + 1e-9) / (learner[SUCCESSES] + learner[FAILURES] + 2e-9)
             if learner[COUNT] == 0:
                 return "No answers from this learner yet (a new learner starts at the average)"
-            return f"Overall record: {int(learner[COUNT])} answers, about {share:.0%} of the recent ones correct"
+            return (
+                f"Overall record: {int(learner[COUNT])} answers, about {share:.0%} of the recent ones correct"
+            )
         if group == "practice":
             if entry[ATTEMPTS] == 0:
                 return f"No practice on {competency} yet"

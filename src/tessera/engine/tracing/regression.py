@@ -89,7 +89,9 @@ def fit_logistic(
                 competency, weights=residual * slope_features[:, j], minlength=n_competencies
             )
         loss += 0.5 * intercept_shrinkage * float(intercepts @ intercepts)
-        loss += 0.5 * slope_shrinkage * float(np.sum(slopes * slopes)) + 0.5 * weight_shrinkage * float(weights @ weights)
+        loss += 0.5 * slope_shrinkage * float(np.sum(slopes * slopes)) + 0.5 * weight_shrinkage * float(
+            weights @ weights
+        )
         gradient = np.concatenate(
             [
                 [residual.sum()],
