@@ -49,14 +49,15 @@ class SimulationParameters:
         return list(self.dynamics)
 
 
-# Quantiles (10th ... 90th percentile by learning rate) of the per-skill parameters of a BKT model with
-# forgetting fitted by EM on the ASSISTments 2009 train file (benchmarks/simulate.py --refit prints them).
+# Skills at the 10th, 30th, 50th, 70th and 90th percentile of learning rate among the 67 skills with at least
+# 500 answers, from BayesianKnowledgeTracing(fit_forgetting=True) fitted on assist2009_updated_train.csv.
+# Used when the data file is not at hand; benchmarks/simulate.py refits from the file when it is.
 ASSISTMENTS_2009_DYNAMICS: tuple[CompetencyDynamics, ...] = (
-    CompetencyDynamics(prior=0.45, learn=0.08, guess=0.25, slip=0.12, forget=0.02),
-    CompetencyDynamics(prior=0.5, learn=0.12, guess=0.22, slip=0.1, forget=0.02),
-    CompetencyDynamics(prior=0.55, learn=0.16, guess=0.2, slip=0.1, forget=0.01),
-    CompetencyDynamics(prior=0.4, learn=0.2, guess=0.18, slip=0.09, forget=0.01),
-    CompetencyDynamics(prior=0.6, learn=0.25, guess=0.2, slip=0.08, forget=0.01),
+    CompetencyDynamics(prior=0.711, learn=0.071, guess=0.166, slip=0.320, forget=0.003),  # skill 2
+    CompetencyDynamics(prior=0.569, learn=0.105, guess=0.267, slip=0.159, forget=0.028),  # skill 14
+    CompetencyDynamics(prior=0.897, learn=0.160, guess=0.106, slip=0.250, forget=0.001),  # skill 68
+    CompetencyDynamics(prior=0.622, learn=0.214, guess=0.399, slip=0.319, forget=0.014),  # skill 75
+    CompetencyDynamics(prior=0.480, learn=0.346, guess=0.179, slip=0.259, forget=0.034),  # skill 86
 )
 
 

@@ -37,7 +37,7 @@ INITIAL_LEARNER: StateNumbers = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, NO_ANSW
 (ATTEMPTS, SHORT_SUCCESSES, SHORT_FAILURES, LONG_SUCCESSES, LONG_FAILURES, LAST_ON_COMPETENCY, LAST_STEP,
  COMPETENCY_ABILITY) = range(8)  # fmt: skip
 INITIAL_ENTRY: StateNumbers = (0.0, 0.0, 0.0, 0.0, 0.0, NO_ANSWER, 0.0, 0.0)
-SLOPE_COLUMNS = (2, 3, 4, 7)
+SLOPE_COLUMNS = (0, 2, 3, 4, 7, 10, 21)
 N_FEATURES = 24
 EVIDENCE_GROUPS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("ability", (0, 17, 18, 19, 20)),
@@ -65,7 +65,7 @@ class EvidenceSettings:
     long_residual_memory: float = 0.97
     rate_prior_strength: float = 5.0
     sequence_prior_strength: float = 10.0
-    intercept_shrinkage: float = 1.0
+    intercept_shrinkage: float = 3.0
     slope_shrinkage: float = 20.0
     weight_shrinkage: float = 1.0
     max_iterations: int = 400
