@@ -28,7 +28,7 @@ KNOWN, ANSWERS, CORRECT = range(3)
 
 @dataclass(frozen=True)
 class BktParameters:
-    """The five numbers of one competency: P(known at start), P(learn per item), P(guess), P(slip), P(forget)."""
+    """One competency's numbers: P(known at start), P(learn per item), P(guess), P(slip), P(forget)."""
 
     prior: float
     learn: float

@@ -21,7 +21,7 @@ class Response(NamedTuple):
 class Evidence:
     """One reason behind an estimate, in words for a teacher.
 
-    ``effect`` is the change it makes on the log-odds scale: positive raised the estimate, negative lowered it.
+    ``effect`` is its change on the log-odds scale: positive raised the estimate, negative lowered it.
     """
 
     description: str

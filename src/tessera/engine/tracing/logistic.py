@@ -216,7 +216,8 @@ class LogisticEvidenceModel:
     >>> state = model.update(model.initial_state(), "add", 1)
     >>> 0.0 <= model.predict(state, "add") <= 1.0
     True
-    >>> model.predict(model.update(state, "add", 1), "add") > model.predict(model.update(state, "add", 0), "add")
+    >>> right, wrong = model.update(state, "add", 1), model.update(state, "add", 0)
+    >>> model.predict(right, "add") > model.predict(wrong, "add")
     True
     """
 
