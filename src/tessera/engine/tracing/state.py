@@ -65,7 +65,9 @@ class LearnerState:
         self, learner: StateNumbers, competency: str, numbers: StateNumbers, recent: tuple[str, ...] = ()
     ) -> LearnerState:
         """Return a new state with new learner numbers, one competency entry replaced and new ``recent``."""
-        entries = dict(self.competencies)
+        current = self.competencies
+        # mappingproxy.copy() copies the underlying dict at C speed; dict(proxy) walks it key by key.
+        entries = current.copy() if isinstance(current, MappingProxyType) else dict(current)
         entries[competency] = numbers
         return LearnerState._from_trusted(self.model, learner, entries, recent)
 
