@@ -151,10 +151,12 @@ def tuned_policy(parameters: SimulationParameters, model: LearnerModel) -> Maste
     seeds = cohort_seeds(400, TUNING_SEED)
     best: tuple[int, MasteryPolicy] | None = None
     candidates = [
-        MasteryPolicy(threshold, evidence, relative)
-        for relative, thresholds in ((False, (0.8, 0.85, 0.9)), (True, (0.85, 0.9, 0.95)))
-        for threshold in thresholds
-        for evidence in (2, 3)
+        *(MasteryPolicy(threshold, evidence) for threshold in (0.8, 0.85, 0.9) for evidence in (2, 3)),
+        *(
+            MasteryPolicy(threshold, evidence, relative_to_ceiling=True)
+            for threshold in (0.9, 0.95, 0.97)
+            for evidence in (1, 2, 3)
+        ),
     ]
     for policy in candidates:
         outcome = run_policy(parameters, seeds, lambda policy=policy: MasteryRule(model, policy))
