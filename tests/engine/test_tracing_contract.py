@@ -163,3 +163,19 @@ def test_new_competency_starts_from_its_prerequisite(build_model: Callable[[int]
     model = build_model(0).fit(log, prerequisites={"count-on": ["count"], "prove-more": ["prove"]})
     new = model.initial_state()
     assert model.predict(new, "count-on") > model.predict(new, "prove-more")
+
+
+def test_fitted_model_round_trips_through_json(fitted: LearnerModel) -> None:
+    loaded = type(fitted).from_json(fitted.to_json())  # type: ignore[attr-defined]
+    state = replay(fitted, [("add", 1), ("subtract", 0), ("add", 1)])
+    for competency in COMPETENCIES:
+        assert loaded.predict(state, competency) == fitted.predict(state, competency)
+        assert loaded.explain(state, competency) == fitted.explain(state, competency)
+
+
+def test_model_json_of_another_kind_is_refused(fitted_models: list[LearnerModel]) -> None:
+    first, second = fitted_models
+    with pytest.raises(ValueError, match="not"):
+        type(first).from_json(second.to_json())  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="malformed"):
+        type(first).from_json("{}")  # type: ignore[attr-defined]

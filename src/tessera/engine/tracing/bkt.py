@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Self
+from dataclasses import astuple, dataclass
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -252,6 +253,40 @@ class BayesianKnowledgeTracing:
     def _mean_of(parameters: list[BktParameters]) -> BktParameters:
         values = np.array([[p.prior, p.learn, p.guess, p.slip, p.forget] for p in parameters]).mean(axis=0)
         return BktParameters(*(float(value) for value in values))
+
+    # ------------------------------------------------------------------ persistence
+    def to_json(self) -> str:
+        """The fitted parameters as JSON, to store after an offline fit and load in the web process."""
+        check_fitted(bool(self.parameters), self.name)
+        payload = {
+            "model": self.name,
+            "options": [self.iterations, self.fit_forgetting, self.seed, self.pseudo_counts],
+            "parameters": {name: list(astuple(values)) for name, values in self.parameters.items()},
+        }
+        return json.dumps(payload, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Self:
+        """Load a model written by :meth:`to_json`; raises ``ValueError`` if the document is not one.
+
+        >>> from tessera.engine.tracing import Response
+        >>> model = BayesianKnowledgeTracing().fit([Response("a", "add", 1), Response("a", "add", 0)])
+        >>> BayesianKnowledgeTracing.from_json(model.to_json()).parameters == model.parameters
+        True
+        """
+        try:
+            payload: dict[str, Any] = json.loads(text)
+            if payload["model"] != cls.name:
+                raise ValueError(f"document holds model {payload['model']!r}, not {cls.name!r}")
+            iterations, fit_forgetting, seed, pseudo_counts = payload["options"]
+            model = cls(int(iterations), bool(fit_forgetting), int(seed), float(pseudo_counts))
+            model.parameters = {
+                str(name): BktParameters(*(float(value) for value in values))
+                for name, values in payload["parameters"].items()
+            }
+        except (KeyError, TypeError, json.JSONDecodeError) as error:
+            raise ValueError(f"model JSON is malformed: {error}") from error
+        return model
 
     # ------------------------------------------------------------------ online use
     def initial_state(self) -> LearnerState:

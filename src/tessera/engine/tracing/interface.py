@@ -89,3 +89,7 @@ class LearnerModel(Protocol):
     def attempts(self, state: LearnerState, competency: str) -> int:
         """How many answers on ``competency`` the state has seen (the amount of evidence)."""
         ...
+
+    def to_json(self) -> str:
+        """The fitted model as JSON (load it with the class's ``from_json``)."""
+        ...

@@ -8,10 +8,11 @@ with little data fall back to the population (cold start).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple, Self
+from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 
@@ -386,6 +387,60 @@ class LogisticEvidenceModel:
             intercept = sum(source.intercept for source in sources) / len(sources)
             slopes = tuple(float(value) for value in np.mean([source.slopes for source in sources], axis=0))
             self._terms[name] = terms._replace(intercept=intercept, slopes=slopes)
+
+    # ------------------------------------------------------------------ persistence
+    def to_json(self) -> str:
+        """The fitted model as JSON, to store after an offline fit and load in the web process."""
+        check_fitted(self._fitted, self.name)
+        payload = {
+            "model": self.name,
+            "settings": asdict(self.settings),
+            "intercept": self._global_intercept,
+            "weights": self._weights,
+            "feature_means": self._feature_means,
+            "competencies": {name: list(terms) for name, terms in self._terms.items()},
+            "lags": [
+                [[before, answer, competency, *lift] for (before, answer, competency), lift in table.items()]
+                for table in (self._lag_one, self._lag_two)
+            ],
+        }
+        return json.dumps(payload, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Self:
+        """Load a model written by :meth:`to_json`; raises ``ValueError`` if the document is not one.
+
+        >>> from tessera.engine.tracing import Response
+        >>> model = LogisticEvidenceModel().fit([Response("a", "add", 1), Response("a", "add", 0)])
+        >>> copy = LogisticEvidenceModel.from_json(model.to_json())
+        >>> copy.predict(copy.initial_state(), "add") == model.predict(model.initial_state(), "add")
+        True
+        """
+        try:
+            payload: dict[str, Any] = json.loads(text)
+            if payload["model"] != cls.name:
+                raise ValueError(f"document holds model {payload['model']!r}, not {cls.name!r}")
+            model = cls(EvidenceSettings(**payload["settings"]))
+            model._global_intercept = float(payload["intercept"])
+            model._weights = tuple(float(weight) for weight in payload["weights"])
+            model._feature_means = tuple(float(mean) for mean in payload["feature_means"])
+            model._terms = {
+                name: CompetencyTerms(
+                    float(rate), float(difficulty), float(intercept), tuple(slopes), bool(has_data)
+                )
+                for name, (rate, difficulty, intercept, slopes, has_data) in payload["competencies"].items()
+            }
+            model._lag_one, model._lag_two = (
+                {
+                    (str(before), float(answer), str(competency)): SequenceLift(float(lift), float(count))
+                    for before, answer, competency, lift, count in table
+                }
+                for table in payload["lags"]
+            )
+        except (KeyError, TypeError, json.JSONDecodeError) as error:
+            raise ValueError(f"model JSON is malformed: {error}") from error
+        model._fitted = True
+        return model
 
     # ------------------------------------------------------------------ online use
     def initial_state(self) -> LearnerState:
