@@ -520,16 +520,17 @@ class LogisticEvidenceModel:
             share = (learner[SUCCESSES] + 1e-9) / (learner[SUCCESSES] + learner[FAILURES] + 2e-9)
             if learner[COUNT] == 0:
                 return "No answers from this learner yet (a new learner starts at the average)"
-            return (
-                f"Overall record: {int(learner[COUNT])} answers, about {share:.0%} of the recent ones correct"
-            )
+            count = int(learner[COUNT])
+            plural = "s" if count != 1 else ""
+            return f"Overall record: {count} answer{plural}, about {share:.0%} of the recent ones correct"
         if group == "practice":
             if entry[ATTEMPTS] == 0:
                 return f"No practice on {competency} yet"
             share = entry[LONG_SUCCESSES] / (entry[LONG_SUCCESSES] + entry[LONG_FAILURES])
+            count = int(entry[ATTEMPTS])
             return (
-                f"Practice on {competency}: {int(entry[ATTEMPTS])} answers, about {share:.0%} correct "
-                "with recent answers counting more"
+                f"Practice on {competency}: {count} answer{'s' if count != 1 else ''}, about {share:.0%} "
+                "correct, recent answers counting more"
             )
         if group == "last_on_competency":
             if entry[ATTEMPTS] == 0:
