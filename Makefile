@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
-export DJANGO_SETTINGS_MODULE ?= tessera.config.settings.local
 
-.PHONY: run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+PYBKT_VENV ?= $(VENV)/pybkt
+
+.PHONY: bench-tracing bench-simulate bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +63,16 @@ ci:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks print tables; they are measurements, not tests. The data lives in ../shared/data by default
+# (TESSERA_KT_DATA overrides it).
+bench-tracing: install
+	$(BIN)/python benchmarks/tracing.py
+
+bench-simulate: install
+	$(BIN)/python benchmarks/simulate.py
+
+# pyBKT 1.4.3 needs NumPy < 2: its own venv, used by bench-tracing for the pyBKT reference row when present.
+bench-pybkt:
+	$(PYTHON) -m venv $(PYBKT_VENV)
+	$(PYBKT_VENV)/bin/pip install --quiet numpy==1.26.4 pandas==2.2.3 scikit-learn==1.5.2 pyBKT==1.4.3
