@@ -275,3 +275,11 @@ def test_api_posts_need_the_csrf_token(world: World) -> None:
     accepted = client.post(url, data=body, content_type="application/json", headers={"X-CSRFToken": token})
     assert accepted.status_code == 201
     assert GuardianInvitation.objects.count() == 1
+
+
+def test_the_sign_in_page_does_not_steal_focus(db) -> None:  # type: ignore[no-untyped-def]
+    """No autofocus: a keyboard or screen-reader user starts at "Skip to content", and a phone does not
+    open its keyboard over the page."""
+    page = Client().get("/accounts/login/").content.decode()
+    assert 'name="username"' in page
+    assert "autofocus" not in page

@@ -9,11 +9,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
-from tessera.schools.invitations import self_service_allowed
+from tessera.schools import permissions
 from tessera.schools.models import Guardianship, User
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form without autofocus: on a phone it would pop the keyboard over the page, and it
+    would skip a keyboard or screen-reader user past the "Skip to content" link and the page heading."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 class SelfServicePasswordResetForm(PasswordResetForm):
@@ -24,7 +33,7 @@ class SelfServicePasswordResetForm(PasswordResetForm):
     """
 
     def get_users(self, email: str) -> Iterator[Any]:
-        return (user for user in super().get_users(email) if self_service_allowed(user))
+        return (user for user in super().get_users(email) if permissions.self_service_allowed(user))
 
 
 class CodeField(forms.CharField):

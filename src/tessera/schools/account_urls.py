@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from tessera.schools import account_views
-from tessera.schools.account_forms import SelfServicePasswordResetForm
+from tessera.schools.account_forms import SelfServicePasswordResetForm, SignInForm
 
 AGE_RULE = {"min_age": settings.SELF_SERVICE_MIN_AGE}
 
@@ -23,7 +23,11 @@ password_reset = auth_views.PasswordResetView.as_view(
 )
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -61,18 +61,6 @@ class NewGuardianAccount:
     password: str
 
 
-def self_service_allowed(user: User, *, today: datetime.date | None = None) -> bool:
-    """Whether the person may use e-mail self-service (password reset by e-mail, invitation linking).
-
-    Nobody younger than ``settings.SELF_SERVICE_MIN_AGE`` may. A learner whose birth date the school has
-    not recorded is treated as too young, since the school has not said otherwise.
-    """
-    age = user.age_on(today or timezone.localdate())
-    if age is not None:
-        return age >= settings.SELF_SERVICE_MIN_AGE
-    return not Membership.objects.filter(user=user, role=Role.LEARNER).exists()
-
-
 def code_hash(code: str) -> str:
     """The stored form of a code. Case, spaces and dashes do not matter when a guardian types it."""
     normalised = "".join(ch for ch in code.upper() if ch.isalnum())
@@ -186,7 +174,7 @@ def guardian_invitation_accept(
         assert new_account is not None
         guardian = _create_account(new_account, invitation.email)
     else:
-        if not self_service_allowed(user):
+        if not permissions.self_service_allowed(user):
             raise PermissionDenied("This account cannot accept a guardian invitation.")
         guardian = user
     now = timezone.now()

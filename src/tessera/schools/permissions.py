@@ -8,9 +8,12 @@ teacher sees the classes they teach and the learners enrolled in them, never the
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from tessera.schools.errors import PermissionDenied
 from tessera.schools.models import (
@@ -164,3 +167,18 @@ def accounts_known_to(school: School) -> QuerySet[User]:
     member = Membership.objects.filter(school=school, user=OuterRef("pk"))
     guardian = Guardianship.objects.filter(school=school, guardian=OuterRef("pk"))
     return User.objects.filter(Exists(member) | Exists(guardian))
+
+
+# --- e-mail self-service ------------------------------------------------------------------------
+
+
+def self_service_allowed(user: User, *, today: datetime.date | None = None) -> bool:
+    """Whether the person may use e-mail self-service (password reset by e-mail, invitation linking).
+
+    Nobody younger than ``settings.SELF_SERVICE_MIN_AGE`` may. A learner whose birth date the school has
+    not recorded is treated as too young, since the school has not said otherwise.
+    """
+    age = user.age_on(today or timezone.localdate())
+    if age is not None:
+        return age >= settings.SELF_SERVICE_MIN_AGE
+    return not Membership.objects.filter(user=user, role=Role.LEARNER).exists()
