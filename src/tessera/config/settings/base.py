@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "tessera.schools",
+    "tessera.curriculum",
     "tessera.web",
 ]
 

@@ -1,0 +1,407 @@
+"""The framework file: a JSON document with a framework, its tree, prerequisites, items and resources.
+
+Validation is pure (no database): :func:`framework_file_parse` checks the whole document and returns
+either a :class:`FrameworkDocument` or every problem with its JSON path (``$.items[3].answer``), so the
+import service saves all or nothing. The format::
+
+    {
+      "format": "tessera-framework", "version": 1,
+      "framework": {"code": "maths-ks3", "name": "Maths", "description": ""},
+      "domains": [
+        {"code": "number", "name": "Number", "competencies": [
+          {"code": "add", "name": "Addition", "description": "", "prerequisites": []},
+          {"code": "sub", "name": "Subtraction", "prerequisites": ["add"]}]}],
+      "items": [
+        {"code": "add-1", "kind": "numeric", "stem": "2 + 3 = ?", "answer": 5, "tolerance": 0,
+         "hints": ["Count on from 2."], "feedback": "2 + 3 = 5", "difficulty": -1.0,
+         "competencies": ["add"]},
+        {"code": "sub-1", "kind": "multiple_choice", "stem": "5 - 3 = ?", "choices": ["1", "2"],
+         "answer": 1, "competencies": ["sub"]},
+        {"code": "words-1", "kind": "short_text", "stem": "The result of a subtraction is the …",
+         "accepted": ["difference"], "competencies": ["sub"]}],
+      "resources": [
+        {"code": "r-1", "kind": "video", "title": "Adding", "url": "https://example.org/add",
+         "media_type": "video/mp4", "reading_level": 4, "interest_topics": ["sport"],
+         "competencies": ["add"]}]
+    }
+
+``items`` and ``resources`` are optional, as are descriptions, hints, feedback, difficulty (0),
+tolerance (0), media type, reading level and interest topics. Unknown keys are errors, so a typo is
+never silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from tessera.curriculum import graph
+from tessera.curriculum.models import CODE_LENGTH, NAME_LENGTH, TEXT_LENGTH, Item, Resource
+
+FORMAT = "tessera-framework"
+VERSION = 1
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ENTRIES = 20_000  # per list: domains, competencies, items, resources
+MAX_CHOICES = 10
+MAX_LIST = 20  # hints, accepted answers, interest topics, competencies of one item
+URL_LENGTH = 500
+NULLABLE = {"reading_level"}
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+ITEM_KINDS = [k.value for k in Item.Kind]
+RESOURCE_KINDS = [k.value for k in Resource.Kind]
+
+
+@dataclass(frozen=True)
+class FileError:
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass
+class FrameworkDocument:
+    """A validated file, in the file's own shape (plain dicts), ready to save."""
+
+    framework: dict[str, Any]
+    domains: list[dict[str, Any]]
+    items: list[dict[str, Any]] = field(default_factory=list)
+    resources: list[dict[str, Any]] = field(default_factory=list)
+
+    def prerequisite_map(self) -> dict[str, list[str]]:
+        return {
+            c["code"]: list(c["prerequisites"]) for domain in self.domains for c in domain["competencies"]
+        }
+
+
+class _Checker:
+    """Collects errors while walking the document; each ``take_*`` returns a clean value or None."""
+
+    def __init__(self) -> None:
+        self.errors: list[FileError] = []
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(FileError(where, message))
+
+    def obj(self, value: Any, where: str, required: set[str], optional: set[str]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.error(where, "must be an object")
+            return None
+        for key in sorted(set(value) - required - optional):
+            self.error(f"{where}.{key}", f"unknown key “{key}”")
+        for key in sorted(required - set(value)):
+            self.error(f"{where}.{key}", "is missing")
+        for key in sorted(k for k in (required | optional) - NULLABLE if k in value and value[k] is None):
+            self.error(f"{where}.{key}", "must not be null")
+        return value
+
+    # The value checks below stay silent on None: obj() has already said "is missing" or "must not be null".
+
+    def text(self, value: Any, where: str, max_length: int, *, blank: bool = False) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error(where, "must be text")
+            return None
+        cleaned = value.strip()
+        if not cleaned and not blank:
+            self.error(where, "must not be blank")
+            return None
+        if len(cleaned) > max_length:
+            self.error(where, f"is longer than {max_length} characters")
+            return None
+        if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in cleaned):
+            self.error(where, "must not contain control characters")
+            return None
+        return cleaned
+
+    def code(self, value: Any, where: str) -> str | None:
+        cleaned = self.text(value, where, CODE_LENGTH)
+        if cleaned is not None and not CODE_PATTERN.match(cleaned):
+            self.error(
+                where, "a code uses letters, digits, “-”, “_” and “.” only, starting with a letter or digit"
+            )
+            return None
+        return cleaned
+
+    def number(
+        self, value: Any, where: str, *, low: float | None = None, high: float | None = None
+    ) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.error(where, "must be a finite number")
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.error(where, f"must be between {low} and {high}")
+            return None
+        return float(value)
+
+    def texts(
+        self, value: Any, where: str, max_items: int, max_length: int, *, min_items: int = 0
+    ) -> list[str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            self.error(where, "must be a list")
+            return None
+        if not min_items <= len(value) <= max_items:
+            self.error(where, f"must have {min_items} to {max_items} entries")
+            return None
+        cleaned = [self.text(v, f"{where}[{i}]", max_length) for i, v in enumerate(value)]
+        return None if any(c is None for c in cleaned) else [c for c in cleaned if c is not None]
+
+    def entries(self, value: Any, where: str, *, min_items: int = 0) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(where, "must be a list")
+            return []
+        if not min_items <= len(value) <= MAX_ENTRIES:
+            self.error(where, f"must have {min_items} to {MAX_ENTRIES} entries")
+            return []
+        return value
+
+    def unique(self, code: str | None, seen: dict[str, str], where: str, what: str) -> None:
+        if code is None:
+            return
+        if code in seen:
+            self.error(where, f"duplicate {what} code “{code}” (first at {seen[code]})")
+        else:
+            seen[code] = where
+
+
+def framework_file_parse(data: bytes | str) -> FrameworkDocument | list[FileError]:
+    """Parse and validate a whole framework file: the document, or every error found."""
+    if len(data) > MAX_FILE_BYTES:
+        return [FileError("$", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")]
+    try:
+        raw = json.loads(data)
+    except (ValueError, RecursionError) as error:
+        return [FileError("$", f"not valid JSON (UTF-8): {error}")]
+    return framework_document_check(raw)
+
+
+def framework_document_check(raw: Any) -> FrameworkDocument | list[FileError]:
+    """Validate an already-decoded document (the demo framework is built as one)."""
+    check = _Checker()
+    top = check.obj(raw, "$", {"format", "version", "framework", "domains"}, {"items", "resources"})
+    if top is None:
+        return check.errors
+    if "format" in top and top["format"] != FORMAT:
+        check.error("$.format", f"must be “{FORMAT}”")
+    if "version" in top and top["version"] != VERSION:
+        check.error("$.version", f"must be {VERSION}")
+    framework = _framework(check, top.get("framework"))
+    domains, competency_codes = _domains(check, top.get("domains", []))
+    items = [
+        _item(check, value, f"$.items[{i}]", competency_codes)
+        for i, value in enumerate(check.entries(top.get("items", []), "$.items"))
+    ]
+    _unique_codes(check, items, "$.items", "item")
+    resources = [
+        _resource(check, value, f"$.resources[{i}]", competency_codes)
+        for i, value in enumerate(check.entries(top.get("resources", []), "$.resources"))
+    ]
+    _unique_codes(check, resources, "$.resources", "resource")
+    if check.errors or framework is None:
+        return check.errors
+    document = FrameworkDocument(
+        framework=framework,
+        domains=domains,
+        items=[i for i in items if i is not None],
+        resources=[r for r in resources if r is not None],
+    )
+    cycle = graph.find_cycle(document.prerequisite_map())
+    if cycle is not None:
+        return [FileError("$.domains", "prerequisites form a cycle: " + " → ".join(cycle))]
+    return document
+
+
+def _unique_codes(check: _Checker, entries: list[dict[str, Any] | None], where: str, what: str) -> None:
+    seen: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        if entry is not None:
+            check.unique(entry["code"], seen, f"{where}[{i}].code", what)
+
+
+def _framework(check: _Checker, value: Any) -> dict[str, Any] | None:
+    obj = check.obj(value, "$.framework", {"code", "name"}, {"description"})
+    if obj is None:
+        return None
+    code = check.code(obj.get("code"), "$.framework.code")
+    name = check.text(obj.get("name"), "$.framework.name", NAME_LENGTH)
+    description = check.text(obj.get("description", ""), "$.framework.description", TEXT_LENGTH, blank=True)
+    if code is None or name is None or description is None:
+        return None
+    return {"code": code, "name": name, "description": description}
+
+
+def _domains(check: _Checker, value: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    domains: list[dict[str, Any]] = []
+    domain_codes: dict[str, str] = {}
+    competency_codes: dict[str, str] = {}
+    links: list[tuple[str, str, str]] = []  # (where, competency, prerequisite)
+    for d, raw in enumerate(check.entries(value, "$.domains", min_items=1)):
+        where = f"$.domains[{d}]"
+        obj = check.obj(raw, where, {"code", "name", "competencies"}, set())
+        if obj is None:
+            continue
+        code = check.code(obj.get("code"), f"{where}.code")
+        check.unique(code, domain_codes, f"{where}.code", "domain")
+        name = check.text(obj.get("name"), f"{where}.name", NAME_LENGTH)
+        competencies = []
+        for c, raw_competency in enumerate(check.entries(obj.get("competencies"), f"{where}.competencies")):
+            at = f"{where}.competencies[{c}]"
+            competency = _competency(check, raw_competency, at)
+            if competency is None:
+                continue
+            check.unique(competency["code"], competency_codes, f"{at}.code", "competency")
+            links.extend(
+                (f"{at}.prerequisites[{p}]", competency["code"], before)
+                for p, before in enumerate(competency["prerequisites"])
+            )
+            competencies.append(competency)
+        if code is not None and name is not None:
+            domains.append({"code": code, "name": name, "competencies": competencies})
+    for where, competency, before in links:
+        if before == competency:
+            check.error(where, f"“{competency}” cannot be its own prerequisite")
+        elif before not in competency_codes:
+            check.error(where, f"no competency with code “{before}” in this file")
+    return domains, competency_codes
+
+
+def _competency(check: _Checker, raw: Any, where: str) -> dict[str, Any] | None:
+    obj = check.obj(raw, where, {"code", "name"}, {"description", "prerequisites"})
+    if obj is None:
+        return None
+    code = check.code(obj.get("code"), f"{where}.code")
+    name = check.text(obj.get("name"), f"{where}.name", NAME_LENGTH)
+    description = check.text(obj.get("description", ""), f"{where}.description", TEXT_LENGTH, blank=True)
+    prerequisites = check.texts(
+        obj.get("prerequisites", []), f"{where}.prerequisites", MAX_ENTRIES, CODE_LENGTH
+    )
+    if prerequisites is not None and len(set(prerequisites)) != len(prerequisites):
+        check.error(f"{where}.prerequisites", "lists a prerequisite twice")
+        prerequisites = None
+    if code is None or name is None or description is None or prerequisites is None:
+        return None
+    return {"code": code, "name": name, "description": description, "prerequisites": prerequisites}
+
+
+def _references(
+    check: _Checker, value: Any, where: str, competency_codes: dict[str, str]
+) -> list[str] | None:
+    codes = check.texts(value, where, MAX_LIST, CODE_LENGTH, min_items=1)
+    if codes is None:
+        return None
+    missing = [c for c in codes if c not in competency_codes]
+    for code in missing:
+        check.error(where, f"no competency with code “{code}” in this file")
+    if len(set(codes)) != len(codes):
+        check.error(where, "lists a competency twice")
+        return None
+    return None if missing else codes
+
+
+ITEM_KEYS = {"code", "kind", "stem", "competencies"}
+ITEM_OPTIONAL = {"hints", "feedback", "difficulty"}
+KIND_KEYS = {
+    "multiple_choice": ({"choices", "answer"}, set()),
+    "numeric": ({"answer"}, {"tolerance"}),
+    "short_text": ({"accepted"}, set()),
+}
+
+
+def _item(check: _Checker, raw: Any, where: str, competency_codes: dict[str, str]) -> dict[str, Any] | None:
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    if isinstance(raw, dict) and "kind" not in raw:
+        check.error(f"{where}.kind", "is missing")
+        return None
+    if isinstance(raw, dict) and kind not in KIND_KEYS:
+        check.error(f"{where}.kind", f"unknown item kind “{kind}”; expected one of {', '.join(ITEM_KINDS)}")
+        return None
+    required, optional = KIND_KEYS.get(str(kind), (set(), set()))
+    obj = check.obj(raw, where, ITEM_KEYS | required, ITEM_OPTIONAL | optional)
+    if obj is None:
+        return None
+    count = len(check.errors)
+    item: dict[str, Any] = {
+        "code": check.code(obj.get("code"), f"{where}.code"),
+        "kind": kind,
+        "stem": check.text(obj.get("stem"), f"{where}.stem", TEXT_LENGTH),
+    }
+    if kind == "multiple_choice":
+        choices = check.texts(obj.get("choices"), f"{where}.choices", MAX_CHOICES, NAME_LENGTH, min_items=2)
+        if choices is not None and len(set(choices)) != len(choices):
+            check.error(f"{where}.choices", "lists the same choice twice")
+        answer = obj.get("answer")
+        if (
+            choices is not None
+            and answer is not None
+            and (isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer < len(choices))
+        ):
+            check.error(
+                f"{where}.answer", f"must be the number of the correct choice, 0 to {len(choices) - 1}"
+            )
+        item |= {"choices": choices, "answer": answer}
+    elif kind == "numeric":
+        item["answer"] = check.number(obj.get("answer"), f"{where}.answer", low=-1e12, high=1e12)
+        item["tolerance"] = check.number(obj.get("tolerance", 0), f"{where}.tolerance", low=0, high=1e12)
+    else:
+        item["accepted"] = check.texts(
+            obj.get("accepted"), f"{where}.accepted", MAX_LIST, NAME_LENGTH, min_items=1
+        )
+    item["hints"] = check.texts(obj.get("hints", []), f"{where}.hints", MAX_LIST, TEXT_LENGTH)
+    item["feedback"] = check.text(obj.get("feedback", ""), f"{where}.feedback", TEXT_LENGTH, blank=True)
+    item["difficulty"] = check.number(obj.get("difficulty", 0), f"{where}.difficulty", low=-10, high=10)
+    item["competencies"] = _references(
+        check, obj.get("competencies"), f"{where}.competencies", competency_codes
+    )
+    return item if len(check.errors) == count else None
+
+
+def _resource(
+    check: _Checker, raw: Any, where: str, competency_codes: dict[str, str]
+) -> dict[str, Any] | None:
+    obj = check.obj(
+        raw,
+        where,
+        {"code", "kind", "title", "url", "competencies"},
+        {"media_type", "reading_level", "interest_topics"},
+    )
+    if obj is None:
+        return None
+    count = len(check.errors)
+    kind = obj.get("kind")
+    if kind not in RESOURCE_KINDS:
+        check.error(
+            f"{where}.kind", f"unknown resource kind “{kind}”; expected one of {', '.join(RESOURCE_KINDS)}"
+        )
+    url = check.text(obj.get("url"), f"{where}.url", URL_LENGTH)
+    if url is not None and not re.match(r"^https?://[^\s/]+", url):
+        check.error(f"{where}.url", "must be an http:// or https:// address")
+    level = obj.get("reading_level")
+    if level is not None and (isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 13):
+        check.error(f"{where}.reading_level", "must be a grade from 0 to 13, or null")
+    resource = {
+        "code": check.code(obj.get("code"), f"{where}.code"),
+        "kind": kind,
+        "title": check.text(obj.get("title"), f"{where}.title", NAME_LENGTH),
+        "url": url,
+        "media_type": check.text(obj.get("media_type", ""), f"{where}.media_type", 100, blank=True),
+        "reading_level": level,
+        "interest_topics": check.texts(
+            obj.get("interest_topics", []), f"{where}.interest_topics", MAX_LIST, 60
+        ),
+        "competencies": _references(
+            check, obj.get("competencies"), f"{where}.competencies", competency_codes
+        ),
+    }
+    return resource if len(check.errors) == count else None

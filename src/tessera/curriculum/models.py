@@ -1,0 +1,211 @@
+"""Competency frameworks: a tree (framework → domain → competency), a prerequisite graph, items and
+resources.
+
+Shared frameworks: a framework with ``school`` NULL is shared. Every signed-in member of any school may
+read it; no school may change it (only the platform, through ``manage.py import_framework --shared``).
+A school's own framework has ``school`` set. Every row below a framework repeats the framework's
+``school`` (NULL for shared ones), like :class:`tessera.schools.models.TenantModel`, so tenant filters and
+a later sharding key work on every table; the import service is the one writer and keeps them equal.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tessera.schools.models import School
+
+CODE_LENGTH = 64
+NAME_LENGTH = 200
+TEXT_LENGTH = 4000
+
+
+class FrameworkOwned(models.Model):
+    """Base for every curriculum table: the owning school, NULL for a shared framework."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Framework(FrameworkOwned):
+    code = models.SlugField(max_length=CODE_LENGTH)
+    name = models.CharField(max_length=NAME_LENGTH)
+    description = models.TextField(blank=True, default="", max_length=TEXT_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "code"], condition=Q(school__isnull=False), name="framework_code_per_school"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(school__isnull=True), name="shared_framework_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.school_id is None
+
+
+class Domain(FrameworkOwned):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
+    code = models.CharField(max_length=CODE_LENGTH)
+    name = models.CharField(max_length=NAME_LENGTH)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="domain_code_per_framework"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competency(FrameworkOwned):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="competencies")
+    code = models.CharField(max_length=CODE_LENGTH)
+    name = models.CharField(max_length=NAME_LENGTH)
+    description = models.TextField(blank=True, default="", max_length=TEXT_LENGTH)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["domain__position", "position", "pk"]
+        verbose_name_plural = "competencies"
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="competency_code_per_framework"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Prerequisite(FrameworkOwned):
+    """``prerequisite`` comes before ``competency``. Both belong to ``framework``; no cycles (checked by
+    the services, since a database constraint cannot see a path)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="prerequisites")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="prerequisite_links")
+    prerequisite = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="unlocks_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "prerequisite"], name="prerequisite_once"),
+            models.CheckConstraint(condition=~Q(competency=F("prerequisite")), name="prerequisite_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prerequisite} before {self.competency}"
+
+
+class Item(FrameworkOwned):
+    """A question that assesses one or more competencies. The correct answer is for staff only."""
+
+    class Kind(models.TextChoices):
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        NUMERIC = "numeric", _("Numeric")
+        SHORT_TEXT = "short_text", _("Short text")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(max_length=CODE_LENGTH)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    stem = models.TextField(max_length=TEXT_LENGTH)
+    choices = models.JSONField(default=list, blank=True, help_text=_("Multiple choice: the options."))
+    correct_choice = models.PositiveSmallIntegerField(null=True, blank=True)
+    numeric_answer = models.FloatField(null=True, blank=True)
+    tolerance = models.FloatField(default=0)
+    accepted_answers = models.JSONField(default=list, blank=True, help_text=_("Short text answers."))
+    hints = models.JSONField(default=list, blank=True, help_text=_("Shown one at a time, in order."))
+    feedback = models.TextField(blank=True, default="", max_length=TEXT_LENGTH)
+    difficulty = models.FloatField(default=0, help_text=_("On the logit scale: 0 is average, +2 is hard."))
+    competencies = models.ManyToManyField(Competency, through="ItemCompetency", related_name="items")
+
+    class Meta:
+        ordering = ["framework", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="item_code_per_framework"),
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="item_tolerance_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(kind="multiple_choice") | Q(correct_choice__isnull=False),
+                name="item_choice_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="numeric") | Q(numeric_answer__isnull=False), name="item_numeric_has_answer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def spec(self) -> dict[str, object]:
+        """What :func:`tessera.curriculum.answers.answer_check` needs."""
+        if self.kind == self.Kind.MULTIPLE_CHOICE:
+            return {"kind": self.kind, "choices": self.choices, "answer": self.correct_choice}
+        if self.kind == self.Kind.NUMERIC:
+            return {"kind": self.kind, "answer": self.numeric_answer, "tolerance": self.tolerance}
+        return {"kind": self.kind, "accepted": self.accepted_answers}
+
+
+class ItemCompetency(FrameworkOwned):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE)
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "competency"], name="item_competency_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item} assesses {self.competency}"
+
+
+class Resource(FrameworkOwned):
+    class Kind(models.TextChoices):
+        READING = "reading", _("Reading")
+        VIDEO = "video", _("Video")
+        INTERACTIVE = "interactive", _("Interactive")
+        WORKSHEET = "worksheet", _("Worksheet")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="resources")
+    code = models.CharField(max_length=CODE_LENGTH)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=NAME_LENGTH)
+    url = models.URLField(max_length=500)
+    media_type = models.CharField(max_length=100, blank=True, default="")
+    reading_level = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("A grade, 0 to 13."))
+    interest_topics = models.JSONField(default=list, blank=True)
+    competencies = models.ManyToManyField(Competency, through="ResourceCompetency", related_name="resources")
+
+    class Meta:
+        ordering = ["framework", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="resource_code_per_framework"),
+            models.CheckConstraint(
+                condition=Q(reading_level__isnull=True) | Q(reading_level__lte=13),
+                name="resource_reading_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResourceCompetency(FrameworkOwned):
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE)
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "competency"], name="resource_competency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} teaches {self.competency}"

@@ -1,0 +1,155 @@
+"""Reads of frameworks for pages and the API, filtered by :mod:`tessera.curriculum.permissions`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from tessera.curriculum import permissions
+from tessera.curriculum.framework_file import FORMAT, VERSION
+from tessera.curriculum.models import (
+    Competency,
+    Framework,
+    Item,
+    ItemCompetency,
+    Resource,
+    ResourceCompetency,
+)
+from tessera.schools.models import School, User
+
+
+def frameworks_for(user: User) -> QuerySet[Framework]:
+    return permissions.frameworks_visible_to(user).order_by("name", "pk")
+
+
+def school_frameworks_for(user: User, school: School) -> QuerySet[Framework]:
+    """The frameworks a school's pages list: its own and the shared ones."""
+    return (
+        frameworks_for(user)
+        .filter(school__in=[school.pk, None])
+        .annotate(
+            competency_count=Count("competencies", distinct=True), item_count=Count("items", distinct=True)
+        )
+    )
+
+
+def framework_detail_for(user: User, framework_id: int) -> Framework | None:
+    return frameworks_for(user).filter(pk=framework_id).select_related("school").first()
+
+
+def framework_with_answers_for(user: User, framework_id: int) -> Framework | None:
+    """The framework when the user may read its items' answers (and export it)."""
+    return permissions.frameworks_with_answers_for(user).filter(pk=framework_id).first()
+
+
+def prerequisite_map(framework: Framework) -> dict[str, list[str]]:
+    """``{competency code: [prerequisite codes]}``: the engine's ``prerequisites`` argument."""
+    result: dict[str, list[str]] = {
+        code: []
+        for code in framework.competencies.order_by("domain__position", "position").values_list(
+            "code", flat=True
+        )
+    }
+    links = framework.prerequisites.order_by("pk").values_list("competency__code", "prerequisite__code")
+    for code, before in links:
+        result[code].append(before)
+    return result
+
+
+@dataclass
+class CompetencyRow:
+    competency: Competency
+    prerequisites: list[Competency]
+    item_count: int
+
+
+@dataclass
+class DomainRow:
+    code: str
+    name: str
+    competencies: list[CompetencyRow]
+
+
+def framework_tree(framework: Framework) -> list[DomainRow]:
+    """Domains → competencies, each with its prerequisites and number of items, in three queries."""
+    competencies = list(
+        framework.competencies.select_related("domain")
+        .annotate(item_count=Count("items"))
+        .order_by("domain__position", "position")
+    )
+    by_pk = {c.pk: c for c in competencies}
+    befores: dict[int, list[Competency]] = defaultdict(list)
+    for competency_id, prerequisite_id in framework.prerequisites.order_by("pk").values_list(
+        "competency_id", "prerequisite_id"
+    ):
+        befores[competency_id].append(by_pk[prerequisite_id])
+    rows: dict[int, DomainRow] = {
+        d.pk: DomainRow(d.code, d.name, []) for d in framework.domains.order_by("position")
+    }
+    for c in competencies:
+        rows[c.domain_id].competencies.append(CompetencyRow(c, befores[c.pk], c.item_count))  # type: ignore[attr-defined]
+    return list(rows.values())
+
+
+def _codes_by(rows: QuerySet[Any], key: str) -> dict[int, list[str]]:
+    codes: dict[int, list[str]] = defaultdict(list)
+    for owner, code in rows.order_by("pk").values_list(key, "competency__code"):
+        codes[owner].append(code)
+    return codes
+
+
+def item_document(item: Item, competencies: list[str]) -> dict[str, Any]:
+    """One item in the file's shape, with its answer (staff and export only)."""
+    spec = item.spec()
+    answer_keys = {k: v for k, v in spec.items() if k != "kind"}
+    return {
+        "code": item.code,
+        "kind": item.kind,
+        "stem": item.stem,
+        **answer_keys,
+        "hints": item.hints,
+        "feedback": item.feedback,
+        "difficulty": item.difficulty,
+        "competencies": competencies,
+    }
+
+
+def framework_document(framework: Framework) -> dict[str, Any]:
+    """The framework as a file that imports back identically (see ``framework_file``)."""
+    befores = prerequisite_map(framework)
+    competencies: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for c in framework.competencies.order_by("domain__position", "position"):
+        competencies[c.domain_id].append(
+            {"code": c.code, "name": c.name, "description": c.description, "prerequisites": befores[c.code]}
+        )
+    item_codes = _codes_by(ItemCompetency.objects.filter(item__framework=framework), "item_id")
+    resource_codes = _codes_by(
+        ResourceCompetency.objects.filter(resource__framework=framework), "resource_id"
+    )
+    resources: QuerySet[Resource] = framework.resources.order_by("pk")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "framework": {"code": framework.code, "name": framework.name, "description": framework.description},
+        "domains": [
+            {"code": d.code, "name": d.name, "competencies": competencies[d.pk]}
+            for d in framework.domains.order_by("position")
+        ],
+        "items": [item_document(i, item_codes[i.pk]) for i in framework.items.order_by("pk")],
+        "resources": [
+            {
+                "code": r.code,
+                "kind": r.kind,
+                "title": r.title,
+                "url": r.url,
+                "media_type": r.media_type,
+                "reading_level": r.reading_level,
+                "interest_topics": r.interest_topics,
+                "competencies": resource_codes[r.pk],
+            }
+            for r in resources
+        ],
+    }
