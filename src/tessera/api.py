@@ -44,3 +44,4 @@ def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 api.add_router("", schools_router)
 api.add_router("", "tessera.schools.invitation_api.router")
 api.add_router("", "tessera.schools.roster_api.router")
+api.add_router("", "tessera.curriculum.api.router")

@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("tessera.schools.account_urls")),
     path("school/", include("tessera.schools.roster_urls")),
+    path("school/", include("tessera.curriculum.urls")),
     path("", include("tessera.web.urls")),
 ]

@@ -83,7 +83,7 @@ def answer_check(item_spec: Mapping[str, Any], answer: object) -> bool:
                 raise ValueError("choose one of the options (its number)")
         if not 0 <= answer < len(choices):
             raise ValueError(f"there is no option {answer}; choose 0 to {len(choices) - 1}")
-        return answer == item_spec["answer"]
+        return bool(answer == item_spec["answer"])
     if kind == "numeric":
         given = parse_number(answer)
         return abs(given - float(item_spec["answer"])) <= float(item_spec.get("tolerance", 0)) + 1e-9

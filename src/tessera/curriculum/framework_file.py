@@ -269,9 +269,9 @@ def _domains(check: _Checker, value: Any) -> tuple[list[dict[str, Any]], dict[st
             competencies.append(competency)
         if code is not None and name is not None:
             domains.append({"code": code, "name": name, "competencies": competencies})
-    for where, competency, before in links:
-        if before == competency:
-            check.error(where, f"“{competency}” cannot be its own prerequisite")
+    for where, code, before in links:
+        if before == code:
+            check.error(where, f"“{code}” cannot be its own prerequisite")
         elif before not in competency_codes:
             check.error(where, f"no competency with code “{before}” in this file")
     return domains, competency_codes

@@ -128,7 +128,9 @@ class Item(FrameworkOwned):
     hints = models.JSONField(default=list, blank=True, help_text=_("Shown one at a time, in order."))
     feedback = models.TextField(blank=True, default="", max_length=TEXT_LENGTH)
     difficulty = models.FloatField(default=0, help_text=_("On the logit scale: 0 is average, +2 is hard."))
-    competencies = models.ManyToManyField(Competency, through="ItemCompetency", related_name="items")
+    competencies: models.ManyToManyField[Competency, ItemCompetency] = models.ManyToManyField(
+        Competency, through="ItemCompetency", related_name="items"
+    )
 
     class Meta:
         ordering = ["framework", "pk"]
@@ -182,7 +184,9 @@ class Resource(FrameworkOwned):
     media_type = models.CharField(max_length=100, blank=True, default="")
     reading_level = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("A grade, 0 to 13."))
     interest_topics = models.JSONField(default=list, blank=True)
-    competencies = models.ManyToManyField(Competency, through="ResourceCompetency", related_name="resources")
+    competencies: models.ManyToManyField[Competency, ResourceCompetency] = models.ManyToManyField(
+        Competency, through="ResourceCompetency", related_name="resources"
+    )
 
     class Meta:
         ordering = ["framework", "title", "pk"]

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from tessera.curriculum.models import Framework
 from tessera.schools import permissions as school_permissions
-from tessera.schools.models import Membership, User
+from tessera.schools.models import Membership, School, User
 
 STAFF_ROLES = (
     Membership.Role.ADMINISTRATOR,
@@ -58,3 +58,10 @@ def frameworks_with_answers_for(user: User) -> QuerySet[Framework]:
 
 def can_view_answers(user: User, framework: Framework) -> bool:
     return frameworks_with_answers_for(user).filter(pk=framework.pk).exists()
+
+
+def schools_staffed_by(user: User) -> QuerySet[School]:
+    """Schools where the user is staff: their curriculum pages are open to them."""
+    if not _signed_in(user):
+        return School.objects.none()
+    return School.objects.filter(pk__in=_staff_school_ids(user))

@@ -90,7 +90,7 @@ def framework_tree(framework: Framework) -> list[DomainRow]:
         d.pk: DomainRow(d.code, d.name, []) for d in framework.domains.order_by("position")
     }
     for c in competencies:
-        rows[c.domain_id].competencies.append(CompetencyRow(c, befores[c.pk], c.item_count))  # type: ignore[attr-defined]
+        rows[c.domain_id].competencies.append(CompetencyRow(c, befores[c.pk], c.item_count))
     return list(rows.values())
 
 

@@ -7,6 +7,7 @@ written only by the platform (``actor`` None, from ``manage.py import_framework 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -123,7 +124,7 @@ def _save(school: School | None, document: FrameworkDocument) -> Framework:
     return framework
 
 
-def _item(school: School | None, framework: Framework, raw: dict[str, object]) -> Item:
+def _item(school: School | None, framework: Framework, raw: dict[str, Any]) -> Item:
     item = Item(
         school=school,
         framework=framework,
@@ -135,9 +136,9 @@ def _item(school: School | None, framework: Framework, raw: dict[str, object]) -
         difficulty=raw["difficulty"],
     )
     if item.kind == Item.Kind.MULTIPLE_CHOICE:
-        item.choices, item.correct_choice = raw["choices"], raw["answer"]  # type: ignore[assignment]
+        item.choices, item.correct_choice = raw["choices"], raw["answer"]
     elif item.kind == Item.Kind.NUMERIC:
-        item.numeric_answer, item.tolerance = raw["answer"], raw["tolerance"]  # type: ignore[assignment]
+        item.numeric_answer, item.tolerance = raw["answer"], raw["tolerance"]
     else:
         item.accepted_answers = raw["accepted"]
     return item

@@ -1,4 +1,4 @@
-"""Load the demo school (idempotent) and print every demo login with its role."""
+"""Load the demo school and its maths framework (idempotent) and print every demo login with its role."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tessera.curriculum.demo import demo_framework_load
 from tessera.schools.demo import DEMO_PASSWORD, demo_logins, demo_school_load
 from tessera.schools.errors import DomainError
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             school, created = demo_school_load()
+            framework, framework_created = demo_framework_load(school=school)
         except DomainError as error:
             raise CommandError(
                 f"Could not load the demo school, so nothing was changed: {error.message} "
@@ -26,6 +28,8 @@ class Command(BaseCommand):
             ) from error
         verb = "Created" if created else "Already loaded:"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo school “{school.name}”."))
+        verb = "Created" if framework_created else "Already loaded:"
+        self.stdout.write(self.style.SUCCESS(f"{verb} maths framework “{framework.name}”."))
         if options["quiet_logins"]:
             return
         logins = demo_logins(school)

@@ -1,0 +1,11 @@
+"""Curriculum pages for a school's staff, under /school/<school_id>/frameworks/."""
+
+from django.urls import path
+
+from tessera.curriculum import views
+
+urlpatterns = [
+    path("<int:school_id>/frameworks/", views.framework_list, name="curriculum-frameworks"),
+    path("<int:school_id>/frameworks/import/", views.framework_import_page, name="curriculum-import"),
+    path("<int:school_id>/frameworks/<int:framework_id>/", views.framework_page, name="curriculum-framework"),
+]
