@@ -31,10 +31,6 @@ class FrameworkOut(Schema):
     school_id: int | None
     shared: bool
 
-    @staticmethod
-    def resolve_shared(obj: Framework) -> bool:
-        return obj.is_shared
-
 
 class CompetencyOut(Schema):
     id: int
@@ -112,7 +108,7 @@ def framework_detail(request: HttpRequest, framework_id: int) -> FrameworkDetail
         name=framework.name,
         description=framework.description,
         school_id=framework.school_id,
-        shared=framework.is_shared,
+        shared=framework.shared,
         domains=domains,
     )
 

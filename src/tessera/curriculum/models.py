@@ -51,7 +51,7 @@ class Framework(FrameworkOwned):
         return self.name
 
     @property
-    def is_shared(self) -> bool:
+    def shared(self) -> bool:
         return self.school_id is None
 
 
