@@ -27,7 +27,12 @@ SMALL: dict[str, Any] = {
             "code": "fractions",
             "name": "Fractions",
             "competencies": [
-                {"code": "frac", "name": "Fractions", "description": "Parts of a whole.", "prerequisites": ["mul"]},
+                {
+                    "code": "frac",
+                    "name": "Fractions",
+                    "description": "Parts of a whole.",
+                    "prerequisites": ["mul"],
+                },
                 {"code": "pct", "name": "Percents", "description": "", "prerequisites": ["frac", "mul"]},
             ],
         },
