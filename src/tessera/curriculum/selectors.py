@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tessera.curriculum import permissions
 from tessera.curriculum.framework_file import FORMAT, VERSION
@@ -29,7 +29,7 @@ def school_frameworks_for(user: User, school: School) -> QuerySet[Framework]:
     """The frameworks a school's pages list: its own and the shared ones."""
     return (
         frameworks_for(user)
-        .filter(school__in=[school.pk, None])
+        .filter(Q(school=school) | Q(school__isnull=True))
         .annotate(
             competency_count=Count("competencies", distinct=True), item_count=Count("items", distinct=True)
         )

@@ -57,9 +57,10 @@ def framework_page(request: HttpRequest, school_id: int, framework_id: int) -> H
 def framework_import_page(request: HttpRequest, school_id: int) -> HttpResponse:
     user = _user(request)
     school = get_object_or_404(school_permissions.schools_managed_by(user), pk=school_id)
-    form = forms.FrameworkImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = forms.FrameworkImportForm(request.POST, request.FILES) if posted else forms.FrameworkImportForm()
     errors: list[FileError] = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         data = form.cleaned_data["file"].read(framework_file.MAX_FILE_BYTES + 1)
         result = services.framework_import(
             actor=user, school=school, document=framework_file.framework_file_parse(data)
@@ -73,5 +74,5 @@ def framework_import_page(request: HttpRequest, school_id: int) -> HttpResponse:
         )
     context: dict[str, Any] = {"school": school, "form": form, "errors": errors}
     return render(
-        request, "curriculum/framework_import.html", context, status=400 if request.method == "POST" else 200
+        request, "curriculum/framework_import.html", context, status=400 if posted else 200
     )
