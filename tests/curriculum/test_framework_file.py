@@ -141,7 +141,8 @@ def test_a_file_that_is_not_json_or_too_large_is_one_clear_error() -> None:
     assert framework_file_parse(b"{not json") == [
         FileError(
             "$",
-            "not valid JSON (UTF-8): Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+            "not valid JSON (UTF-8): Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
         )
     ]
     assert framework_file_parse(b"\xff\xfe") != []

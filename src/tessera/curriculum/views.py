@@ -73,6 +73,4 @@ def framework_import_page(request: HttpRequest, school_id: int) -> HttpResponse:
             None, _("%d error(s) in the file. Nothing was imported; fix them and upload again.") % len(errors)
         )
     context: dict[str, Any] = {"school": school, "form": form, "errors": errors}
-    return render(
-        request, "curriculum/framework_import.html", context, status=400 if posted else 200
-    )
+    return render(request, "curriculum/framework_import.html", context, status=400 if posted else 200)
