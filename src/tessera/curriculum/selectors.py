@@ -21,6 +21,11 @@ from tessera.curriculum.models import (
 from tessera.schools.models import School, User
 
 
+def schools_with_curriculum_pages(user: User) -> list[School]:
+    """Schools whose curriculum pages the user may open (their staff)."""
+    return list(permissions.schools_staffed_by(user).order_by("name"))
+
+
 def frameworks_for(user: User) -> QuerySet[Framework]:
     return permissions.frameworks_visible_to(user).order_by("name", "pk")
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tessera.curriculum import selectors as curriculum_selectors
 from tessera.schools import selectors
 from tessera.schools.models import User
 
@@ -25,7 +26,12 @@ def _user(request: HttpRequest) -> User:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"home": selectors.home_for(_user(request))})
+    user = _user(request)
+    context = {
+        "home": selectors.home_for(user),
+        "curriculum_schools": curriculum_selectors.schools_with_curriculum_pages(user),
+    }
+    return render(request, "web/home.html", context)
 
 
 @login_required
