@@ -88,3 +88,10 @@ def test_a_cycle_alone_is_reported_once_the_references_are_right(world, client_f
     (error,) = response.json()["errors"]
     assert error["location"] == "$.domains" and "cycle" in error["message"]
     assert Framework.objects.count() == 0
+
+
+def test_a_file_too_large_for_the_request_is_a_400_saying_so(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    url = f"/api/schools/{world.a.school.pk}/frameworks/import"
+    response = _post(client_for(world.a.admin), url, b" " * (3 * 1024 * 1024))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"location": "$", "message": "the file is larger than 2 MB"}]

@@ -146,6 +146,6 @@ def test_a_file_that_is_not_json_or_too_large_is_one_clear_error() -> None:
         )
     ]
     assert framework_file_parse(b"\xff\xfe") != []
-    huge = framework_file_parse(b" " * (5 * 1024 * 1024 + 1))
-    assert huge == [FileError("$", "the file is larger than 5 MB")]
+    huge = framework_file_parse(b" " * (2 * 1024 * 1024 + 1))
+    assert huge == [FileError("$", "the file is larger than 2 MB")]
     assert framework_file_parse(json.dumps([1, 2]).encode()) == [FileError("$", "must be an object")]

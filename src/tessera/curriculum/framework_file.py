@@ -44,7 +44,7 @@ from tessera.curriculum.models import CODE_LENGTH, NAME_LENGTH, TEXT_LENGTH, Ite
 
 FORMAT = "tessera-framework"
 VERSION = 1
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024  # below Django's DATA_UPLOAD_MAX_MEMORY_SIZE, so the API can read it
 MAX_ENTRIES = 20_000  # per list: domains, competencies, items, resources
 MAX_CHOICES = 10
 MAX_LIST = 20  # hints, accepted answers, interest topics, competencies of one item
