@@ -5,21 +5,23 @@ Items' correct answers appear only in the export, which only staff may read.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.params.functions import File, Form
 
 from tessera.api_input import BoundedPageNumberPagination
-from tessera.curriculum import framework_file, selectors, services
+from tessera.curriculum import framework_csv, framework_file, selectors, services
 from tessera.curriculum.models import Framework
 from tessera.schools import permissions as school_permissions
-from tessera.schools.errors import NotFound, PermissionDenied
-from tessera.schools.models import User
+from tessera.schools.errors import DomainError, NotFound, PermissionDenied
+from tessera.schools.models import School, User
 
 router = Router(tags=["curriculum"])
 
@@ -60,6 +62,25 @@ class FileErrorOut(Schema):
 class ImportErrorsOut(Schema):
     detail: str
     errors: list[FileErrorOut]
+
+
+def _import_errors(errors: list[framework_file.FileError]) -> Status[ImportErrorsOut]:
+    return Status(
+        400,
+        ImportErrorsOut(
+            detail=f"{len(errors)} error(s); nothing was imported. First: {errors[0]}",
+            errors=[FileErrorOut(location=e.location, message=e.message) for e in errors],
+        ),
+    )
+
+
+def _importing_school(request: HttpRequest, school_id: int) -> School:
+    """The school, when the user administers it: 404 if they cannot see it, 403 if they only see it."""
+    user = _user(request)
+    school = get_object_or_404(school_permissions.schools_visible_to(user), pk=school_id)
+    if not school_permissions.can_manage_school(user, school):
+        raise PermissionDenied("Only an administrator of this school can import a framework.")
+    return school
 
 
 def _user(request: HttpRequest) -> User:
@@ -120,13 +141,17 @@ def framework_detail(request: HttpRequest, framework_id: int) -> FrameworkDetail
     summary="The framework with its items and answers as a JSON file (staff)",
 )
 def framework_export(request: HttpRequest, framework_id: int) -> dict[str, Any]:
+    return selectors.framework_document(_exportable(request, framework_id))
+
+
+def _exportable(request: HttpRequest, framework_id: int) -> Framework:
     user = _user(request)
     framework = selectors.framework_detail_for(user, framework_id)
     if framework is None:
         raise NotFound("No such framework.")
     if selectors.framework_with_answers_for(user, framework_id) is None:
         raise PermissionDenied("Only staff can export a framework: it contains the answers.")
-    return selectors.framework_document(framework)
+    return framework
 
 
 @router.post(
@@ -136,22 +161,61 @@ def framework_export(request: HttpRequest, framework_id: int) -> dict[str, Any]:
     description=framework_file.__doc__,
 )
 def framework_import(request: HttpRequest, school_id: int) -> Status[Framework] | Status[ImportErrorsOut]:
-    user = _user(request)
-    school = get_object_or_404(school_permissions.schools_visible_to(user), pk=school_id)
-    if not school_permissions.can_manage_school(user, school):
-        raise PermissionDenied("Only an administrator of this school can import a framework.")
+    school = _importing_school(request, school_id)
     try:
         body = request.body
     except RequestDataTooBig:
         body = b" " * (framework_file.MAX_FILE_BYTES + 1)  # reported as too large by the parser
     document = framework_file.framework_file_parse(body)
-    result = services.framework_import(actor=user, school=school, document=document)
+    result = services.framework_import(actor=_user(request), school=school, document=document)
     if result.framework is None:
-        return Status(
-            400,
-            ImportErrorsOut(
-                detail=f"{len(result.errors)} error(s); nothing was imported. First: {result.errors[0]}",
-                errors=[FileErrorOut(location=e.location, message=e.message) for e in result.errors],
-            ),
-        )
+        return _import_errors(result.errors)
     return Status(201, result.framework)
+
+
+def _read(upload: UploadedFile | None) -> bytes | None:
+    """At most one byte more than the cap, so an oversized file is refused without reading it all."""
+    return None if upload is None else upload.read(framework_file.MAX_FILE_BYTES + 1)
+
+
+@router.post(
+    "/schools/{school_id}/frameworks/import-csv",
+    response={201: FrameworkOut, 400: ImportErrorsOut},
+    summary="Import a framework from competencies.csv and items.csv (administrators)",
+    description=framework_csv.__doc__,
+)
+def framework_import_csv(
+    request: HttpRequest,
+    school_id: int,
+    code: str = Form(""),
+    name: str = Form(""),
+    description: str = Form(""),
+    competencies: UploadedFile | None = File(None, description="competencies.csv"),  # noqa: B008
+    items: UploadedFile | None = File(None, description="items.csv (optional)"),  # noqa: B008
+) -> Status[Framework] | Status[ImportErrorsOut]:
+    school = _importing_school(request, school_id)
+    data = _read(competencies)
+    if data is None:
+        raise DomainError("Attach the competencies file as the multipart field “competencies”.")
+    document = framework_csv.framework_csv_parse(
+        code=code, name=name, description=description, competencies=data, items=_read(items)
+    )
+    result = services.framework_import(actor=_user(request), school=school, document=document)
+    if result.framework is None:
+        return _import_errors(result.errors)
+    return Status(201, result.framework)
+
+
+@router.get(
+    "/frameworks/{framework_id}/export/{file}",
+    summary="The framework's competencies.csv or items.csv (staff)",
+    response={200: str},
+)
+def framework_export_csv(
+    request: HttpRequest, framework_id: int, file: Literal["competencies.csv", "items.csv"]
+) -> HttpResponse:
+    framework = _exportable(request, framework_id)
+    content = framework_csv.framework_csv_export(selectors.framework_document(framework))[file]
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{framework.code}-{file}"'
+    return response
