@@ -57,6 +57,23 @@ CASES = [
         forbidden=SEES_SCHOOL_A_NOT_ADMIN,
         payload=lambda w: small(code="via-api"),
     ),
+    # The matrix sends JSON, not multipart, so the administrator gets past authorization to "attach the
+    # competencies file" (400); CSV uploads are tested in tests/curriculum/test_framework_csv.py.
+    Case(
+        "POST /api/schools/{school_id}/frameworks/import-csv",
+        "POST",
+        lambda w: f"/api/schools/{w.a.school.pk}/frameworks/import-csv",
+        ADMIN,
+        ok=400,
+        forbidden=SEES_SCHOOL_A_NOT_ADMIN,
+    ),
+    Case(
+        "GET /api/frameworks/{framework_id}/export/{file}",
+        "GET",
+        lambda w: f"/api/frameworks/{framework(w)}/export/items.csv",
+        STAFF_A,
+        forbidden=SEES_A - STAFF_A,
+    ),
     page("curriculum-frameworks", pages, STAFF_A),
     page("curriculum-framework", lambda w: f"{pages(w)}{framework(w)}/", STAFF_A),
     page("curriculum-import", lambda w: f"{pages(w)}import/", ADMIN),
