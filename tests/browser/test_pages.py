@@ -147,6 +147,18 @@ def test_a_teacher_opens_a_class_roster_that_fits_a_phone(page: Any, live_app: L
     assert not report, report
 
 
+def test_a_teacher_opens_the_maths_framework_that_fits_a_phone(page: Any, live_app: LiveApp) -> None:
+    _signed_in(page, live_app, ROLES[1])
+    page.get_by_role("link", name="Frameworks of Riverside Middle School").click()
+    page.get_by_role("link", name="Mathematics, grades 6–8").click()  # noqa: RUF001 - the real en dash
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", level=2, name="Fractions & decimals").is_visible()
+    assert horizontal_overflow(page) == 0, "the framework page scrolls sideways at 360 px"
+    report = axe_violations(page)
+    assert not report, report
+
+
 def test_signing_out_ends_the_session(page: Any, live_app: LiveApp) -> None:
     _signed_in(page, live_app, ROLES[1])
     page.get_by_role("button", name=re.compile(r"^Sign out")).click()
@@ -169,6 +181,12 @@ FOLLOW_UPS = [
     ("teacher-password-change", ROLES[1], "Password", "Change your password"),
     ("guardian-child", ROLES[3], None, None),  # the first child's card
     ("administrator-roster", ROLES[0], "Riverside Middle School", "Roster of Riverside Middle School"),
+    (
+        "teacher-curriculum",
+        ROLES[1],
+        "Frameworks of Riverside Middle School",
+        "Curriculum of Riverside Middle School",
+    ),
 ]
 
 
