@@ -86,6 +86,21 @@ SMALL: dict[str, Any] = {
 }
 
 
+# The same kind of framework as two CSV files (see tessera.curriculum.framework_csv).
+COMPETENCIES = (
+    "domain_code,domain_name,code,name,description,prerequisites\n"
+    "number,Number,add,Addition,,\n"
+    "number,Number,mul,Multiplication,,add\n"
+    "fractions,Fractions,frac,Fractions,Parts of a whole.,mul\n"
+)
+ITEMS = (
+    "code,kind,stem,choices,answer,tolerance,accepted,hints,feedback,difficulty,competencies\n"
+    "add-1,numeric,2 + 3 = ?,,5,0,,Count on from 2.,2 + 3 = 5.,-1,add\n"
+    "half,multiple_choice,Which is half?,1/3|1/2|2/3,1/2,,,,One of two equal parts.,0,frac\n"
+    "word,short_text,Per cent means per …,,,,hundred|one hundred,,,0.5,frac;mul\n"
+)
+
+
 def small(**framework: str) -> dict[str, Any]:
     """A deep copy of :data:`SMALL`, with framework fields replaced (e.g. another code)."""
     document = copy.deepcopy(SMALL)

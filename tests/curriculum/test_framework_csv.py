@@ -9,20 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tessera.curriculum import framework_file
 from tessera.curriculum.framework_csv import framework_csv_export, framework_csv_parse
 from tessera.curriculum.models import Framework
-from tests.curriculum.documents import small, small_framework
-
-COMPETENCIES = (
-    "domain_code,domain_name,code,name,description,prerequisites\n"
-    "number,Number,add,Addition,,\n"
-    "number,Number,mul,Multiplication,,add\n"
-    "fractions,Fractions,frac,Fractions,Parts of a whole.,mul\n"
-)
-ITEMS = (
-    "code,kind,stem,choices,answer,tolerance,accepted,hints,feedback,difficulty,competencies\n"
-    "add-1,numeric,2 + 3 = ?,,5,0,,Count on from 2.,2 + 3 = 5.,-1,add\n"
-    "half,multiple_choice,Which is half?,1/3|1/2|2/3,1/2,,,,One of two equal parts.,0,frac\n"
-    "word,short_text,Per cent means per …,,,,hundred|one hundred,,,0.5,frac;mul\n"
-)
+from tests.curriculum.documents import COMPETENCIES, ITEMS, small, small_framework
 
 
 def parse(competencies: str = COMPETENCIES, items: str | None = ITEMS) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tessera.curriculum.models import Framework
-from tests.curriculum.documents import small_bytes, small_framework
+from tests.curriculum.documents import COMPETENCIES, ITEMS, small_bytes, small_framework
 
 
 def test_framework_page_lists_domains_competencies_prerequisites_and_item_counts(world, client_for) -> None:  # type: ignore[no-untyped-def]
@@ -57,10 +57,36 @@ def test_import_page_lists_every_error_in_an_alert_and_saves_nothing(world, clie
 def test_import_page_without_a_file_is_a_form_error(world, client_for) -> None:  # type: ignore[no-untyped-def]
     response = client_for(world.a.admin).post(f"/school/{world.a.school.pk}/frameworks/import/", {})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Attach a framework file (JSON) or competencies.csv." in response.content.decode()
 
 
 def test_staff_find_the_curriculum_from_home_and_learners_do_not(world, client_for) -> None:  # type: ignore[no-untyped-def]
     link = f'href="/school/{world.a.school.pk}/frameworks/"'
     assert link in client_for(world.a.teacher).get("/").content.decode()
     assert link not in client_for(world.a.learner).get("/").content.decode()
+
+
+def test_import_page_takes_csv_files_with_a_code_and_name(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(world.a.admin)
+    url = f"/school/{world.a.school.pk}/frameworks/import/"
+    files = {
+        "competencies": SimpleUploadedFile("competencies.csv", COMPETENCIES.encode()),
+        "items": SimpleUploadedFile("items.csv", ITEMS.replace(",frac;mul", ",ghost").encode()),
+    }
+    response = client.post(url, {**files, "code": "csv-maths", "name": "CSV maths"})
+    assert response.status_code == 400
+    assert "<code>items.csv line 4 (competencies)</code>: no competency with code “ghost”" in (
+        response.content.decode()
+    )
+    response = client.post(url, {"competencies": SimpleUploadedFile("c.csv", COMPETENCIES.encode())})
+    assert response.status_code == 400 and "Needed when you upload CSV files." in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "competencies": SimpleUploadedFile("c.csv", COMPETENCIES.encode()),
+            "code": "csv-maths",
+            "name": "CSV maths",
+        },
+    )
+    assert response.status_code == 302
+    assert Framework.objects.get().name == "CSV maths"

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from tessera.curriculum import forms, framework_file, permissions, selectors, services
+from tessera.curriculum import forms, framework_csv, framework_file, permissions, selectors, services
 from tessera.curriculum.framework_file import FileError
 from tessera.schools import permissions as school_permissions
 from tessera.schools.models import School, User
@@ -53,6 +53,21 @@ def framework_page(request: HttpRequest, school_id: int, framework_id: int) -> H
     return render(request, "curriculum/framework.html", context)
 
 
+def _read(upload: Any) -> bytes | None:
+    return None if upload is None else bytes(upload.read(framework_file.MAX_FILE_BYTES + 1))
+
+
+def _document(data: dict[str, Any]) -> framework_file.FrameworkDocument | list[FileError]:
+    if data.get("file"):
+        return framework_file.framework_file_parse(_read(data["file"]) or b"")
+    return framework_csv.framework_csv_parse(
+        code=data["code"],
+        name=data["name"],
+        competencies=_read(data["competencies"]) or b"",
+        items=_read(data.get("items")),
+    )
+
+
 @login_required
 def framework_import_page(request: HttpRequest, school_id: int) -> HttpResponse:
     user = _user(request)
@@ -61,10 +76,7 @@ def framework_import_page(request: HttpRequest, school_id: int) -> HttpResponse:
     form = forms.FrameworkImportForm(request.POST, request.FILES) if posted else forms.FrameworkImportForm()
     errors: list[FileError] = []
     if posted and form.is_valid():
-        data = form.cleaned_data["file"].read(framework_file.MAX_FILE_BYTES + 1)
-        result = services.framework_import(
-            actor=user, school=school, document=framework_file.framework_file_parse(data)
-        )
+        result = services.framework_import(actor=user, school=school, document=_document(form.cleaned_data))
         if result.framework is not None:
             messages.success(request, _("Framework “%s” imported.") % result.framework.name)
             return redirect("curriculum-framework", school.pk, result.framework.pk)
