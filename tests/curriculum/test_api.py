@@ -95,3 +95,16 @@ def test_a_file_too_large_for_the_request_is_a_400_saying_so(world, client_for) 
     response = _post(client_for(world.a.admin), url, b" " * (3 * 1024 * 1024))
     assert response.status_code == 400
     assert response.json()["errors"] == [{"location": "$", "message": "the file is larger than 2 MB"}]
+
+
+def test_reading_a_framework_takes_the_same_queries_however_big_it_is(
+    world, client_for, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    framework = small_framework(world.a.school)
+    client = client_for(world.a.teacher)
+    with django_assert_max_num_queries(8):  # session, user, permissions, then three for the tree
+        assert client.get(f"/api/frameworks/{framework.pk}").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(f"/school/{world.a.school.pk}/frameworks/{framework.pk}/").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(f"/api/frameworks/{framework.pk}/export").status_code == 200

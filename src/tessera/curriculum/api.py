@@ -173,11 +173,6 @@ def framework_import(request: HttpRequest, school_id: int) -> Status[Framework] 
     return Status(201, result.framework)
 
 
-def _read(upload: UploadedFile | None) -> bytes | None:
-    """At most one byte more than the cap, so an oversized file is refused without reading it all."""
-    return None if upload is None else upload.read(framework_file.MAX_FILE_BYTES + 1)
-
-
 @router.post(
     "/schools/{school_id}/frameworks/import-csv",
     response={201: FrameworkOut, 400: ImportErrorsOut},
@@ -194,11 +189,15 @@ def framework_import_csv(
     items: UploadedFile | None = File(None, description="items.csv (optional)"),  # noqa: B008
 ) -> Status[Framework] | Status[ImportErrorsOut]:
     school = _importing_school(request, school_id)
-    data = _read(competencies)
+    data = framework_file.read_capped(competencies)
     if data is None:
         raise DomainError("Attach the competencies file as the multipart field “competencies”.")
     document = framework_csv.framework_csv_parse(
-        code=code, name=name, description=description, competencies=data, items=_read(items)
+        code=code,
+        name=name,
+        description=description,
+        competencies=data,
+        items=framework_file.read_capped(items),
     )
     result = services.framework_import(actor=_user(request), school=school, document=document)
     if result.framework is None:

@@ -37,7 +37,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from tessera.curriculum import graph
 from tessera.curriculum.models import CODE_LENGTH, NAME_LENGTH, TEXT_LENGTH, Item, Resource
@@ -174,6 +174,16 @@ class _Checker:
             self.error(where, f"duplicate {what} code “{code}” (first at {seen[code]})")
         else:
             seen[code] = where
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def read_capped(upload: Readable | None) -> bytes | None:
+    """An uploaded file's bytes, at most one more than the cap, so an oversized file is refused (as too
+    large) without reading it all."""
+    return None if upload is None else bytes(upload.read(MAX_FILE_BYTES + 1))
 
 
 def framework_file_parse(data: bytes | str) -> FrameworkDocument | list[FileError]:

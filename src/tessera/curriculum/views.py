@@ -53,18 +53,14 @@ def framework_page(request: HttpRequest, school_id: int, framework_id: int) -> H
     return render(request, "curriculum/framework.html", context)
 
 
-def _read(upload: Any) -> bytes | None:
-    return None if upload is None else bytes(upload.read(framework_file.MAX_FILE_BYTES + 1))
-
-
 def _document(data: dict[str, Any]) -> framework_file.FrameworkDocument | list[FileError]:
     if data.get("file"):
-        return framework_file.framework_file_parse(_read(data["file"]) or b"")
+        return framework_file.framework_file_parse(framework_file.read_capped(data["file"]) or b"")
     return framework_csv.framework_csv_parse(
         code=data["code"],
         name=data["name"],
-        competencies=_read(data["competencies"]) or b"",
-        items=_read(data.get("items")),
+        competencies=framework_file.read_capped(data["competencies"]) or b"",
+        items=framework_file.read_capped(data.get("items")),
     )
 
 
