@@ -22,6 +22,9 @@ def test_framework_detail_shows_the_tree_without_any_answer(world, client_for) -
     assert [d["code"] for d in body["domains"]] == ["number", "fractions"]
     pct = body["domains"][1]["competencies"][1]
     assert pct["prerequisites"] == ["frac", "mul"] and pct["item_count"] == 1
+    (resource,) = body["resources"]
+    assert resource["title"] == "What is a fraction?" and resource["competencies"] == ["frac"]
+    assert resource["reading_level"] == 5 and resource["interest_topics"] == ["cooking"]
     text = response.content.decode()
     for secret in ("hundred", "answer", "accepted", "1/2"):
         assert secret not in text
@@ -102,9 +105,9 @@ def test_reading_a_framework_takes_the_same_queries_however_big_it_is(
 ) -> None:  # type: ignore[no-untyped-def]
     framework = small_framework(world.a.school)
     client = client_for(world.a.teacher)
-    with django_assert_max_num_queries(8):  # session, user, permissions, then three for the tree
+    with django_assert_max_num_queries(10):  # session, user, permissions, the tree, the resources
         assert client.get(f"/api/frameworks/{framework.pk}").status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         assert client.get(f"/school/{world.a.school.pk}/frameworks/{framework.pk}/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(f"/api/frameworks/{framework.pk}/export").status_code == 200

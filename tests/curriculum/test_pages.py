@@ -19,6 +19,8 @@ def test_framework_page_lists_domains_competencies_prerequisites_and_item_counts
     assert 'After: <a href="#c-frac">Fractions</a>, <a href="#c-mul">Multiplication</a>' in page
     assert "4 competencies" in page and "3 items" in page
     assert "hundred" not in page  # no answers on the page
+    assert '<a href="https://example.org/fractions" rel="noopener noreferrer">What is a fraction?</a>' in page
+    assert "Video · reading level 5 · cooking" in page
 
 
 def test_another_schools_framework_is_not_found_on_this_schools_pages(world, client_for) -> None:  # type: ignore[no-untyped-def]

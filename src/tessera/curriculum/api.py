@@ -50,8 +50,20 @@ class DomainOut(Schema):
     competencies: list[CompetencyOut]
 
 
+class ResourceOut(Schema):
+    code: str
+    kind: str
+    title: str
+    url: str
+    media_type: str
+    reading_level: int | None
+    interest_topics: list[str]
+    competencies: list[str]
+
+
 class FrameworkDetailOut(FrameworkOut):
     domains: list[DomainOut]
+    resources: list[ResourceOut]
 
 
 class FileErrorOut(Schema):
@@ -132,6 +144,19 @@ def framework_detail(request: HttpRequest, framework_id: int) -> FrameworkDetail
         school_id=framework.school_id,
         shared=framework.shared,
         domains=domains,
+        resources=[
+            ResourceOut(
+                code=row.resource.code,
+                kind=row.resource.kind,
+                title=row.resource.title,
+                url=row.resource.url,
+                media_type=row.resource.media_type,
+                reading_level=row.resource.reading_level,
+                interest_topics=row.resource.interest_topics,
+                competencies=row.competencies,
+            )
+            for row in selectors.framework_resources(framework)
+        ],
     )
 
 

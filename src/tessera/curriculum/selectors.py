@@ -106,6 +106,18 @@ def _codes_by(rows: QuerySet[Any], key: str) -> dict[int, list[str]]:
     return codes
 
 
+@dataclass
+class ResourceRow:
+    resource: Resource
+    competencies: list[str]
+
+
+def framework_resources(framework: Framework) -> list[ResourceRow]:
+    """The framework's resources with the codes of the competencies each one teaches (two queries)."""
+    codes = _codes_by(ResourceCompetency.objects.filter(resource__framework=framework), "resource_id")
+    return [ResourceRow(r, codes[r.pk]) for r in framework.resources.order_by("title", "pk")]
+
+
 def item_document(item: Item, competencies: list[str]) -> dict[str, Any]:
     """One item in the file's shape, with its answer (staff and export only)."""
     spec = item.spec()

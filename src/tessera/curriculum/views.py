@@ -49,7 +49,12 @@ def framework_page(request: HttpRequest, school_id: int, framework_id: int) -> H
     framework = selectors.school_frameworks_for(user, school).filter(pk=framework_id).first()
     if framework is None:
         raise Http404("No such framework.")
-    context = {"school": school, "framework": framework, "domains": selectors.framework_tree(framework)}
+    context = {
+        "school": school,
+        "framework": framework,
+        "domains": selectors.framework_tree(framework),
+        "resources": selectors.framework_resources(framework),
+    }
     return render(request, "curriculum/framework.html", context)
 
 
