@@ -18,6 +18,7 @@ from ninja.params.functions import File, Form
 
 from tessera.api_input import BoundedPageNumberPagination
 from tessera.curriculum import framework_csv, framework_file, selectors, services
+from tessera.curriculum.framework_file import FileError
 from tessera.curriculum.models import Framework
 from tessera.schools import permissions as school_permissions
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
@@ -76,7 +77,14 @@ class ImportErrorsOut(Schema):
     errors: list[FileErrorOut]
 
 
-def _import_errors(errors: list[framework_file.FileError]) -> Status[ImportErrorsOut]:
+def _imported(
+    request: HttpRequest, school: School, document: framework_file.FrameworkDocument | list[FileError]
+) -> Status[Framework] | Status[ImportErrorsOut]:
+    """Save a checked document: 201 with the framework, or 400 listing every error (nothing saved)."""
+    result = services.framework_import(actor=_user(request), school=school, document=document)
+    if result.framework is not None:
+        return Status(201, result.framework)
+    errors = result.errors
     return Status(
         400,
         ImportErrorsOut(
@@ -192,10 +200,7 @@ def framework_import(request: HttpRequest, school_id: int) -> Status[Framework] 
     except RequestDataTooBig:
         body = b" " * (framework_file.MAX_FILE_BYTES + 1)  # reported as too large by the parser
     document = framework_file.framework_file_parse(body)
-    result = services.framework_import(actor=_user(request), school=school, document=document)
-    if result.framework is None:
-        return _import_errors(result.errors)
-    return Status(201, result.framework)
+    return _imported(request, school, document)
 
 
 @router.post(
@@ -224,10 +229,7 @@ def framework_import_csv(
         competencies=data,
         items=framework_file.read_capped(items),
     )
-    result = services.framework_import(actor=_user(request), school=school, document=document)
-    if result.framework is None:
-        return _import_errors(result.errors)
-    return Status(201, result.framework)
+    return _imported(request, school, document)
 
 
 @router.get(
