@@ -111,3 +111,25 @@ def test_reading_a_framework_takes_the_same_queries_however_big_it_is(
         assert client.get(f"/school/{world.a.school.pk}/frameworks/{framework.pk}/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(f"/api/frameworks/{framework.pk}/export").status_code == 200
+
+
+def test_adding_a_prerequisite_through_the_api_refuses_a_cycle_naming_it(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    framework = small_framework(world.a.school)
+    client = client_for(world.a.admin)
+    url = f"/api/frameworks/{framework.pk}/prerequisites"
+    response = _post(client, url, {"competency": "add", "prerequisite": "pct"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "This prerequisite would create a cycle: Percents → Addition → Multiplication → Fractions → Percents."
+    )
+    assert _post(client, url, {"competency": "pct", "prerequisite": "add"}).status_code == 201
+    assert _post(client, url, {"competency": "pct", "prerequisite": "add"}).status_code == 409
+    missing = _post(client, url, {"competency": "pct", "prerequisite": "ghost"})
+    assert missing.status_code == 404 and "ghost" in missing.json()["detail"]
+    assert _post(client, url, {"competency": "pct", "prerequisite": "x" * 65}).status_code == 422
+    shared = small_framework(None, code="shared")
+    refused = _post(
+        client, f"/api/frameworks/{shared.pk}/prerequisites", {"competency": "pct", "prerequisite": "add"}
+    )
+    assert refused.status_code == 403 and "platform" in refused.json()["detail"]
+    assert framework.prerequisites.count() == 5
