@@ -159,6 +159,24 @@ def test_a_teacher_opens_the_maths_framework_that_fits_a_phone(page: Any, live_a
     assert not report, report
 
 
+def test_an_administrator_sees_every_import_error_on_a_phone(page: Any, live_app: LiveApp) -> None:
+    _signed_in(page, live_app, ROLES[0])
+    page.get_by_role("link", name="Frameworks of Riverside Middle School").click()
+    page.get_by_role("link", name="Import a framework").click()
+    page.get_by_label("Framework file (JSON)").set_input_files(
+        files=[{"name": "bad.json", "mimeType": "application/json", "buffer": b'{"format": "other"}'}]
+    )
+    page.get_by_role("button", name="Check and import").click()
+    page.wait_for_load_state()
+
+    alerts = page.get_by_role("alert")
+    assert "nothing was imported" in " ".join(alerts.all_inner_texts())
+    assert "$.format" in page.content()
+    assert horizontal_overflow(page) == 0, "the import page scrolls sideways at 360 px"
+    report = axe_violations(page)
+    assert not report, report
+
+
 def test_signing_out_ends_the_session(page: Any, live_app: LiveApp) -> None:
     _signed_in(page, live_app, ROLES[1])
     page.get_by_role("button", name=re.compile(r"^Sign out")).click()
