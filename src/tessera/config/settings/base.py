@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ninja",
     "tessera.schools",
     "tessera.curriculum",
+    "tessera.practice",
     "tessera.web",
 ]
 

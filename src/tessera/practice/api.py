@@ -1,0 +1,158 @@
+"""API of practice: start a session, get the next item (without its answer), submit an answer.
+
+Answers carry a client-generated id, in the body (``client_id``) and/or the ``Idempotency-Key`` header
+(when both are sent they must match). A retry with the same id returns the original result; the same id
+with a different answer is a 409.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Header, Router, Schema, Status
+from pydantic import StrictFloat, StrictInt, StringConstraints
+
+from tessera.curriculum.answers import MAX_ANSWER_LENGTH
+from tessera.curriculum.models import Competency, Item
+from tessera.practice import permissions, services
+from tessera.practice.models import PracticeSession
+from tessera.schools.errors import DomainError
+from tessera.schools.models import User
+
+router = Router(tags=["practice"])
+
+AnswerText = Annotated[str, StringConstraints(max_length=MAX_ANSWER_LENGTH)]
+
+
+class SessionIn(Schema):
+    competency_id: int = Field(ge=1, le=2**62)
+    how: Literal["chosen", "assigned", "suggested"] = "chosen"
+
+
+class SessionOut(Schema):
+    id: int
+    competency_id: int
+    competency_name: str
+    how: str
+    started_at: str
+
+
+class NextItemOut(Schema):
+    id: int
+    kind: str
+    stem: str
+    choices: list[str]
+    hints_available: int
+    predicted_success: float
+
+
+class AnswerIn(Schema):
+    item_id: int = Field(ge=1, le=2**62)
+    answer: StrictInt | StrictFloat | AnswerText
+    client_id: uuid.UUID | None = None
+
+
+class AnswerOut(Schema):
+    answer_id: int
+    correct: bool
+    feedback: str
+    hints_available: int
+    mastery_estimate: float
+    mastered: bool
+    explanation: str
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _session(request: HttpRequest, session_id: int) -> PracticeSession:
+    return get_object_or_404(
+        permissions.sessions_of(_user(request)).select_related("competency__framework"), pk=session_id
+    )
+
+
+def _session_out(session: PracticeSession) -> SessionOut:
+    return SessionOut(
+        id=session.pk,
+        competency_id=session.competency_id,
+        competency_name=session.competency.name,
+        how=session.how,
+        started_at=session.started_at.isoformat(),
+    )
+
+
+@router.post("/practice/sessions", response={201: SessionOut}, summary="Start practising a competency")
+def session_start(request: HttpRequest, payload: SessionIn) -> Status[SessionOut]:
+    competency = get_object_or_404(Competency.objects.select_related("framework"), pk=payload.competency_id)
+    session = services.session_start(learner=_user(request), competency=competency, how=payload.how)
+    return Status(201, _session_out(session))
+
+
+@router.get(
+    "/practice/sessions/{session_id}/next", response=NextItemOut, summary="The next item (without its answer)"
+)
+def item_next(request: HttpRequest, session_id: int) -> NextItemOut:
+    chosen = services.item_next(learner=_user(request), session=_session(request, session_id))
+    item = chosen.item
+    return NextItemOut(
+        id=item.pk,
+        kind=item.kind,
+        stem=item.stem,
+        choices=[str(choice) for choice in item.choices] if item.kind == Item.Kind.MULTIPLE_CHOICE else [],
+        hints_available=len(item.hints),
+        predicted_success=round(chosen.predicted_success, 4),
+    )
+
+
+def _client_id(body_id: uuid.UUID | None, header: str | None) -> uuid.UUID:
+    header_id = None
+    if header is not None:
+        try:
+            header_id = uuid.UUID(header.strip())
+        except ValueError:
+            raise DomainError("The Idempotency-Key header must be a UUID.") from None
+    if body_id is not None and header_id is not None and body_id != header_id:
+        raise DomainError("client_id and the Idempotency-Key header differ; send the same id in both.")
+    client_id = body_id or header_id
+    if client_id is None:
+        raise DomainError("Send an id for this answer: client_id in the body or an Idempotency-Key header.")
+    return client_id
+
+
+@router.post(
+    "/practice/sessions/{session_id}/answers",
+    response=AnswerOut,
+    summary="Submit an answer (idempotent per client id)",
+)
+def answer_submit(
+    request: HttpRequest,
+    session_id: int,
+    payload: AnswerIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)] = None,
+) -> AnswerOut:
+    session = _session(request, session_id)
+    client_id = _client_id(payload.client_id, idempotency_key)
+    item = get_object_or_404(Item, pk=payload.item_id)
+    result = services.answer_submit(
+        learner=_user(request),
+        session=session,
+        item=item,
+        answer=payload.answer,
+        client_id=client_id,
+        fingerprint=services.answer_fingerprint(item_id=item.pk, answer=payload.answer),
+    )
+    return AnswerOut(
+        answer_id=result.answer_id,
+        correct=result.correct,
+        feedback=result.feedback,
+        hints_available=result.hints_available,
+        mastery_estimate=result.estimate,
+        mastered=result.mastered,
+        explanation=result.explanation,
+    )

@@ -1,0 +1,69 @@
+"""The fitted learner model of a framework: fit it (offline), store it, load it once per process.
+
+A framework's model is fitted on the answers stored for it. Before anyone has answered, it is fitted on a
+synthetic practice log from :func:`tessera.engine.simulate.practice_log` over the framework's competencies
+(in teaching order, with the framework's prerequisites), so every competency is known to the model and a
+new school can practise at once; ``manage.py fit_learner_model`` refits it when real answers accumulate.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from tessera.curriculum.models import Framework
+from tessera.curriculum.selectors import prerequisite_map
+from tessera.engine.simulate import ASSISTMENTS_2009_DYNAMICS, SimulationParameters, practice_log
+from tessera.engine.tracing import LogisticEvidenceModel, Response
+from tessera.practice.models import Answer, LearnerModelFit
+
+SIMULATED_LEARNERS = 60
+SIMULATION_SEED = 2026
+
+_loaded: dict[int, LogisticEvidenceModel] = {}
+_lock = threading.Lock()
+
+
+def _simulated_log(prerequisites: dict[str, list[str]]) -> list[Response]:
+    codes = list(prerequisites)
+    dynamics = {
+        code: ASSISTMENTS_2009_DYNAMICS[n % len(ASSISTMENTS_2009_DYNAMICS)] for n, code in enumerate(codes)
+    }
+    parameters = SimulationParameters(
+        dynamics, {code: tuple(before) for code, before in prerequisites.items()}
+    )
+    return practice_log(parameters, size=SIMULATED_LEARNERS, seed=SIMULATION_SEED)
+
+
+def _stored_log(framework: Framework) -> list[Response]:
+    rows = (
+        Answer.objects.filter(session__competency__framework=framework)
+        .order_by("created_at", "pk")
+        .values_list("learner_id", "school_id", "session__competency__code", "correct")
+    )
+    return [Response(f"{learner}@{school}", code, int(correct)) for learner, school, code, correct in rows]
+
+
+def learner_model_fit(*, framework: Framework) -> LearnerModelFit:
+    """Fit a model for ``framework`` on its stored answers (or a synthetic log when there are none)."""
+    prerequisites = prerequisite_map(framework)
+    log = _stored_log(framework)
+    source = "answers"
+    if not log:
+        log, source = _simulated_log(prerequisites), "simulated"
+    model = LogisticEvidenceModel().fit(log, competencies=list(prerequisites), prerequisites=prerequisites)
+    return LearnerModelFit.objects.create(
+        framework=framework, model_json=model.to_json(), source=source, response_count=len(log)
+    )
+
+
+def model_for(framework: Framework) -> LogisticEvidenceModel:
+    """The newest fitted model of ``framework``, loaded once per process; fitted first if there is none."""
+    fit = LearnerModelFit.objects.filter(framework=framework).only("pk").first()
+    if fit is None:
+        fit = learner_model_fit(framework=framework)
+    with _lock:
+        model = _loaded.get(fit.pk)
+        if model is None:
+            text = LearnerModelFit.objects.values_list("model_json", flat=True).get(pk=fit.pk)
+            model = _loaded[fit.pk] = LogisticEvidenceModel.from_json(text)
+    return model

@@ -1,0 +1,26 @@
+"""Who may use a practice session: only the learner who practises in it (everyone else gets 404).
+
+Written once as a pair, like :mod:`tessera.schools.permissions`: a queryset filter for selectors and an
+object check for services, both from the same condition.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from tessera.practice.models import PracticeSession
+from tessera.schools.models import Membership, User
+
+
+def sessions_of(user: User | None) -> QuerySet[PracticeSession]:
+    """Sessions the user practises in (their own, in a school where they are still a learner)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return PracticeSession.objects.none()
+    still_learner = Membership.objects.filter(
+        school=OuterRef("school_id"), user=user, role=Membership.Role.LEARNER
+    )
+    return PracticeSession.objects.filter(Exists(still_learner), learner=user)
+
+
+def can_practise_in(user: User | None, session: PracticeSession) -> bool:
+    return sessions_of(user).filter(pk=session.pk).exists()
