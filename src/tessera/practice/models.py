@@ -101,6 +101,9 @@ class LearnerModelState(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"state of {self.learner_id} on framework {self.framework_id}"
+
 
 class LearnerCompetencyState(models.Model):
     """The engine's row for one learner and competency, its answer count and when it was mastered."""
