@@ -19,7 +19,7 @@ from tessera.practice.models import Answer, LearnerModelFit
 SIMULATED_LEARNERS = 60
 SIMULATION_SEED = 2026
 
-_loaded: dict[int, LogisticEvidenceModel] = {}
+_loaded: dict[tuple[int, int, str], LogisticEvidenceModel] = {}
 _lock = threading.Lock()
 
 
@@ -58,12 +58,13 @@ def learner_model_fit(*, framework: Framework) -> LearnerModelFit:
 
 def model_for(framework: Framework) -> LogisticEvidenceModel:
     """The newest fitted model of ``framework``, loaded once per process; fitted first if there is none."""
-    fit = LearnerModelFit.objects.filter(framework=framework).only("pk").first()
+    fit = LearnerModelFit.objects.filter(framework=framework).only("pk", "fitted_at").first()
     if fit is None:
         fit = learner_model_fit(framework=framework)
+    key = (fit.pk, framework.pk, fit.fitted_at.isoformat())
     with _lock:
-        model = _loaded.get(fit.pk)
+        model = _loaded.get(key)
         if model is None:
             text = LearnerModelFit.objects.values_list("model_json", flat=True).get(pk=fit.pk)
-            model = _loaded[fit.pk] = LogisticEvidenceModel.from_json(text)
+            model = _loaded[key] = LogisticEvidenceModel.from_json(text)
     return model

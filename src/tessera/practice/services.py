@@ -33,7 +33,9 @@ from tessera.practice.selection import Candidate, item_choose
 from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tessera.schools.models import Membership, School, User
 
-MASTERY_POLICY = MasteryPolicy()
+# Relative to what a streak of correct answers would reach on the competency: competencies differ in how
+# often even a learner who knows them slips, so one absolute threshold would make some unreachable.
+MASTERY_POLICY = MasteryPolicy(threshold=0.9, min_evidence=3, relative_to_ceiling=True)
 
 
 @dataclass(frozen=True)
