@@ -1,0 +1,120 @@
+"""The practice API: start, next item, answers (idempotent), and a clear 4xx for every bad input."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tessera.practice.models import Answer, PracticeSession
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, url: str, body: Any, **headers: str) -> Any:
+    return client.post(url, data=json.dumps(body), content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def learner(client_for: Any, world: Any) -> Client:
+    return client_for(world.a.learner)  # type: ignore[no-any-return]
+
+
+def answers_url(practice: Any) -> str:
+    return f"/api/practice/sessions/{practice.session.pk}/answers"
+
+
+def test_a_learner_starts_a_session_and_gets_an_item_without_its_answer(
+    learner: Client, practice: Any
+) -> None:
+    started = post(learner, "/api/practice/sessions", {"competency_id": practice.frac.pk, "how": "suggested"})
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert body["competency_name"] == "Fractions" and body["how"] == "suggested"
+    following = learner.get(f"/api/practice/sessions/{body['id']}/next")
+    assert following.status_code == 200
+    item = following.json()
+    assert set(item) == {"id", "kind", "stem", "choices", "hints_available", "predicted_success"}
+    assert item["kind"] in {"multiple_choice", "short_text"}
+    assert "answer" not in following.content.decode() and "hundred" not in following.content.decode()
+
+
+def test_an_answer_returns_feedback_and_mastery(learner: Client, practice: Any) -> None:
+    response = post(
+        learner,
+        answers_url(practice),
+        {"item_id": practice.add_item.pk, "answer": "5", "client_id": str(uuid.uuid4())},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["correct"] is True and body["feedback"] == "2 + 3 = 5." and body["hints_available"] == 1
+    assert 0 < body["mastery_estimate"] < 1 and body["mastered"] is False and body["explanation"]
+
+
+def test_a_retry_gets_the_same_result_and_a_different_payload_a_409(learner: Client, practice: Any) -> None:
+    key = str(uuid.uuid4())
+    body = {"item_id": practice.add_item.pk, "answer": 5}
+    first = post(learner, answers_url(practice), body, **{"Idempotency-Key": key})
+    again = post(learner, answers_url(practice), {**body, "client_id": key}, **{"Idempotency-Key": key})
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    conflict = post(learner, answers_url(practice), {**body, "answer": 6}, **{"Idempotency-Key": key})
+    assert conflict.status_code == 409 and "different answer" in conflict.json()["detail"]
+    assert Answer.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "message"),
+    [
+        ({"answer": 5}, {}, 400, "Send an id"),
+        (
+            {"answer": 5, "client_id": str(uuid.uuid4())},
+            {"Idempotency-Key": str(uuid.uuid4())},
+            400,
+            "differ",
+        ),
+        ({"answer": 5}, {"Idempotency-Key": "not-a-uuid"}, 400, "must be a UUID"),
+        ({"answer": 5, "client_id": "nope"}, {}, 422, "client_id"),
+        ({"answer": "1" * 201, "client_id": str(uuid.uuid4())}, {}, 422, "answer"),
+        ({"answer": True, "client_id": str(uuid.uuid4())}, {}, 422, "answer"),
+        ({"answer": "five", "client_id": str(uuid.uuid4())}, {}, 400, "not a number"),
+        ({"answer": "   ", "client_id": str(uuid.uuid4())}, {}, 400, "empty"),
+        ({"client_id": str(uuid.uuid4())}, {}, 422, "answer"),
+    ],
+)
+def test_bad_answers_get_a_clear_error_and_change_nothing(
+    learner: Client, practice: Any, body: dict[str, Any], headers: dict[str, str], status: int, message: str
+) -> None:
+    response = post(learner, answers_url(practice), {"item_id": practice.add_item.pk, **body}, **headers)
+    assert response.status_code == status, response.content
+    assert message in response.json()["detail"]
+    assert not Answer.objects.exists()
+
+
+def test_an_item_not_in_the_session_is_a_400(learner: Client, practice: Any) -> None:
+    body = {"item_id": practice.frac_item.pk, "answer": 1, "client_id": str(uuid.uuid4())}
+    response = post(learner, answers_url(practice), body)
+    assert response.status_code == 400 and "not part of this session" in response.json()["detail"]
+    assert not Answer.objects.exists()
+
+
+def test_unknown_items_sessions_and_competencies_are_404(learner: Client, practice: Any) -> None:
+    body = {"item_id": 999_999, "answer": 5, "client_id": str(uuid.uuid4())}
+    assert post(learner, answers_url(practice), body).status_code == 404
+    body["item_id"] = practice.add_item.pk
+    assert post(learner, "/api/practice/sessions/999999/answers", body).status_code == 404
+    assert learner.get("/api/practice/sessions/999999/next").status_code == 404
+    assert post(learner, "/api/practice/sessions", {"competency_id": 999_999}).status_code == 404
+    assert not Answer.objects.exists() and PracticeSession.objects.count() == 1
+
+
+def test_another_learners_session_is_a_404(client_for: Any, world: Any, practice: Any) -> None:
+    other = client_for(world.a.other_learner)
+    body = {"item_id": practice.add_item.pk, "answer": 5, "client_id": str(uuid.uuid4())}
+    response = post(other, answers_url(practice), body)
+    assert response.status_code == 404 and response.json()["detail"]
+    assert other.get(f"/api/practice/sessions/{practice.session.pk}/next").status_code == 404
+    assert not Answer.objects.exists()
