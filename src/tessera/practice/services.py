@@ -143,6 +143,10 @@ def item_next(*, learner: User, session: PracticeSession) -> NextItem:
     return NextItem(item=items[candidate.item_id], predicted_success=chance)
 
 
+def _answer_stored(learner: User, client_id: uuid.UUID) -> Answer | None:
+    return Answer.objects.filter(learner=learner, client_id=client_id).first()
+
+
 def _replayed(original: Answer, fingerprint: str) -> AnswerResult:
     if original.fingerprint != fingerprint:
         raise Conflict(
@@ -167,7 +171,7 @@ def answer_submit(
     for a different payload. Nothing is changed when it raises.
     """
     _require_own(learner, session)
-    original = Answer.objects.filter(learner=learner, client_id=client_id).first()
+    original = _answer_stored(learner, client_id)
     if original is not None:
         return _replayed(original, fingerprint)
     if not ItemCompetency.objects.filter(item=item, competency_id=session.competency_id).exists():

@@ -1,0 +1,86 @@
+"""Two copies of one answer arriving at the same moment store exactly one row and get the same result.
+
+Each copy runs in its own thread with its own database connection; a barrier releases them together. On
+PostgreSQL the second insert waits on the unique index until the first commits, fails, and reads the
+original back.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from tessera.practice import services
+from tessera.practice.learner_model import model_for
+from tessera.practice.models import Answer, LearnerCompetencyState
+
+COPIES = 2
+
+
+def _fire_together(practice: Any, client_id: uuid.UUID) -> tuple[list[Any], list[BaseException]]:
+    barrier = threading.Barrier(COPIES)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(practice.submit(5, client_id=client_id))
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(COPIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+def _assert_one_stored(practice: Any) -> None:
+    model_for(practice.framework)  # fitted and committed before the race, as in production
+    results, errors = _fire_together(practice, uuid.uuid4())
+    assert not errors, errors
+    assert len(results) == COPIES and results[0] == results[1]
+    assert Answer.objects.count() == 1
+    assert LearnerCompetencyState.objects.get().attempts == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_at_the_same_moment_store_one_answer_on_postgres(practice: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(f"needs PostgreSQL (this run uses {connection.vendor}); .ci/run postgres runs it")
+    _assert_one_stored(practice)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_at_the_same_moment_store_one_answer_on_sqlite(practice: Any) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant of the race; PostgreSQL runs its own")
+    if connection.is_in_memory_db():
+        pytest.skip(
+            "the SQLite test database is in memory with a shared cache, where a second writer gets "
+            "'database table is locked' at once instead of waiting; the savepoint path is covered below"
+        )
+    _assert_one_stored(practice)
+
+
+@pytest.mark.django_db
+def test_a_copy_that_loses_the_insert_race_returns_the_original(practice: Any, monkeypatch: Any) -> None:
+    """The savepoint path, made deterministic: the copy does not see the original before inserting (as when
+    both arrive together), hits the unique constraint, and reads the original back."""
+    client_id = uuid.uuid4()
+    first = practice.submit(5, client_id=client_id)
+    monkeypatch.setattr(services, "_answer_stored", lambda learner, client_id: None)
+    assert practice.submit(5, client_id=client_id) == first
+    with pytest.raises(services.Conflict):
+        practice.submit(7, client_id=client_id)
+    assert Answer.objects.count() == 1
+    assert LearnerCompetencyState.objects.get().attempts == 1
