@@ -30,7 +30,7 @@ def _fire_together(practice: Any, client_id: uuid.UUID) -> tuple[list[Any], list
         try:
             barrier.wait(timeout=10)
             results.append(practice.submit(5, client_id=client_id))
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+        except BaseException as error:  # reported by the test
             errors.append(error)
         finally:
             connections.close_all()

@@ -3,7 +3,8 @@
 A framework's model is fitted on the answers stored for it. Before anyone has answered, it is fitted on a
 synthetic practice log from :func:`tessera.engine.simulate.practice_log` over the framework's competencies
 (in teaching order, with the framework's prerequisites), so every competency is known to the model and a
-new school can practise at once; ``manage.py fit_learner_model`` refits it when real answers accumulate.
+new school can practise at once. While there are fewer than ``MIN_STORED_ANSWERS`` stored answers, the
+simulated log is fitted together with them; ``manage.py fit_learner_model`` refits as answers accumulate.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tessera.practice.models import Answer, LearnerModelFit
 
 SIMULATED_LEARNERS = 60
 SIMULATION_SEED = 2026
+MIN_STORED_ANSWERS = 1000
 
 _loaded: dict[tuple[int, int, str], LogisticEvidenceModel] = {}
 _lock = threading.Lock()
@@ -48,8 +50,8 @@ def learner_model_fit(*, framework: Framework) -> LearnerModelFit:
     prerequisites = prerequisite_map(framework)
     log = _stored_log(framework)
     source = "answers"
-    if not log:
-        log, source = _simulated_log(prerequisites), "simulated"
+    if len(log) < MIN_STORED_ANSWERS:  # too few to fit on alone: the simulated cohort fills in
+        log, source = _simulated_log(prerequisites) + log, "simulated" if not log else "answers+simulated"
     model = LogisticEvidenceModel().fit(log, competencies=list(prerequisites), prerequisites=prerequisites)
     return LearnerModelFit.objects.create(
         framework=framework, model_json=model.to_json(), source=source, response_count=len(log)

@@ -1,0 +1,55 @@
+"""Permission cases for practice: learners of school A start sessions on its competencies (staff and
+guardians, who see the framework, get 403); a session is its learner's alone (everyone else: 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tessera.curriculum.models import Competency
+from tessera.practice import services
+from tessera.practice.models import PracticeSession
+from tests.curriculum.documents import small_framework
+from tests.permission_matrix.case import SEES_SCHOOL_A_NOT_ADMIN, Case, roles
+
+LEARNERS_A = roles("learner", "other_learner")
+CLIENT_ID = "6f1d2c3b-4a59-4e8f-9a7b-0c1d2e3f4a5b"
+
+
+def competency(w: Any) -> Competency:
+    return small_framework(w.a.school).competencies.get(code="add")
+
+
+def session(w: Any) -> PracticeSession:
+    existing = PracticeSession.objects.filter(learner=w.a.learner).first()
+    return existing or services.session_start(learner=w.a.learner, competency=competency(w))
+
+
+def answer(w: Any) -> dict[str, Any]:
+    item = small_framework(w.a.school).items.get(code="add-1")
+    return {"item_id": item.pk, "answer": 5, "client_id": CLIENT_ID}
+
+
+CASES = [
+    Case(
+        "POST /api/practice/sessions",
+        "POST",
+        lambda w: "/api/practice/sessions",
+        LEARNERS_A,
+        ok=201,
+        forbidden=(SEES_SCHOOL_A_NOT_ADMIN | roles("admin")) - LEARNERS_A,
+        payload=lambda w: {"competency_id": competency(w).pk},
+    ),
+    Case(
+        "GET /api/practice/sessions/{session_id}/next",
+        "GET",
+        lambda w: f"/api/practice/sessions/{session(w).pk}/next",
+        roles("learner"),
+    ),
+    Case(
+        "POST /api/practice/sessions/{session_id}/answers",
+        "POST",
+        lambda w: f"/api/practice/sessions/{session(w).pk}/answers",
+        roles("learner"),
+        payload=answer,
+    ),
+]

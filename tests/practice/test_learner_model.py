@@ -1,0 +1,38 @@
+"""Fitting and storing a framework's learner model (``manage.py fit_learner_model``)."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tessera.practice.learner_model import model_for
+from tessera.practice.models import LearnerModelFit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_without_answers_the_model_is_fitted_on_a_simulated_log_that_knows_every_competency(
+    practice: Any,
+) -> None:
+    out = StringIO()
+    call_command("fit_learner_model", str(practice.framework.pk), stdout=out)
+    fit = LearnerModelFit.objects.get()
+    assert fit.source == "simulated" and fit.response_count > 0
+    assert "simulated" in out.getvalue()
+    model = model_for(practice.framework)
+    state = model.initial_state()
+    for code in ("add", "mul", "frac", "pct"):
+        assert 0.0 < model.predict(state, code) < 1.0
+
+
+def test_a_few_stored_answers_are_fitted_together_with_the_simulated_log(practice: Any) -> None:
+    practice.submit(5)
+    practice.submit(4)
+    simulated = LearnerModelFit.objects.get().response_count
+    call_command("fit_learner_model", stdout=StringIO())
+    newest = LearnerModelFit.objects.first()
+    assert newest is not None and newest.source == "answers+simulated"
+    assert newest.response_count == simulated + 2
