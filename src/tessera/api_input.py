@@ -9,9 +9,12 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated
 
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, StringConstraints
+
+from tessera.schools.models import User
 
 MAX_PAGE = 1_000_000
 
@@ -37,3 +40,10 @@ class BoundedPageNumberPagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=500)
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user of an API request (every router but the public ones requires a session)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user

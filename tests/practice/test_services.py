@@ -72,7 +72,7 @@ def test_a_correct_answer_is_stored_and_raises_the_estimate(practice: Any) -> No
     before = model.predict(model.initial_state(), "add")
     result = practice.submit("5")
     assert result.correct and result.feedback == "2 + 3 = 5." and result.hints_available == 1
-    assert result.estimate > before
+    assert result.mastery_estimate > before
     assert result.explanation.endswith("the estimate.")
     stored = Answer.objects.get()
     assert (stored.learner, stored.session, stored.item, stored.correct, stored.given) == (
@@ -83,14 +83,14 @@ def test_a_correct_answer_is_stored_and_raises_the_estimate(practice: Any) -> No
         "5",
     )
     row = LearnerCompetencyState.objects.get(learner=practice.learner, competency=practice.add)
-    assert row.attempts == 1 and row.estimate == pytest.approx(result.estimate, abs=1e-4)
+    assert row.attempts == 1 and row.estimate == pytest.approx(result.mastery_estimate, abs=1e-4)
     assert LearnerModelState.objects.get(learner=practice.learner).recent == ["add"]
 
 
 def test_a_wrong_answer_lowers_the_estimate(practice: Any) -> None:
     right = practice.submit(5)
     wrong = practice.submit(4)
-    assert not wrong.correct and wrong.estimate < right.estimate
+    assert not wrong.correct and wrong.mastery_estimate < right.mastery_estimate
 
 
 def test_mastery_follows_the_engine_rule_not_seat_time(practice: Any) -> None:
@@ -101,7 +101,7 @@ def test_mastery_follows_the_engine_rule_not_seat_time(practice: Any) -> None:
         state = model.update(state, "add", 1)
         assert result.mastered == competency_mastered(model, state, "add", services.MASTERY_POLICY)
     assert not results[0].mastered, "one answer is never enough evidence"
-    assert results[-1].mastered, [result.estimate for result in results]
+    assert results[-1].mastered, [result.mastery_estimate for result in results]
     row = LearnerCompetencyState.objects.get(learner=practice.learner, competency=practice.add)
     assert row.mastered_at is not None and row.attempts == 15
 

@@ -8,6 +8,7 @@ with a different answer is a 409.
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -15,12 +16,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Router, Schema, Status
 from pydantic import StrictFloat, StrictInt, StringConstraints
 
+from tessera.api_input import request_user
 from tessera.curriculum.answers import MAX_ANSWER_LENGTH
 from tessera.curriculum.models import Competency, Item
 from tessera.practice import permissions, services
 from tessera.practice.models import PracticeSession
 from tessera.schools.errors import DomainError
-from tessera.schools.models import User
 
 router = Router(tags=["practice"])
 
@@ -65,15 +66,9 @@ class AnswerOut(Schema):
     explanation: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _session(request: HttpRequest, session_id: int) -> PracticeSession:
     return get_object_or_404(
-        permissions.sessions_of(_user(request)).select_related("competency__framework"), pk=session_id
+        permissions.sessions_of(request_user(request)).select_related("competency__framework"), pk=session_id
     )
 
 
@@ -90,7 +85,7 @@ def _session_out(session: PracticeSession) -> SessionOut:
 @router.post("/practice/sessions", response={201: SessionOut}, summary="Start practising a competency")
 def session_start(request: HttpRequest, payload: SessionIn) -> Status[SessionOut]:
     competency = get_object_or_404(Competency.objects.select_related("framework"), pk=payload.competency_id)
-    session = services.session_start(learner=_user(request), competency=competency, how=payload.how)
+    session = services.session_start(learner=request_user(request), competency=competency, how=payload.how)
     return Status(201, _session_out(session))
 
 
@@ -98,7 +93,7 @@ def session_start(request: HttpRequest, payload: SessionIn) -> Status[SessionOut
     "/practice/sessions/{session_id}/next", response=NextItemOut, summary="The next item (without its answer)"
 )
 def item_next(request: HttpRequest, session_id: int) -> NextItemOut:
-    chosen = services.item_next(learner=_user(request), session=_session(request, session_id))
+    chosen = services.item_next(learner=request_user(request), session=_session(request, session_id))
     item = chosen.item
     return NextItemOut(
         id=item.pk,
@@ -140,19 +135,11 @@ def answer_submit(
     client_id = _client_id(payload.client_id, idempotency_key)
     item = get_object_or_404(Item, pk=payload.item_id)
     result = services.answer_submit(
-        learner=_user(request),
+        learner=request_user(request),
         session=session,
         item=item,
         answer=payload.answer,
         client_id=client_id,
         fingerprint=services.answer_fingerprint(item_id=item.pk, answer=payload.answer),
     )
-    return AnswerOut(
-        answer_id=result.answer_id,
-        correct=result.correct,
-        feedback=result.feedback,
-        hints_available=result.hints_available,
-        mastery_estimate=result.estimate,
-        mastered=result.mastered,
-        explanation=result.explanation,
-    )
+    return AnswerOut(**asdict(result))

@@ -46,7 +46,7 @@ class AnswerResult:
     correct: bool
     feedback: str
     hints_available: int
-    estimate: float
+    mastery_estimate: float
     mastered: bool
     explanation: str
 
@@ -229,7 +229,7 @@ def _state_advance(
         correct=correct,
         feedback=item.feedback,
         hints_available=len(item.hints),
-        estimate=round(estimate, 4),
+        mastery_estimate=round(estimate, 4),
         mastered=mastered,
         explanation=sentences[0] if sentences else "",
     )
