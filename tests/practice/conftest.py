@@ -33,7 +33,9 @@ class Practice:
             item=chosen,
             answer=answer,
             client_id=client_id or uuid.uuid4(),
-            fingerprint=services.answer_fingerprint(item_id=chosen.pk, answer=answer),
+            fingerprint=services.answer_fingerprint(
+                session_id=self.session.pk, item_id=chosen.pk, answer=answer
+            ),
         )
 
 

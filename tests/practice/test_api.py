@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from tessera.practice.models import Answer, PracticeSession
+from tests.curriculum.documents import small_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,23 @@ def test_another_learners_session_is_a_404(client_for: Any, world: Any, practice
     assert response.status_code == 404 and response.json()["detail"]
     assert other.get(f"/api/practice/sessions/{practice.session.pk}/next").status_code == 404
     assert not Answer.objects.exists()
+
+
+def test_an_item_of_another_schools_framework_is_a_404_that_names_nothing(
+    learner: Client, practice: Any, world: Any
+) -> None:
+    foreign = small_framework(world.b.school).items.get(code="add-1")
+    body = {"item_id": foreign.pk, "answer": 5, "client_id": str(uuid.uuid4())}
+    response = post(learner, answers_url(practice), body)
+    assert response.status_code == 404 and "add-1" not in response.json()["detail"]
+    assert not Answer.objects.exists()
+
+
+def test_the_same_id_in_another_session_is_a_409(learner: Client, practice: Any) -> None:
+    key = str(uuid.uuid4())
+    body = {"item_id": practice.add_item.pk, "answer": 5, "client_id": key}
+    assert post(learner, answers_url(practice), body).status_code == 200
+    other = post(learner, "/api/practice/sessions", {"competency_id": practice.add.pk}).json()["id"]
+    response = post(learner, f"/api/practice/sessions/{other}/answers", body)
+    assert response.status_code == 409
+    assert Answer.objects.count() == 1

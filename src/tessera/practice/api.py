@@ -133,13 +133,19 @@ def answer_submit(
 ) -> AnswerOut:
     session = _session(request, session_id)
     client_id = _client_id(payload.client_id, idempotency_key)
-    item = get_object_or_404(Item, pk=payload.item_id)
+    # Items of other frameworks do not exist for this session (404, naming nothing); an item of the framework
+    # outside the session's competency is the service's 400.
+    item = get_object_or_404(
+        Item.objects.filter(framework_id=session.competency.framework_id), pk=payload.item_id
+    )
     result = services.answer_submit(
         learner=request_user(request),
         session=session,
         item=item,
         answer=payload.answer,
         client_id=client_id,
-        fingerprint=services.answer_fingerprint(item_id=item.pk, answer=payload.answer),
+        fingerprint=services.answer_fingerprint(
+            session_id=session.pk, item_id=item.pk, answer=payload.answer
+        ),
     )
     return AnswerOut(**asdict(result))

@@ -57,9 +57,10 @@ class NextItem:
     predicted_success: float
 
 
-def answer_fingerprint(*, item_id: int, answer: object) -> str:
-    """SHA-256 of the normalized payload: the same request always has the same fingerprint."""
-    normalized = json.dumps({"item_id": item_id, "answer": answer}, sort_keys=True, separators=(",", ":"))
+def answer_fingerprint(*, session_id: int, item_id: int, answer: object) -> str:
+    """SHA-256 of the normalized request (session, item, answer): the same request, the same fingerprint."""
+    payload = {"session_id": session_id, "item_id": item_id, "answer": answer}
+    normalized = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(normalized.encode()).hexdigest()
 
 
