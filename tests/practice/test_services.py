@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tessera.curriculum.models import Item, ItemCompetency
 from tessera.engine.mastery import competency_mastered
@@ -154,3 +156,26 @@ def test_another_learner_cannot_answer_in_my_session(practice: Any, world: Any) 
             fingerprint="x",
         )
     assert not Answer.objects.exists()
+
+
+def test_an_answer_costs_the_same_queries_however_much_else_the_learner_practised(
+    practice: Any, world: Any
+) -> None:
+    """O(1): only the learner row and the answered competency's row are read and written."""
+    practice.submit(5)
+    with CaptureQueriesContext(connection) as before:
+        practice.submit(5)
+    frac_session = services.session_start(learner=practice.learner, competency=practice.frac)
+    for client_answer in (1, 0, 1):
+        services.answer_submit(
+            learner=practice.learner,
+            session=frac_session,
+            item=practice.frac_item,
+            answer=client_answer,
+            client_id=uuid.uuid4(),
+            fingerprint=str(client_answer),
+        )
+    with CaptureQueriesContext(connection) as after:
+        practice.submit(5)
+    assert len(after.captured_queries) == len(before.captured_queries)
+    assert LearnerCompetencyState.objects.filter(learner=practice.learner).count() == 2
