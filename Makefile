@@ -22,6 +22,7 @@ setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo_school
+	$(BIN)/python manage.py fit_learner_model --missing-only
 
 run: setup
 	@echo "Serving Tessera on http://$(HOST):$(PORT)/ (Ctrl-C stops)"

@@ -36,3 +36,12 @@ def test_a_few_stored_answers_are_fitted_together_with_the_simulated_log(practic
     newest = LearnerModelFit.objects.first()
     assert newest is not None and newest.source == "answers+simulated"
     assert newest.response_count == simulated + 2
+
+
+def test_missing_only_fits_just_the_frameworks_without_a_model(practice: Any) -> None:
+    call_command("fit_learner_model", "--missing-only", stdout=StringIO())
+    assert LearnerModelFit.objects.count() == 1
+    out = StringIO()
+    call_command("fit_learner_model", "--missing-only", stdout=out)
+    assert LearnerModelFit.objects.count() == 1, "a second start fits nothing again"
+    assert out.getvalue() == ""

@@ -1,7 +1,8 @@
 """``manage.py fit_learner_model [framework ids]``: fit and store the learner model of frameworks.
 
 Fits on the answers stored for each framework, or on a synthetic practice log when there are none (see
-:mod:`tessera.practice.learner_model`). Without ids, fits every framework.
+:mod:`tessera.practice.learner_model`). Without ids, fits every framework; ``--missing-only`` skips
+frameworks that already have a fit, so the first practice request of a fresh install does not wait for one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from tessera.curriculum.models import Framework
 from tessera.practice.learner_model import learner_model_fit
+from tessera.practice.models import LearnerModelFit
 
 
 class Command(BaseCommand):
@@ -19,11 +21,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("framework_ids", nargs="*", type=int)
+        parser.add_argument(
+            "--missing-only",
+            action="store_true",
+            help="Fit only frameworks that have no fitted model yet (what `make run` does on every start).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         frameworks = Framework.objects.order_by("pk")
         if options["framework_ids"]:
             frameworks = frameworks.filter(pk__in=options["framework_ids"])
+        if options["missing_only"]:
+            fitted = LearnerModelFit.objects.values("framework_id")
+            frameworks = frameworks.exclude(pk__in=fitted)
         for framework in frameworks:
             fit = learner_model_fit(framework=framework)
             self.stdout.write(f"{framework.code}: fitted on {fit.response_count} {fit.source} answers")
