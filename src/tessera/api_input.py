@@ -19,7 +19,7 @@ from tessera.schools.models import User
 MAX_PAGE = 1_000_000
 
 
-def _no_control_characters(value: str) -> str:
+def no_control_characters(value: str) -> str:
     if any(unicodedata.category(char) == "Cc" for char in value):
         raise ValueError("must not contain control characters")
     return value
@@ -28,7 +28,7 @@ def _no_control_characters(value: str) -> str:
 PlainText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
-    AfterValidator(_no_control_characters),
+    AfterValidator(no_control_characters),
 ]
 """A one-line text field: stripped, not blank, no control characters. Give the maximum length at the
 use site: ``name: PlainText = Field(max_length=120)``."""

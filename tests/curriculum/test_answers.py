@@ -54,6 +54,11 @@ def test_short_text_ignores_case_and_spaces(answer: str, correct: bool) -> None:
         (NUMERIC, float("inf"), "finite"),
         (NUMERIC, None, "must be a number"),
         (NUMERIC, "9" * 300, "longer than"),
+        (NUMERIC, "1e-9999999", "is not a number"),  # Fraction() would spend seconds computing 10**9999999
+        (NUMERIC, "1e400", "is not a number"),
+        (NUMERIC, 10**400, "finite"),
+        (NUMERIC, "9" * 40, "is not a number"),
+        (TEXT, "right\x00 angle", "control characters"),
         (TEXT, "   ", "empty"),
         (TEXT, 4, "must be text"),
         (TEXT, "x" * 201, "longer than"),

@@ -96,6 +96,10 @@ def test_a_competency_cannot_be_its_own_prerequisite() -> None:
             "$.items[0].difficulty: must be a finite number",
         ),
         (lambda d: d["items"][0].update(difficulty=True), "$.items[0].difficulty: must be a finite number"),
+        (
+            lambda d: d["items"][0].update(difficulty=10**400),
+            "$.items[0].difficulty: must be a finite number",
+        ),
         (lambda d: d["items"][0].update(choices=["a", "b"]), "$.items[0].choices: unknown key"),
         (lambda d: d["items"][0].update(stem="   "), "$.items[0].stem: must not be blank"),
         (lambda d: d["items"][0].update(stem="bad\x00byte"), "$.items[0].stem: must not contain control"),

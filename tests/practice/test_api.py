@@ -84,6 +84,9 @@ def test_a_retry_gets_the_same_result_and_a_different_payload_a_409(learner: Cli
         ({"answer": "five", "client_id": str(uuid.uuid4())}, {}, 400, "not a number"),
         ({"answer": "   ", "client_id": str(uuid.uuid4())}, {}, 400, "empty"),
         ({"client_id": str(uuid.uuid4())}, {}, 422, "answer"),
+        ({"answer": "1\x00", "client_id": str(uuid.uuid4())}, {}, 422, "control characters"),
+        ({"answer": "1e-9999999", "client_id": str(uuid.uuid4())}, {}, 400, "not a number"),
+        ({"answer": 10**400, "client_id": str(uuid.uuid4())}, {}, 400, "finite"),
     ],
 )
 def test_bad_answers_get_a_clear_error_and_change_nothing(

@@ -15,12 +15,18 @@ True
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
 KINDS = ("multiple_choice", "numeric", "short_text")
 MAX_ANSWER_LENGTH = 200
+# A decimal (``-2.5``, ``.5``), a fraction (``3/4``) or a mixed number (``1 1/2``), at most 30 digits a part.
+PLAIN_NUMBER = re.compile(
+    r"[-+]?(\d{1,30}(\.\d{0,30})?|\.\d{1,30})(/\d{1,30})?|[-+]?\d{1,30} \d{1,30}/\d{1,30}"
+)
 
 
 def normalize_text(value: str) -> str:
@@ -36,7 +42,10 @@ def parse_number(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("the answer must be a number")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError("the answer must be a finite number") from None
     elif isinstance(value, str):
         number = _parse_number_text(value)
     else:
@@ -55,15 +64,19 @@ def _parse_number_text(text: str) -> float:
     percent = cleaned.endswith("%")
     if percent:
         cleaned = cleaned[:-1].strip()
+    not_a_number = ValueError(f"“{text.strip()[:40]}” is not a number")
+    # Only plain decimals and fractions: Fraction() would also take "1e-9999999" and spend seconds on it.
+    if not PLAIN_NUMBER.fullmatch(cleaned):
+        raise not_a_number
     try:
         parts = cleaned.split(" ")
-        if len(parts) == 2 and "/" in parts[1] and "/" not in parts[0]:  # a mixed number: 1 1/2
+        if len(parts) == 2:  # a mixed number: 1 1/2
             whole, fraction = int(parts[0]), Fraction(parts[1])
             number = float(whole + fraction if whole >= 0 else whole - fraction)
         else:
-            number = float(Fraction(cleaned.replace(" ", "")))
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"“{text.strip()[:40]}” is not a number") from None
+            number = float(Fraction(cleaned))
+    except (ValueError, ZeroDivisionError, OverflowError):
+        raise not_a_number from None
     return number / 100 if percent else number
 
 
@@ -92,6 +105,8 @@ def answer_check(item_spec: Mapping[str, Any], answer: object) -> bool:
             raise ValueError("the answer must be text")
         if len(answer) > MAX_ANSWER_LENGTH:
             raise ValueError(f"the answer is longer than {MAX_ANSWER_LENGTH} characters")
+        if any(unicodedata.category(char) == "Cc" for char in answer):
+            raise ValueError("the answer must not contain control characters")
         given_text = normalize_text(answer)
         if not given_text:
             raise ValueError("the answer is empty")

@@ -134,7 +134,7 @@ class _Checker:
     ) -> float | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _is_finite(value):
             self.error(where, "must be a finite number")
             return None
         if (low is not None and value < low) or (high is not None and value > high):
@@ -415,3 +415,11 @@ def _resource(
         ),
     }
     return resource if len(check.errors) == count else None
+
+
+def _is_finite(value: float) -> bool:
+    """Like ``math.isfinite``, but a JSON integer too large for a float (10**400) is not finite either."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Router, Schema, Status
-from pydantic import StrictFloat, StrictInt, StringConstraints
+from pydantic import AfterValidator, StrictFloat, StrictInt, StringConstraints
 
-from tessera.api_input import request_user
+from tessera.api_input import no_control_characters, request_user
 from tessera.curriculum.answers import MAX_ANSWER_LENGTH
 from tessera.curriculum.models import Competency, Item
 from tessera.practice import permissions, services
@@ -25,7 +25,9 @@ from tessera.schools.errors import DomainError
 
 router = Router(tags=["practice"])
 
-AnswerText = Annotated[str, StringConstraints(max_length=MAX_ANSWER_LENGTH)]
+AnswerText = Annotated[
+    str, StringConstraints(max_length=MAX_ANSWER_LENGTH), AfterValidator(no_control_characters)
+]
 
 
 class SessionIn(Schema):
