@@ -98,8 +98,7 @@ def _importing_school(request: HttpRequest, school_id: int) -> School:
     """The school, when the user administers it: 404 if they cannot see it, 403 if they only see it."""
     user = _user(request)
     school = get_object_or_404(school_permissions.schools_visible_to(user), pk=school_id)
-    if not school_permissions.can_manage_school(user, school):
-        raise PermissionDenied("Only an administrator of this school can import a framework.")
+    school_permissions.require_school_admin(user, school, to="import a framework")
     return school
 
 

@@ -44,8 +44,7 @@ def _require_writer(actor: User | None, school: School | None) -> None:
         return
     if school is None:
         raise PermissionDenied("Shared frameworks are managed by the platform, not by a school.")
-    if not school_permissions.can_manage_school(actor, school):
-        raise PermissionDenied("Only an administrator of this school can change its frameworks.")
+    school_permissions.require_school_admin(actor, school, to="change its frameworks")
 
 
 def _code_taken(school: School | None, code: str) -> bool:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from tessera.schools import permissions
-from tessera.schools.errors import NotFound, PermissionDenied
+from tessera.schools.errors import NotFound
 from tessera.schools.invitations import guardian_invitation_create
 from tessera.schools.models import Guardianship, Membership, User
 
@@ -47,8 +47,7 @@ def guardian_invitation_create_endpoint(
     user = request.user
     assert isinstance(user, User)
     school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
-    if not permissions.can_manage_school(user, school):
-        raise PermissionDenied("Only an administrator of this school can invite guardians.")
+    permissions.require_school_admin(user, school, to="invite guardians")
     learner = (
         Membership.objects.filter(school=school, role=Membership.Role.LEARNER, pk=payload.learner_id)
         .select_related("user", "school")

@@ -84,8 +84,7 @@ def guardian_invitation_create(
     transaction commits; ``accept_url`` is the absolute address of the page where the code is entered.
     """
     school = learner.school
-    if not permissions.can_manage_school(actor, school):
-        raise PermissionDenied("Only an administrator of this school can invite guardians.")
+    permissions.require_school_admin(actor, school, to="invite guardians")
     if learner.role != Role.LEARNER:
         raise DomainError(f"{learner.user.name} is not a learner of {school.name}.")
     email = email.strip()

@@ -65,11 +65,12 @@ def can_manage_school(user: User, school: School) -> bool:
     return schools_managed_by(user).filter(pk=school.pk).exists()
 
 
-def require_school_admin(user: User, school: School) -> None:
-    """Raise :class:`PermissionDenied` unless the user administers the school (for services and the API,
-    which check this before they look up anything a request names, so nothing leaks through errors)."""
+def require_school_admin(user: User, school: School, *, to: str = "change its roster") -> None:
+    """Raise :class:`PermissionDenied` ("Only an administrator of this school can <to>.") unless the user
+    administers the school. Services and the API check this before they look up anything a request
+    names, so nothing leaks through errors."""
     if not can_manage_school(user, school):
-        raise PermissionDenied("Only an administrator of this school can change its roster.")
+        raise PermissionDenied(f"Only an administrator of this school can {to}.")
 
 
 # --- classes -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from ninja.params.functions import File
 
 from tessera.schools import permissions, roster_import
-from tessera.schools.errors import DomainError, PermissionDenied
+from tessera.schools.errors import DomainError
 from tessera.schools.models import User
 
 router = Router(tags=["roster"])
@@ -51,8 +51,7 @@ def roster_import_upload(
     user = request.user
     assert isinstance(user, User)
     school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
-    if not permissions.can_manage_school(user, school):
-        raise PermissionDenied("Only an administrator of this school can import its roster.")
+    permissions.require_school_admin(user, school, to="import its roster")
     data = _read(users)
     if data is None:
         raise DomainError("Attach the people file as the multipart field “users” (users.csv).")

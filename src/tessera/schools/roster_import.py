@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from tessera.schools import permissions, services
-from tessera.schools.errors import Conflict, DomainError, PermissionDenied
+from tessera.schools.errors import Conflict, DomainError
 from tessera.schools.models import (
     Enrolment,
     Guardianship,
@@ -620,8 +620,7 @@ def roster_import(
     Raises :class:`ImportRejected` for an upload that cannot be read at all (too large, not UTF-8,
     missing columns); returns an :class:`ImportResult` listing every bad row otherwise.
     """
-    if not permissions.can_manage_school(actor, school):
-        raise PermissionDenied("Only an administrator of this school can import its roster.")
+    permissions.require_school_admin(actor, school, to="import its roster")
     plan = roster_plan(school=school, users=users, enrollments=enrollments)
     if plan.errors:
         return ImportResult(errors=plan.errors)
