@@ -38,8 +38,21 @@ def test_a_learner_starts_a_session_and_gets_an_item_without_its_answer(
     following = learner.get(f"/api/practice/sessions/{body['id']}/next")
     assert following.status_code == 200
     item = following.json()
-    assert set(item) == {"id", "kind", "stem", "choices", "hints_available", "predicted_success"}
+    assert set(item) == {
+        "id",
+        "kind",
+        "stem",
+        "choices",
+        "hints",
+        "hints_available",
+        "predicted_success",
+        "competency_id",
+        "competency_name",
+        "reason",
+        "reason_text",
+    }
     assert item["kind"] in {"multiple_choice", "short_text"}
+    assert item["competency_name"] == "Fractions" and item["reason"] == "practice"
     assert "answer" not in following.content.decode() and "hundred" not in following.content.decode()
 
 
