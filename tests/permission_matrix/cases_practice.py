@@ -62,6 +62,7 @@ CASES = [
         "POST",
         lambda w: f"/api/practice/sessions/{session(w).pk}/end",
         roles("learner"),
+        payload=lambda w: {},
     ),
     *[
         Case(name, "GET", lambda w, path=path: path, LEARNERS, forbidden=NOT_LEARNERS, is_api=False)
