@@ -1,4 +1,4 @@
-"""The learner's pages as a learner sees them: today, practice, my mastery, history; and who is turned away."""
+"""The learner's pages as a learner sees them, and who is turned away."""
 
 from __future__ import annotations
 
@@ -171,7 +171,9 @@ def test_due_reviews_have_start_buttons(practice: Any, client_for: Any) -> None:
         review_due_at=timezone.now() - datetime.timedelta(days=1),
     )
     text = text_of(client.get(reverse("learn-today")))
-    assert "Reviews due Addition mastered; time to check you still remember it Start review of Addition" in text
+    assert (
+        "Reviews due Addition mastered; time to check you still remember it Start review of Addition" in text
+    )
     assert "No reviews are due" not in text
 
 

@@ -74,9 +74,9 @@ def _reason(row: progress.CompetencyProgress) -> str:
     """Why a competency is a next step, in the learner's words."""
     if row.status == progress.IN_PROGRESS:
         percent = round((row.estimate or 0) * 100)
-        return _("in progress: you have started it (%(percent)s%% so far); keep going until it is mastered") % {
-            "percent": percent
-        }
+        return _(
+            "in progress: you have started it (%(percent)s%% so far); keep going until it is mastered"
+        ) % {"percent": percent}
     if row.prerequisites:
         names = ", ".join(c.name for c in row.prerequisites)
         return _("ready: you mastered %(names)s, which it builds on") % {"names": names}
@@ -221,7 +221,9 @@ def history(request: HttpRequest) -> HttpResponse:
     if wanted:
         school = next((s for s in schools if str(s.pk) == wanted), None) or _no_school()
     zone = _zone(school)
-    page = Paginator(progress.answer_history(user, school), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(progress.answer_history(user, school), HISTORY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = [HistoryRow(a, timezone.localtime(a.created_at, zone), answer_text(a)) for a in page]
     context = {"school": school, "schools": schools, "page": page, "rows": rows, "zone": zone}
     return render(request, "practice/history.html", context)
