@@ -80,7 +80,7 @@ def _reason(row: progress.CompetencyProgress) -> str:
     if row.prerequisites:
         names = ", ".join(c.name for c in row.prerequisites)
         return _("ready: you mastered %(names)s, which it builds on") % {"names": names}
-    return _("ready: it builds on nothing you still need to learn")
+    return _("ready: a starting point, nothing comes before it")
 
 
 @dataclass
