@@ -112,6 +112,21 @@ def answer(page: Any, item: Item, value: str | int) -> None:
     page.get_by_role("button", name="Check my answer").click()
 
 
+def by_keyboard(page: Any, item: Item, value: str | int) -> None:
+    """Answer with the keyboard alone: focus starts on the question, Tab reaches the answer, Enter sends."""
+    assert page.evaluate("document.activeElement.id") == "item-heading"
+    page.keyboard.press("Tab")
+    if item.kind == "multiple_choice":
+        page.keyboard.press("Space")
+        for _ in range(int(value)):
+            page.keyboard.press("ArrowDown")
+    else:
+        page.keyboard.type(str(value))
+    page.keyboard.press("Enter")
+    page.locator("#feedback").get_by_role("heading").wait_for()
+    assert page.evaluate("document.activeElement.id") == "next-button"
+
+
 def next_item(page: Any, live_app: LiveApp) -> Item:
     with page.expect_response(is_next) as reply:
         page.get_by_role("button", name="Next question").click()
@@ -166,7 +181,15 @@ def test_a_learner_practises_with_hints_feedback_and_mastery_on_a_phone(page: An
             assert page.get_by_role("list", name="Hints").get_by_role("listitem").count() == 1
             hinted = item.id
         right = n != 1
-        answer(page, item, item.right if right else item.wrong)
+        if n == 0 and item.kind == "numeric":
+            # A malformed answer is refused with the server's reason, and the learner can try again.
+            answer(page, item, "twelve")
+            assert "is not a number" in page.get_by_role("alert").inner_text()
+            assert page.get_by_role("button", name="Check my answer").is_enabled()
+        if n == 2:
+            by_keyboard(page, item, item.right)
+        else:
+            answer(page, item, item.right if right else item.wrong)
         feedback = page.locator("#feedback")
         feedback.get_by_role("heading", name="Right!" if right else "Not quite.").wait_for()
         assert page.get_by_role("progressbar", name=re.compile(r"^Mastery of ")).is_visible()
