@@ -207,8 +207,7 @@ def test_a_learner_practises_with_hints_feedback_and_mastery_on_a_phone(page: An
     rows = answer_rows(live_app, username)
     assert [correct for _, _, correct, _ in rows] == [1, 0, 1, 1]
     assert hinted is not None, "no item with hints came up"
-    if hinted is not None:
-        assert [hints for _, item_id, _, hints in rows if item_id == hinted][0] == 1
+    assert next(hints for _, item_id, _, hints in rows if item_id == hinted) == 1
 
     page.get_by_role("link", name="My mastery").first.click()
     assert page.get_by_role("heading", level=1, name="My mastery").is_visible()
