@@ -133,6 +133,9 @@ def test_after_practice_today_mastery_and_history_show_progress(practice: Any, c
     assert "What is next and why" in mastery
     assert re.search(r"Addition ?: in progress: you have started it \(\d+% so far\)", mastery)
     assert "0 of 2 mastered" in mastery
+    # Anything not locked that has questions can be chosen from the map.
+    assert "Practise Addition" in mastery
+    assert "Practise Multiplication" not in mastery
 
     history = client.get(reverse("learn-history"))
     text = text_of(history)

@@ -15,6 +15,20 @@
     return;
   }
   var RETRY_MS = 15000;
+  /* The page's words, translated by the server (practice/_queue.html); English when missing. */
+  var words = {};
+  try {
+    words = JSON.parse(document.getElementById("practice-words").textContent);
+  } catch (error) { /* English it is */ }
+
+  function t(key, params) {
+    var text = words[key] || key;
+    Object.keys(params || {}).forEach(function (name) {
+      text = text.split("%(" + name + ")s").join(String(params[name]));
+    });
+    return text;
+  }
+
   var KEEP_STATUSES = { 401: true, 408: true, 429: true };
   var storageKey = "tessera.answers.v1." + queueRoot.getAttribute("data-user");
   var memoryQueue = [];
@@ -83,7 +97,7 @@
           return body.detail;
         }
       } catch (error) { /* not JSON */ }
-      return "The server answered " + response.status + " " + (response.statusText || "") + ".";
+      return t("serverAnswered", { status: response.status });
     });
   }
 
@@ -192,14 +206,10 @@
     var waiting = readQueue().length;
     var parts = [];
     if (waiting && !practiceRoot) { /* the practice page says it next to the question */
-      parts.push(waiting === 1
-        ? "1 answer is saved on this phone; it will be sent when you are back online."
-        : waiting + " answers are saved on this phone; they will be sent when you are back online.");
+      parts.push(t(waiting === 1 ? "waitingOne" : "waitingMany", { count: waiting }));
     }
     if (sentEarlier) {
-      parts.push(sentEarlier === 1
-        ? "1 answer saved on this phone earlier has been sent."
-        : sentEarlier + " answers saved on this phone earlier have been sent.");
+      parts.push(t(sentEarlier === 1 ? "sentEarlierOne" : "sentEarlierMany", { count: sentEarlier }));
     }
     parts = parts.concat(rejectedMessages);
     setText(queueStatus, parts.join(" "));
@@ -217,12 +227,12 @@
   });
   listeners.rejected.push(function (entry, result) {
     if (entry.client_id !== currentClientId) {
-      rejectedMessages.push("An answer saved earlier (to “" + (entry.stem || "a question") + "”) was not accepted: " + result.detail);
+      rejectedMessages.push(t("rejectedEarlier", { stem: entry.stem || "…", detail: result.detail }));
     }
   });
   listeners.stalled.push(function (entry, result) {
     if (result.status === 401) {
-      rejectedMessages = ["Your sign-in has ended: sign in again and your saved answers will be sent."];
+      rejectedMessages = [t("signInEnded")];
     }
   });
 
@@ -259,8 +269,8 @@
   var waitingForNext = false;
   var ended = false;
 
-  var OFFLINE_SAVED = "Saved on this phone; it will be sent when you are back online.";
-  var OFFLINE_NEXT = "You are offline. Your answers are safe on this phone; the next question will come as soon as you are back online.";
+  var OFFLINE_SAVED = t("savedOffline");
+  var OFFLINE_NEXT = t("offlineNext");
 
   function say(text) {
     setText(statusBox, text);
@@ -293,7 +303,7 @@
 
     reasonBox.textContent = "";
     if (next.reason === "review") {
-      reasonBox.appendChild(make("span", { "class": "badge" }, "Review"));
+      reasonBox.appendChild(make("span", { "class": "badge" }, t("review")));
       reasonBox.appendChild(document.createTextNode(" " + (next.reason_text || "")));
     } else {
       reasonBox.textContent = next.reason_text || "";
@@ -313,9 +323,9 @@
       fields.appendChild(fieldset);
     } else {
       fields.appendChild(make("p", { "class": "stem", id: "item-stem" }, next.stem));
-      fields.appendChild(make("label", { "for": "answer-input" }, next.kind === "numeric" ? "Your answer (a number)" : "Your answer"));
+      fields.appendChild(make("label", { "for": "answer-input" }, t(next.kind === "numeric" ? "answerNumber" : "answerText")));
       fields.appendChild(make("span", { "class": "helptext", id: "answer-help" },
-        next.kind === "numeric" ? "For example 12, 2.5, 3/4 or 1 1/2." : "A word or a short phrase."));
+        t(next.kind === "numeric" ? "helpNumber" : "helpText")));
       var input = make("input", {
         type: "text",
         id: "answer-input",
@@ -346,8 +356,8 @@
     var hints = (item && item.hints) || [];
     var left = hints.length - hintsShown;
     hintButton.textContent = hintsShown === 0
-      ? "Show a hint (" + hints.length + " available)"
-      : (left > 0 ? "Show another hint (" + left + " left)" : "No more hints");
+      ? t("hintFirst", { count: hints.length })
+      : t(left > 0 ? "hintMore" : "hintNone", { count: left });
     hintButton.disabled = left <= 0;
   }
 
@@ -403,7 +413,7 @@
     }
     var value = answerValue();
     if (value === null) {
-      showProblem(item.kind === "multiple_choice" ? "Choose one of the options first." : "Type your answer first.");
+      showProblem(t(item.kind === "multiple_choice" ? "chooseFirst" : "typeFirst"));
       return;
     }
     showProblem("");
@@ -418,7 +428,7 @@
       queued_at: new Date().toISOString()
     });
     setFormDisabled(true);
-    say("Checking your answer…");
+    say(t("checking"));
     flush().then(function () {
       if (currentClientId === clientId && queued().some(function (e) { return e.client_id === clientId; })) {
         savedOffline();
@@ -430,7 +440,7 @@
 
   function savedOffline() {
     var busy = lastStall && !lastStall.offline && navigator.onLine !== false;
-    say(busy ? "Saved on this phone; the server is busy, so it will be sent again shortly." : OFFLINE_SAVED);
+    say(busy ? t("savedBusy") : OFFLINE_SAVED);
     nextButton.hidden = false;
     updateQueueStatus();
   }
@@ -444,7 +454,7 @@
     if (entry.client_id === currentClientId) {
       currentClientId = null;
       say("");
-      showError("Your answer was not accepted: " + result.detail);
+      showError(t("notAccepted", { detail: result.detail }));
       setFormDisabled(false);
       nextButton.hidden = true;
     }
@@ -452,18 +462,18 @@
   listeners.stalled.push(function (entry, result) {
     lastStall = result;
     if (result.status === 401) {
-      showError("Your sign-in has ended. Sign in again (your answer is saved on this phone and will be sent).");
+      showError(t("signInEnded"));
     }
   });
 
   function renderFeedback(data) {
     waitingForNext = false; /* an answer sent after being offline: show its result before moving on */
-    el("feedback-heading").textContent = data.correct ? "Right!" : "Not quite.";
+    el("feedback-heading").textContent = t(data.correct ? "right" : "wrong");
     feedbackBox.classList.toggle("is-right", !!data.correct);
     feedbackBox.classList.toggle("is-wrong", !data.correct);
     el("feedback-text").textContent = data.feedback || "";
     var percent = Math.round(Math.max(0, Math.min(1, data.mastery_estimate || 0)) * 100);
-    el("mastery-label").textContent = "Mastery of " + (data.competency_name || "this competency");
+    el("mastery-label").textContent = t("masteryOf", { name: data.competency_name || "" });
     el("mastery-bar").value = percent;
     el("mastery-bar").textContent = percent + "%";
     el("mastery-percent").textContent = percent + "%";
@@ -471,9 +481,9 @@
     el("feedback-mastery").hidden = false;
 
     var mastered = el("feedback-mastered");
-    mastered.textContent = data.mastered ? "Mastered! You have mastered " + (data.competency_name || "it") + "." : "";
+    mastered.textContent = data.mastered ? t("mastered", { name: data.competency_name || "" }) : "";
     if (data.mastered && data.next_review_at) {
-      mastered.textContent += " It will come back for a review on " + new Date(data.next_review_at).toLocaleDateString() + ".";
+      mastered.textContent += " " + t("reviewOn", { date: new Date(data.next_review_at).toLocaleDateString(document.documentElement.lang || undefined) });
     }
     mastered.hidden = !data.mastered;
 
@@ -481,7 +491,7 @@
     unlocks.textContent = "";
     var unlocked = data.unlocked || [];
     if (unlocked.length) {
-      unlocks.appendChild(document.createTextNode("This unlocks: "));
+      unlocks.appendChild(document.createTextNode(t("unlocks") + " "));
       unlocked.forEach(function (competency, index) {
         if (index) {
           unlocks.appendChild(document.createTextNode(", "));
@@ -510,7 +520,7 @@
         say(OFFLINE_NEXT);
         return null;
       }
-      say("Loading the next question…");
+      say(t("loadingNext"));
       return api("GET", sessionUrl + "/next").then(function (result) {
         if (result.ok) {
           waitingForNext = false;
@@ -542,12 +552,12 @@
     flush().then(function () {
       if (queued(sessionUrl).length) {
         say("");
-        showError("Some answers are still saved on this phone. End the session when you are back online, so they count.");
+        showError(t("pendingEnd"));
         return null;
       }
       return api("POST", sessionUrl + "/end", {}).then(function (result) {
         if (!result.ok) {
-          showError(result.offline ? "You are offline: end the session when you are back online." : result.detail);
+          showError(result.offline ? t("offlineEnd") : result.detail);
           return;
         }
         ended = true;
@@ -557,8 +567,10 @@
         nextButton.hidden = true;
         endButton.hidden = true;
         say("");
-        el("summary-text").textContent = "You answered " + data.answers + (data.answers === 1 ? " question" : " questions") +
-          " and got " + data.correct + " right.";
+        el("summary-text").textContent = t(data.answers === 1 ? "summaryOne" : "summaryMany", {
+          count: data.answers,
+          correct: data.correct
+        });
         var list = el("summary-mastered-list");
         list.textContent = "";
         (data.mastered || []).forEach(function (competency) {
