@@ -247,6 +247,7 @@ def test_offline_answers_are_kept_on_the_phone_and_stored_exactly_once(
     answer(page, item, item.wrong)
     given.append(item.id)
     assert page.get_by_role("status").filter(has_text=SAVED).is_visible()
+    check_page(page, "practice-offline")
     assert len(queue(page)) == 1
     assert len(answer_rows(live_app, username)) == 1  # not sent yet
     # The next question cannot come while offline: a calm message, no error.
