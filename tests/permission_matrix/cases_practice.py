@@ -52,4 +52,11 @@ CASES = [
         roles("learner"),
         payload=answer,
     ),
+    Case(
+        "POST /api/practice/sessions/{session_id}/end",
+        "POST",
+        lambda w: f"/api/practice/sessions/{session(w).pk}/end",
+        roles("learner"),
+        payload=lambda w: {},
+    ),
 ]

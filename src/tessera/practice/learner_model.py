@@ -38,9 +38,9 @@ def _simulated_log(prerequisites: dict[str, list[str]]) -> list[Response]:
 
 def _stored_log(framework: Framework) -> list[Response]:
     rows = (
-        Answer.objects.filter(session__competency__framework=framework)
+        Answer.objects.filter(competency__framework=framework)
         .order_by("created_at", "pk")
-        .values_list("learner_id", "school_id", "session__competency__code", "correct")
+        .values_list("learner_id", "school_id", "competency__code", "correct")
     )
     return [Response(f"{learner}@{school}", code, int(correct)) for learner, school, code, correct in rows]
 

@@ -17,7 +17,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -58,8 +58,11 @@ class AnswerResult:
     unlocked: tuple[dict[str, Any], ...] = ()
 
 
-# Why an item was chosen, in the learner's words (the API sends the key and the sentence).
-PRACTICE, PREREQUISITE, REVIEW = "practice", "prerequisite", "review"
+# Why an item was chosen (the API sends the key and a sentence in the learner's words).
+Reason = Literal["practice", "prerequisite", "review"]
+PRACTICE: Reason = "practice"
+PREREQUISITE: Reason = "prerequisite"
+REVIEW: Reason = "review"
 # One item in this many is a due review of another competency, when one is due.
 REVIEW_EVERY = 3
 
@@ -69,13 +72,16 @@ class NextItem:
     item: Item
     predicted_success: float
     competency: Competency
-    reason: str = PRACTICE
+    reason: Reason = PRACTICE
     reason_text: str = ""
 
 
-def answer_fingerprint(*, session_id: int, item_id: int, answer: object) -> str:
-    """SHA-256 of the normalized request (session, item, answer): the same request, the same fingerprint."""
-    payload = {"session_id": session_id, "item_id": item_id, "answer": answer}
+def answer_fingerprint(*, session_id: int, item_id: int, answer: object, hints_used: int = 0) -> str:
+    """SHA-256 of the normalized request (session, item, answer, hints used): the same request, the same
+    fingerprint."""
+    payload: dict[str, object] = {"session_id": session_id, "item_id": item_id, "answer": answer}
+    if hints_used:  # absent when zero, so fingerprints stored before hints were counted still match
+        payload["hints_used"] = hints_used
     normalized = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(normalized.encode()).hexdigest()
 
@@ -245,7 +251,7 @@ def _next_of(
     session: PracticeSession,
     competency: Competency,
     answered: set[int],
-    reason: str,
+    reason: Reason,
 ) -> NextItem:
     learner_row, rows = _state_rows(session, [competency])
     state = _state_from(model, learner_row, rows, [competency])

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tessera.schools",
     "tessera.curriculum",
     "tessera.practice",
+    "tessera.personalization",
     "tessera.web",
 ]
 
