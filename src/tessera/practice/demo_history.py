@@ -347,7 +347,7 @@ def _practise(
                 answer=given,
                 client_id=_client_id(rng),
                 fingerprint=services.answer_fingerprint(
-                    session_id=session.pk, item_id=chosen.item.pk, answer=given
+                    session_id=session.pk, item_id=chosen.item.pk, answer=given, hints_used=hints
                 ),
                 hints_used=hints,
                 now=moment,
