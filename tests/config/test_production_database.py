@@ -34,7 +34,7 @@ def test_postgresql_gets_a_pool_and_no_persistent_connections(production, monkey
     monkeypatch.delenv("DATABASE_POOL", raising=False)
     database = production().DATABASES["default"]
     assert database["CONN_MAX_AGE"] == 0
-    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 8, "timeout": 10.0}
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 16, "timeout": 30.0}
 
 
 def test_the_pool_can_be_turned_off(production, monkeypatch) -> None:
