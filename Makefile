@@ -8,7 +8,7 @@ WORKERS ?= 1
 
 PYBKT_VENV ?= $(VENV)/pybkt
 
-.PHONY: bench-answers bench-tracing bench-simulate bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+.PHONY: bench-answers bench-tracing bench-simulate bench-recommend bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,9 @@ bench-simulate: install
 # production settings; BENCH_ARGS passes options, e.g. BENCH_ARGS="--only sqlite --duration 20".
 bench-answers: install
 	$(BIN)/python benchmarks/answer_load.py $(BENCH_ARGS)
+
+bench-recommend: install
+	$(BIN)/python benchmarks/recommend.py
 
 # pyBKT 1.4.3 needs NumPy < 2: its own venv, used by bench-tracing for the pyBKT reference row when present.
 bench-pybkt:

@@ -38,8 +38,21 @@ def test_a_learner_starts_a_session_and_gets_an_item_without_its_answer(
     following = learner.get(f"/api/practice/sessions/{body['id']}/next")
     assert following.status_code == 200
     item = following.json()
-    assert set(item) == {"id", "kind", "stem", "choices", "hints_available", "predicted_success"}
+    assert set(item) == {
+        "id",
+        "kind",
+        "stem",
+        "choices",
+        "hints",
+        "hints_available",
+        "predicted_success",
+        "competency_id",
+        "competency_name",
+        "reason",
+        "reason_text",
+    }
     assert item["kind"] in {"multiple_choice", "short_text"}
+    assert item["competency_name"] == "Fractions" and item["reason"] == "practice"
     assert "answer" not in following.content.decode() and "hundred" not in following.content.decode()
 
 
@@ -142,3 +155,43 @@ def test_the_same_id_in_another_session_is_a_409(learner: Client, practice: Any)
     response = post(learner, f"/api/practice/sessions/{other}/answers", body)
     assert response.status_code == 409
     assert Answer.objects.count() == 1
+
+
+def test_ending_a_session_returns_its_summary_and_the_next_item_is_then_a_409(
+    learner: Client, practice: Any
+) -> None:
+    post(
+        learner,
+        answers_url(practice),
+        {"item_id": practice.add_item.pk, "answer": 5, "client_id": str(uuid.uuid4())},
+    )
+    end_url = f"/api/practice/sessions/{practice.session.pk}/end"
+    ended = post(learner, end_url, {})
+    assert ended.status_code == 200, ended.content
+    body = ended.json()
+    assert (body["answers"], body["correct"], body["mastered"]) == (1, 1, [])
+    assert post(learner, end_url, {}).json()["ended_at"] == body["ended_at"]
+    following = learner.get(f"/api/practice/sessions/{practice.session.pk}/next")
+    assert following.status_code == 409 and "has ended" in following.json()["detail"]
+
+
+def test_hints_used_is_part_of_the_answer(learner: Client, practice: Any) -> None:
+    client_id = str(uuid.uuid4())
+    body = {"item_id": practice.add_item.pk, "answer": 5, "client_id": client_id, "hints_used": 1}
+    assert post(learner, answers_url(practice), body).status_code == 200
+    assert Answer.objects.get().hints_used == 1
+    changed = post(learner, answers_url(practice), {**body, "hints_used": 0})
+    assert changed.status_code == 409
+    too_many = post(learner, answers_url(practice), {**body, "client_id": str(uuid.uuid4()), "hints_used": 3})
+    assert too_many.status_code == 400 and "hints_used" in too_many.json()["detail"]
+    negative = post(
+        learner, answers_url(practice), {**body, "client_id": str(uuid.uuid4()), "hints_used": -1}
+    )
+    assert negative.status_code == 422
+    assert Answer.objects.count() == 1
+
+
+def test_the_next_item_carries_its_hints_for_the_learner_to_ask_for(learner: Client, practice: Any) -> None:
+    item = learner.get(f"/api/practice/sessions/{practice.session.pk}/next").json()
+    assert item["hints"] == ["Count on from 2."] and item["hints_available"] == 1
+    assert item["reason"] == "practice" and item["competency_name"] == "Addition"

@@ -1,4 +1,4 @@
-"""API of practice: start a session, get the next item (without its answer), submit an answer.
+"""API of practice: start a session, get the next item (without its answer), submit an answer, end it.
 
 Answers carry a client-generated id, in the body (``client_id``) and/or the ``Idempotency-Key`` header
 (when both are sent they must match). A retry with the same id returns the original result; the same id
@@ -48,14 +48,27 @@ class NextItemOut(Schema):
     kind: str
     stem: str
     choices: list[str]
+    hints: list[str] = Field(
+        description="Shown one at a time when the learner asks; say how many in hints_used."
+    )
     hints_available: int
     predicted_success: float
+    competency_id: int
+    competency_name: str
+    reason: Literal["practice", "prerequisite", "review"]
+    reason_text: str
 
 
 class AnswerIn(Schema):
     item_id: int = Field(ge=1, le=2**62)
     answer: StrictInt | StrictFloat | AnswerText
     client_id: uuid.UUID | None = None
+    hints_used: int = Field(default=0, ge=0, le=100)
+
+
+class CompetencyRef(Schema):
+    id: int
+    name: str
 
 
 class AnswerOut(Schema):
@@ -66,6 +79,19 @@ class AnswerOut(Schema):
     mastery_estimate: float
     mastered: bool
     explanation: str
+    competency_id: int
+    competency_name: str
+    review: bool = Field(description="The answer was a spaced review of a mastered competency.")
+    next_review_at: str | None
+    unlocked: list[CompetencyRef] = Field(description="Competencies this answer's mastery unlocked.")
+
+
+class SessionSummaryOut(Schema):
+    id: int
+    ended_at: str
+    answers: int
+    correct: int
+    mastered: list[CompetencyRef]
 
 
 def _session(request: HttpRequest, session_id: int) -> PracticeSession:
@@ -102,8 +128,13 @@ def item_next(request: HttpRequest, session_id: int) -> NextItemOut:
         kind=item.kind,
         stem=item.stem,
         choices=[str(choice) for choice in item.choices] if item.kind == Item.Kind.MULTIPLE_CHOICE else [],
+        hints=[str(hint) for hint in item.hints],
         hints_available=len(item.hints),
         predicted_success=round(chosen.predicted_success, 4),
+        competency_id=chosen.competency.pk,
+        competency_name=chosen.competency.name,
+        reason=chosen.reason,
+        reason_text=chosen.reason_text,
     )
 
 
@@ -147,7 +178,25 @@ def answer_submit(
         answer=payload.answer,
         client_id=client_id,
         fingerprint=services.answer_fingerprint(
-            session_id=session.pk, item_id=item.pk, answer=payload.answer
+            session_id=session.pk, item_id=item.pk, answer=payload.answer, hints_used=payload.hints_used
         ),
+        hints_used=payload.hints_used,
     )
     return AnswerOut(**asdict(result))
+
+
+@router.post(
+    "/practice/sessions/{session_id}/end",
+    response=SessionSummaryOut,
+    summary="End a session (again: the same summary) and sum it up",
+)
+def session_end(request: HttpRequest, session_id: int) -> SessionSummaryOut:
+    summary = services.session_end(learner=request_user(request), session=_session(request, session_id))
+    assert summary.session.ended_at is not None
+    return SessionSummaryOut(
+        id=summary.session.pk,
+        ended_at=summary.session.ended_at.isoformat(),
+        answers=summary.answers,
+        correct=summary.correct,
+        mastered=[CompetencyRef(id=c.pk, name=c.name) for c in summary.mastered],
+    )

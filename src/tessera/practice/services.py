@@ -16,7 +16,8 @@ import hashlib
 import json
 import uuid
 from dataclasses import asdict, dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,10 +27,11 @@ from tessera.curriculum.answers import answer_check
 from tessera.curriculum.models import Competency, Item, ItemCompetency
 from tessera.engine.mastery import MasteryPolicy, competency_mastered
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
-from tessera.practice import permissions
+from tessera.practice import permissions, progress
 from tessera.practice.learner_model import model_for
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelState, PracticeSession
-from tessera.practice.selection import Candidate, item_choose
+from tessera.practice.review import review_schedule
+from tessera.practice.selection import TARGET_BAND, Candidate, item_choose
 from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tessera.schools.models import Membership, School, User
 
@@ -49,17 +51,37 @@ class AnswerResult:
     mastery_estimate: float
     mastered: bool
     explanation: str
+    competency_id: int = 0
+    competency_name: str = ""
+    review: bool = False
+    next_review_at: str | None = None
+    unlocked: tuple[dict[str, Any], ...] = ()
+
+
+# Why an item was chosen (the API sends the key and a sentence in the learner's words).
+Reason = Literal["practice", "prerequisite", "review"]
+PRACTICE: Reason = "practice"
+PREREQUISITE: Reason = "prerequisite"
+REVIEW: Reason = "review"
+# One item in this many is a due review of another competency, when one is due.
+REVIEW_EVERY = 3
 
 
 @dataclass(frozen=True)
 class NextItem:
     item: Item
     predicted_success: float
+    competency: Competency
+    reason: Reason = PRACTICE
+    reason_text: str = ""
 
 
-def answer_fingerprint(*, session_id: int, item_id: int, answer: object) -> str:
-    """SHA-256 of the normalized request (session, item, answer): the same request, the same fingerprint."""
-    payload = {"session_id": session_id, "item_id": item_id, "answer": answer}
+def answer_fingerprint(*, session_id: int, item_id: int, answer: object, hints_used: int = 0) -> str:
+    """SHA-256 of the normalized request (session, item, answer, hints used): the same request, the same
+    fingerprint."""
+    payload: dict[str, object] = {"session_id": session_id, "item_id": item_id, "answer": answer}
+    if hints_used:  # absent when zero, so fingerprints stored before hints were counted still match
+        payload["hints_used"] = hints_used
     normalized = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(normalized.encode()).hexdigest()
 
@@ -80,15 +102,24 @@ def _learner_school(learner: User, competency: Competency) -> School:
 
 @transaction.atomic
 def session_start(
-    *, learner: User, competency: Competency, how: str = PracticeSession.How.CHOSEN
+    *,
+    learner: User,
+    competency: Competency,
+    how: str = PracticeSession.How.CHOSEN,
+    now: datetime | None = None,
 ) -> PracticeSession:
-    """Start a practice session of ``learner`` on ``competency`` (of a framework their school can see)."""
+    """Start a practice session of ``learner`` on ``competency`` (of a framework their school can see).
+    ``now`` is for generated history (the demo school); requests use the clock."""
     if how not in PracticeSession.How.values:
         raise DomainError(
             f"“{how}” is not a way to choose a session; use one of {', '.join(PracticeSession.How.values)}."
         )
     school = _learner_school(learner, competency)
-    return PracticeSession.objects.create(school=school, learner=learner, competency=competency, how=how)
+    session = PracticeSession.objects.create(school=school, learner=learner, competency=competency, how=how)
+    if now is not None:
+        session.started_at = now
+        session.save(update_fields=["started_at"])
+    return session
 
 
 def _require_own(learner: User, session: PracticeSession) -> None:
@@ -96,52 +127,189 @@ def _require_own(learner: User, session: PracticeSession) -> None:
         raise NotFound("There is no practice session with this id.")
 
 
-def _current_state(
-    model: LogisticEvidenceModel, session: PracticeSession, *, lock: bool
-) -> tuple[LearnerState, LearnerModelState | None, LearnerCompetencyState | None]:
-    """The learner's state restricted to the session's competency, and the two rows it came from.
-
-    With ``lock``, the rows are created when missing and locked (``SELECT ... FOR UPDATE``) until the
-    transaction ends, so two answers of one learner at the same moment update them one after the other.
-    """
+def _state_rows(
+    session: PracticeSession, competencies: list[Competency]
+) -> tuple[LearnerModelState | None, dict[int, LearnerCompetencyState]]:
     key: dict[str, Any] = {"school_id": session.school_id, "learner_id": session.learner_id}
-    learner_rows = LearnerModelState.objects.filter(**key, framework_id=session.competency.framework_id)
-    competency_rows = LearnerCompetencyState.objects.filter(**key, competency_id=session.competency_id)
-    learner_row: LearnerModelState | None
-    competency_row: LearnerCompetencyState | None
-    if lock:
-        learner_row, _ = learner_rows.select_for_update().get_or_create(
-            **key, framework_id=session.competency.framework_id
-        )
-        competency_row, _ = competency_rows.select_for_update().get_or_create(
-            **key, competency_id=session.competency_id
-        )
-    else:
-        learner_row, competency_row = learner_rows.first(), competency_rows.first()
+    learner_row = LearnerModelState.objects.filter(
+        **key, framework_id=session.competency.framework_id
+    ).first()
+    rows = LearnerCompetencyState.objects.filter(**key, competency__in=competencies)
+    return learner_row, {row.competency_id: row for row in rows}
+
+
+def _state_from(
+    model: LogisticEvidenceModel,
+    learner_row: LearnerModelState | None,
+    rows: dict[int, LearnerCompetencyState],
+    competencies: list[Competency],
+) -> LearnerState:
+    """The engine's state restricted to ``competencies``, from the stored rows."""
     if learner_row is None or learner_row.model_name != model.name:
-        return model.initial_state(), learner_row, competency_row  # no answers yet, or another model's
-    code = session.competency.code
-    entries = {code: tuple(competency_row.numbers)} if competency_row and competency_row.numbers else {}
+        return model.initial_state()  # no answers yet, or another model's
+    entries = {c.code: tuple(rows[c.pk].numbers) for c in competencies if c.pk in rows and rows[c.pk].numbers}
     state = LearnerState(model.name, tuple(learner_row.numbers), entries, tuple(learner_row.recent))
-    return state.restricted_to([code]), learner_row, competency_row
+    return state.restricted_to([c.code for c in competencies])
 
 
-def item_next(*, learner: User, session: PracticeSession) -> NextItem:
-    """An item of the session's competency in reach (predicted success in the target band), preferring
-    items not answered in this session."""
+def _locked_rows(
+    session: PracticeSession, competency: Competency
+) -> tuple[LearnerModelState, LearnerCompetencyState]:
+    """The learner's row and their row for ``competency``, created when missing and locked
+    (``SELECT ... FOR UPDATE``) until the transaction ends, so two answers of one learner at the same
+    moment update them one after the other."""
+    key: dict[str, Any] = {"school_id": session.school_id, "learner_id": session.learner_id}
+    learner_row, _ = LearnerModelState.objects.select_for_update().get_or_create(
+        **key, framework_id=session.competency.framework_id
+    )
+    competency_row, _ = LearnerCompetencyState.objects.select_for_update().get_or_create(
+        **key, competency_id=competency.pk
+    )
+    return learner_row, competency_row
+
+
+def _items_of(competency: Competency) -> list[Item]:
+    return list(Item.objects.filter(competencies=competency).order_by("pk"))
+
+
+def _review_due_competency(session: PracticeSession, now: datetime) -> Competency | None:
+    """The most overdue review of another competency of the session's framework that has items."""
+    due = (
+        LearnerCompetencyState.objects.filter(
+            school_id=session.school_id,
+            learner_id=session.learner_id,
+            competency__framework_id=session.competency.framework_id,
+            mastered_at__isnull=False,
+            review_due_at__lte=now,
+            competency__items__isnull=False,
+        )
+        .exclude(competency_id=session.competency_id)
+        .select_related("competency")
+        .order_by("review_due_at", "pk")
+        .first()
+    )
+    return due.competency if due else None
+
+
+def _unmastered_prerequisites(session: PracticeSession) -> list[Competency]:
+    """Direct prerequisites of the session's competency that the learner has not mastered and that have
+    items, in teaching order."""
+    mastered = LearnerCompetencyState.objects.filter(
+        school_id=session.school_id, learner_id=session.learner_id, mastered_at__isnull=False
+    ).values("competency_id")
+    return list(
+        Competency.objects.filter(unlocks_links__competency=session.competency, items__isnull=False)
+        .exclude(pk__in=mastered)
+        .distinct()
+        .order_by("domain__position", "position", "pk")
+    )
+
+
+def _item_in_reach(
+    model: LogisticEvidenceModel, state: LearnerState, competency: Competency, answered: set[int]
+) -> tuple[Item, float] | None:
+    items = {item.pk: item for item in _items_of(competency)}
+    estimate = model.predict(state, competency.code)
+    chosen = item_choose([Candidate(i.pk, i.difficulty) for i in items.values()], estimate, answered)
+    if chosen is None:
+        return None
+    return items[chosen[0].item_id], chosen[1]
+
+
+def item_next(*, learner: User, session: PracticeSession, now: datetime | None = None) -> NextItem:
+    """The next item of the session, in reach (predicted success in the target band).
+
+    Usually an item of the session's competency, preferring items not answered in the session. Every
+    ``REVIEW_EVERY``-th item is a due review of another mastered competency when one is due. When even the
+    easiest item of the competency is out of reach and a prerequisite is not mastered yet, the session steps
+    back to that prerequisite first. Raises :class:`Conflict` on an ended session.
+    """
     _require_own(learner, session)
-    items = {item.pk: item for item in Item.objects.filter(competencies=session.competency_id)}
-    if not items:
-        raise NotFound("This competency has no items to practise yet.")
+    if session.ended_at is not None:
+        raise Conflict("This practice session has ended; start a new one to practise more.")
+    now = now or timezone.now()
     model = model_for(session.competency.framework)
-    state, _, _ = _current_state(model, session, lock=False)
-    estimate = model.predict(state, session.competency.code)
-    answered = set(session.answers.values_list("item_id", flat=True))
-    candidates = [Candidate(item.pk, item.difficulty) for item in items.values()]
-    chosen = item_choose(candidates, estimate, answered)
-    assert chosen is not None
-    candidate, chance = chosen
-    return NextItem(item=items[candidate.item_id], predicted_success=chance)
+    answered = list(session.answers.values_list("item_id", flat=True))
+    review = _session_review(session, now)
+    if review is None and len(answered) % REVIEW_EVERY == REVIEW_EVERY - 1:
+        review = _review_due_competency(session, now)
+    if review is not None:
+        return _next_of(model, session, review, set(answered), REVIEW)
+    main = _next_of(model, session, session.competency, set(answered), PRACTICE)
+    low, _ = TARGET_BAND
+    if main.predicted_success >= low:
+        return main
+    prerequisites = _unmastered_prerequisites(session)
+    if prerequisites:
+        return _next_of(model, session, prerequisites[0], set(answered), PREREQUISITE)
+    return main
+
+
+def _session_review(session: PracticeSession, now: datetime) -> Competency | None:
+    """The session's own competency when it is mastered and due for review (then every item is one)."""
+    due = LearnerCompetencyState.objects.filter(
+        school_id=session.school_id,
+        learner_id=session.learner_id,
+        competency_id=session.competency_id,
+        mastered_at__isnull=False,
+        review_due_at__lte=now,
+    ).exists()
+    return session.competency if due else None
+
+
+def _next_of(
+    model: LogisticEvidenceModel,
+    session: PracticeSession,
+    competency: Competency,
+    answered: set[int],
+    reason: Reason,
+) -> NextItem:
+    learner_row, rows = _state_rows(session, [competency])
+    state = _state_from(model, learner_row, rows, [competency])
+    chosen = _item_in_reach(model, state, competency, answered)
+    if chosen is None:
+        raise NotFound("This competency has no items to practise yet.")
+    item, chance = chosen
+    return NextItem(item, chance, competency, reason, _reason_text(reason, session.competency, competency))
+
+
+def _reason_text(reason: str, session_competency: Competency, competency: Competency) -> str:
+    if reason == REVIEW:
+        return f"Review: you mastered {competency.name} a while ago; this checks you still remember it."
+    if reason == PREREQUISITE:
+        return (
+            f"{session_competency.name} builds on {competency.name}, which you have not mastered yet: "
+            f"a question on {competency.name} first."
+        )
+    return f"Practice on {competency.name}, chosen to be in reach: not too easy, not too hard."
+
+
+def _evidence_competency(session: PracticeSession, item: Item, now: datetime) -> Competency:
+    """What an answer to ``item`` in ``session`` is evidence for: the session's competency, else one of its
+    prerequisites, else a competency whose review is due. Raises :class:`DomainError` otherwise."""
+    assessed = {link.competency_id: link.competency for link in _links_of(item)}
+    if session.competency_id in assessed:
+        return session.competency
+    prerequisites = set(
+        Competency.objects.filter(unlocks_links__competency=session.competency).values_list("pk", flat=True)
+    )
+    scheduled = set(  # mastered, with a review scheduled (it may have been due when the item was offered)
+        LearnerCompetencyState.objects.filter(
+            school_id=session.school_id,
+            learner_id=session.learner_id,
+            competency_id__in=assessed,
+            mastered_at__isnull=False,
+            review_due_at__isnull=False,
+        ).values_list("competency_id", flat=True)
+    )
+    for competency_id, competency in sorted(assessed.items()):
+        if competency_id in prerequisites or competency_id in scheduled:
+            return competency
+    raise DomainError(f"Item {item.code} is not part of this session's competency.")
+
+
+def _links_of(item: Item) -> list[ItemCompetency]:
+    return list(ItemCompetency.objects.filter(item=item).select_related("competency"))
 
 
 def _answer_stored(learner: User, client_id: uuid.UUID) -> Answer | None:
@@ -153,7 +321,9 @@ def _replayed(original: Answer, fingerprint: str) -> AnswerResult:
         raise Conflict(
             "This answer id was already used for a different answer; send a new id for a new answer."
         )
-    return AnswerResult(**original.result)
+    stored = dict(original.result)
+    stored["unlocked"] = tuple(stored.get("unlocked", ()))
+    return AnswerResult(**stored)
 
 
 def answer_submit(
@@ -164,19 +334,25 @@ def answer_submit(
     answer: object,
     client_id: uuid.UUID,
     fingerprint: str,
+    hints_used: int = 0,
+    now: datetime | None = None,
 ) -> AnswerResult:
     """Store one answer and update the learner state in the same transaction; idempotent per client id.
 
-    Raises :class:`NotFound` for another learner's session, :class:`DomainError` (400) for an item not in
-    the session's competency or a malformed answer, :class:`Conflict` (409) when ``client_id`` was used
-    for a different payload. Nothing is changed when it raises.
+    Answers are accepted also after the session ended: an answer given offline may arrive late, and
+    nothing a learner submits is lost. Raises :class:`NotFound` for another learner's session,
+    :class:`DomainError` (400) for an item the session did not offer or a malformed answer,
+    :class:`Conflict` (409) when ``client_id`` was used for a different payload. Nothing is changed when
+    it raises. ``now`` is for generated history (the demo school); requests use the clock.
     """
     _require_own(learner, session)
     original = _answer_stored(learner, client_id)
     if original is not None:
         return _replayed(original, fingerprint)
-    if not ItemCompetency.objects.filter(item=item, competency_id=session.competency_id).exists():
-        raise DomainError(f"Item {item.code} is not part of this session's competency.")
+    now = now or timezone.now()
+    competency = _evidence_competency(session, item, now)
+    if not 0 <= hints_used <= len(item.hints):
+        raise DomainError(f"hints_used must be between 0 and {len(item.hints)} for this item.")
     try:
         correct = answer_check(item.spec(), answer)
     except ValueError as error:
@@ -189,48 +365,115 @@ def answer_submit(
                     school_id=session.school_id,
                     session=session,
                     item=item,
+                    competency=competency,
                     learner=learner,
                     client_id=client_id,
                     fingerprint=fingerprint,
                     given=answer,
                     correct=correct,
+                    hints_used=hints_used,
+                    created_at=now,
                 )
         except IntegrityError:  # a copy of this request was stored a moment ago
             return _replayed(Answer.objects.get(learner=learner, client_id=client_id), fingerprint)
-        result = _state_advance(model, session, item, stored, correct)
+        result = _state_advance(model, session, competency, item, stored, now)
         stored.result = asdict(result)
-        stored.save(update_fields=["result"])
+        stored.save(update_fields=["result", "is_review"])
     return result
 
 
 def _state_advance(
-    model: LogisticEvidenceModel, session: PracticeSession, item: Item, stored: Answer, correct: bool
+    model: LogisticEvidenceModel,
+    session: PracticeSession,
+    competency: Competency,
+    item: Item,
+    stored: Answer,
+    now: datetime,
 ) -> AnswerResult:
-    """Update the learner state through the engine (O(1)) and record mastery by the engine's rule."""
-    code = session.competency.code
-    state, learner_row, competency_row = _current_state(model, session, lock=True)
-    assert learner_row is not None and competency_row is not None
-    state = model.update(state, code, int(correct))
+    """Update the learner state through the engine (O(1)), record mastery by the engine's rule, and
+    schedule or rate the competency's spaced review."""
+    code = competency.code
+    learner_row, competency_row = _locked_rows(session, competency)
+    state = _state_from(model, learner_row, {competency.pk: competency_row}, [competency])
+    state = model.update(state, code, int(stored.correct))
     estimate = model.predict(state, code)
     mastered = competency_mastered(model, state, code, MASTERY_POLICY)
+    stored.is_review = _is_review(competency_row, now)
     learner_row.model_name = model.name
     learner_row.numbers, learner_row.recent = list(state.learner), list(state.recent)
     learner_row.save()
     competency_row.numbers = list(state.competencies[code])
     competency_row.attempts = model.attempts(state, code)
     competency_row.estimate = estimate
-    if mastered and competency_row.mastered_at is None:
-        competency_row.mastered_at = timezone.now()
-    elif not mastered:
-        competency_row.mastered_at = None
+    newly_mastered = _mastery_record(competency_row, mastered, stored, now)
     competency_row.save()
     sentences = model.explain(state, code).sentences()
+    unlocked = progress.unlocked_by(session.learner, session.school, competency) if newly_mastered else []
     return AnswerResult(
         answer_id=stored.pk,
-        correct=correct,
+        correct=stored.correct,
         feedback=item.feedback,
         hints_available=len(item.hints),
         mastery_estimate=round(estimate, 4),
-        mastered=mastered,
+        mastered=competency_row.mastered_at is not None,
         explanation=sentences[0] if sentences else "",
+        competency_id=competency.pk,
+        competency_name=competency.name,
+        review=stored.is_review,
+        next_review_at=competency_row.review_due_at.isoformat() if competency_row.review_due_at else None,
+        unlocked=tuple({"id": c.pk, "name": c.name} for c in unlocked),
     )
+
+
+def _is_review(row: LearnerCompetencyState, now: datetime) -> bool:
+    return row.mastered_at is not None and row.review_due_at is not None and row.review_due_at <= now
+
+
+def _mastery_record(row: LearnerCompetencyState, mastered: bool, stored: Answer, now: datetime) -> bool:
+    """Apply the mastery rule and the review schedule to ``row``; True when the competency became mastered.
+
+    A review answered wrong takes mastery away (the engine's estimate drops too) and the FSRS card is rated
+    *Again*; the competency is scheduled again once the rule holds again. A correct review rates it *Good*.
+    """
+    if stored.is_review:
+        row.review_card, due = review_schedule(row.review_card, remembered=stored.correct, at=now)
+        if stored.correct:
+            row.review_due_at = due
+            return False
+        row.mastered_at = row.review_due_at = None
+        return False
+    if mastered and row.mastered_at is None:
+        row.mastered_at = now
+        row.review_card, row.review_due_at = review_schedule(row.review_card, remembered=True, at=now)
+        return True
+    if not mastered:
+        row.mastered_at = row.review_due_at = None
+    return False
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session: PracticeSession
+    answers: int
+    correct: int
+    mastered: list[Competency]
+
+
+@transaction.atomic
+def session_end(*, learner: User, session: PracticeSession, now: datetime | None = None) -> SessionSummary:
+    """End the session (ending it again changes nothing) and sum it up: answers, correct, mastered."""
+    _require_own(learner, session)
+    if session.ended_at is None:
+        session.ended_at = now or timezone.now()
+        session.save(update_fields=["ended_at"])
+    answers = list(session.answers.values_list("correct", "competency_id"))
+    touched = {competency_id for _, competency_id in answers}
+    mastered = Competency.objects.filter(
+        pk__in=LearnerCompetencyState.objects.filter(
+            school_id=session.school_id,
+            learner_id=session.learner_id,
+            competency_id__in=touched,
+            mastered_at__isnull=False,
+        ).values("competency_id")
+    ).order_by("domain__position", "position", "pk")
+    return SessionSummary(session, len(answers), sum(1 for correct, _ in answers if correct), list(mastered))

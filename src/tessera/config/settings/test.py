@@ -9,5 +9,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+PRACTICE_FIT_CHECK_SECONDS = 0  # test databases reuse ids after a rollback: always ask which fit is newest
 STATIC_ROOT = None  # tests serve static files from the apps' folders (finders)
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, as in production (WAL, writers queue on a busy timeout), not Django's in-memory default:
+    # concurrency tests then see SQLite's real locking. pytest-django adds a suffix per xdist worker.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -1,0 +1,172 @@
+"""A learner's progress, read for their pages and for what an answer unlocks.
+
+A competency of a framework is, for one learner in one school:
+
+- *mastered* when the engine's mastery rule held at their last answer on it (``mastered_at`` is set);
+- *in progress* when they have answered it but not (or no longer) mastered it;
+- *ready* when every prerequisite is mastered (or it has none);
+- *locked* otherwise: some prerequisite is not mastered yet (``missing`` names them).
+
+Everything here is a read scoped to one learner and one school; a framework's whole progress costs three
+queries however large it is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from tessera.curriculum.models import Competency, Framework, Prerequisite
+from tessera.practice.models import Answer, LearnerCompetencyState
+from tessera.schools.models import School, User
+
+MASTERED, IN_PROGRESS, READY, LOCKED = "mastered", "in_progress", "ready", "locked"
+
+
+@dataclass
+class CompetencyProgress:
+    competency: Competency
+    status: str
+    estimate: float | None = None
+    attempts: int = 0
+    item_count: int = 0
+    mastered_at: datetime | None = None
+    review_due_at: datetime | None = None
+    missing: list[Competency] = field(default_factory=list)
+    prerequisites: list[Competency] = field(default_factory=list)
+
+    @property
+    def practisable(self) -> bool:
+        return self.item_count > 0
+
+    def review_due(self, now: datetime) -> bool:
+        return self.review_due_at is not None and self.review_due_at <= now
+
+
+@dataclass
+class DomainProgress:
+    name: str
+    competencies: list[CompetencyProgress]
+
+    @property
+    def mastered_count(self) -> int:
+        return sum(1 for row in self.competencies if row.status == MASTERED)
+
+
+def _states(learner: User, school: School, framework: Framework) -> dict[int, LearnerCompetencyState]:
+    rows = LearnerCompetencyState.objects.filter(
+        school=school, learner=learner, competency__framework=framework
+    )
+    return {row.competency_id: row for row in rows}
+
+
+def _status(state: LearnerCompetencyState | None, missing: list[Competency]) -> str:
+    if state is not None and state.mastered_at is not None:
+        return MASTERED
+    if state is not None and state.attempts > 0:
+        return IN_PROGRESS
+    return LOCKED if missing else READY
+
+
+def framework_progress(learner: User, school: School, framework: Framework) -> list[DomainProgress]:
+    """Every competency of ``framework`` with the learner's status, grouped by domain in teaching order."""
+    competencies = list(
+        framework.competencies.select_related("domain")
+        .annotate(item_count=Count("items"))
+        .order_by("domain__position", "position", "pk")
+    )
+    by_pk = {c.pk: c for c in competencies}
+    states = _states(learner, school, framework)
+    befores: dict[int, list[Competency]] = defaultdict(list)
+    for competency_id, prerequisite_id in Prerequisite.objects.filter(framework=framework).values_list(
+        "competency_id", "prerequisite_id"
+    ):
+        befores[competency_id].append(by_pk[prerequisite_id])
+    domains: dict[int, DomainProgress] = {}
+    for competency in competencies:
+        state = states.get(competency.pk)
+        missing = [
+            p for p in befores[competency.pk] if states.get(p.pk) is None or states[p.pk].mastered_at is None
+        ]
+        row = CompetencyProgress(
+            competency=competency,
+            status=_status(state, missing),
+            estimate=state.estimate if state else None,
+            attempts=state.attempts if state else 0,
+            item_count=competency.item_count,
+            mastered_at=state.mastered_at if state else None,
+            review_due_at=state.review_due_at if state else None,
+            missing=missing,
+            prerequisites=befores[competency.pk],
+        )
+        domain = domains.setdefault(competency.domain_id, DomainProgress(competency.domain.name, []))
+        domain.competencies.append(row)
+    return list(domains.values())
+
+
+def next_steps(progress: list[DomainProgress], limit: int = 3) -> list[CompetencyProgress]:
+    """What to practise next: started competencies first, then ready ones, in teaching order."""
+    rows = [row for domain in progress for row in domain.competencies if row.practisable]
+    started = [row for row in rows if row.status == IN_PROGRESS]
+    ready = [row for row in rows if row.status == READY]
+    return (started + ready)[:limit]
+
+
+def unlocked_by(learner: User, school: School, competency: Competency) -> list[Competency]:
+    """Competencies that ``competency`` (just mastered) was the last missing prerequisite of."""
+    followers = Competency.objects.filter(prerequisite_links__prerequisite=competency).order_by(
+        "domain__position", "position", "pk"
+    )
+    mastered = set(
+        LearnerCompetencyState.objects.filter(
+            school=school, learner=learner, mastered_at__isnull=False
+        ).values_list("competency_id", flat=True)
+    )
+    needed = defaultdict(set)
+    for follower_id, prerequisite_id in Prerequisite.objects.filter(competency__in=followers).values_list(
+        "competency_id", "prerequisite_id"
+    ):
+        needed[follower_id].add(prerequisite_id)
+    return [c for c in followers if needed[c.pk] <= mastered and c.pk not in mastered]
+
+
+def reviews_due(learner: User, school: School, now: datetime) -> QuerySet[LearnerCompetencyState]:
+    """The learner's mastered competencies whose FSRS review is due, most overdue first."""
+    return (
+        LearnerCompetencyState.objects.filter(
+            school=school, learner=learner, mastered_at__isnull=False, review_due_at__lte=now
+        )
+        .select_related("competency")
+        .order_by("review_due_at", "pk")
+    )
+
+
+def practice_streak(learner: User, school: School, *, today: date, zone: ZoneInfo) -> int:
+    """Days in a row, ending today (or yesterday, if nothing yet today), with at least one answer."""
+    since = datetime.combine(today - timedelta(days=366), datetime.min.time(), tzinfo=zone)
+    days = {
+        timezone.localtime(moment, zone).date()
+        for moment in Answer.objects.filter(
+            school=school, learner=learner, created_at__gte=since
+        ).values_list("created_at", flat=True)
+    }
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def answer_history(learner: User, school: School) -> QuerySet[Answer]:
+    """The learner's answers in this school, newest first (paginate it)."""
+    return (
+        Answer.objects.filter(school=school, learner=learner)
+        .select_related("item", "competency")
+        .order_by("-created_at", "-pk")
+    )
