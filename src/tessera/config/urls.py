@@ -8,5 +8,6 @@ urlpatterns = [
     path("school/", include("tessera.schools.roster_urls")),
     path("school/", include("tessera.curriculum.urls")),
     path("learn/", include("tessera.practice.urls")),
+    path("family/", include("tessera.family.urls")),
     path("", include("tessera.web.urls")),
 ]

@@ -27,6 +27,7 @@ from tessera.curriculum.answers import answer_check
 from tessera.curriculum.models import Competency, Item, ItemCompetency
 from tessera.engine.mastery import MasteryPolicy, is_mastered, mastery_level
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
+from tessera.family.services import feed_mastery_record
 from tessera.practice import permissions, progress
 from tessera.practice.learner_model import model_for
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelState, PracticeSession
@@ -412,6 +413,8 @@ def _state_advance(
     newly_mastered = _mastery_record(competency_row, mastered, stored, now)
     competency_row.save()
     unlocked = progress.unlocked_by(session.learner, session.school, competency) if newly_mastered else []
+    if newly_mastered:  # the guardians' feed hears of it in this same transaction
+        feed_mastery_record(session=session, competency=competency, answers=competency_row.attempts, at=now)
     return AnswerResult(
         answer_id=stored.pk,
         correct=stored.correct,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tessera.curriculum",
     "tessera.practice",
     "tessera.personalization",
+    "tessera.family",
     "tessera.web",
 ]
 
@@ -179,6 +180,12 @@ GUARDIAN_INVITATION_DAYS = int(os.environ.get("GUARDIAN_INVITATION_DAYS", "14"))
 SELF_SERVICE_MIN_AGE = 13
 # How often a process asks which learner-model fit is newest (a refit is used within this many seconds).
 PRACTICE_FIT_CHECK_SECONDS = int(os.environ.get("PRACTICE_FIT_CHECK_SECONDS", "30"))
+
+# The family feed: a ``: keep-alive`` comment (and a check that the guardianship still holds) every this
+# many seconds on an idle stream; without a valid Last-Event-ID a stream starts with the recent window.
+FAMILY_FEED_HEARTBEAT_SECONDS = float(os.environ.get("FEED_HEARTBEAT_SECONDS", "15"))
+FAMILY_FEED_RECENT_EVENTS = 50
+FAMILY_FEED_RECENT_DAYS = 7
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,22 @@
+"""Who may follow a child's feed: their current guardians in that school, nobody else.
+
+A guardianship is a link in one school: being a child's guardian in school B opens nothing of their
+events in school A. Written as a pair, like :mod:`tessera.schools.permissions`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tessera.schools.models import Guardianship, User
+
+
+def feeds_visible_to(user: User) -> QuerySet[Guardianship]:
+    """The user's current guardianships: each one is a feed (a child in a school) they may follow."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Guardianship.objects.none()
+    return Guardianship.objects.filter(guardian=user, revoked_at__isnull=True)
+
+
+def can_follow_feed(user: User, *, school_id: int, learner_id: int) -> bool:
+    return feeds_visible_to(user).filter(school_id=school_id, learner_id=learner_id).exists()

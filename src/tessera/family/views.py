@@ -1,0 +1,63 @@
+"""The guardian's pages and the live feed stream. Parse, authorize, read, render.
+
+``/family/`` lists each child the guardian follows, per school, with recent events; the page's
+``feed.js`` keeps each list live through the child's stream. Anyone without a current guardianship gets
+a 403 page saying these pages are for guardians; a child who is not theirs (in that school) is a 404.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tessera.family import selectors
+from tessera.family.permissions import can_follow_feed
+from tessera.family.stream import feed_events, parse_last_event_id
+from tessera.schools.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@require_GET
+@login_required
+def family_home(request: HttpRequest) -> HttpResponse:
+    children = selectors.children_of(_user(request))
+    if not children:
+        return render(request, "family/not_a_guardian.html", status=403)
+    return render(request, "family/home.html", {"children": children})
+
+
+@require_GET
+@login_required
+def family_child(request: HttpRequest, school_id: int, learner_id: int) -> HttpResponse:
+    child = selectors.child_of(_user(request), school_id=school_id, learner_id=learner_id)
+    if child is None:
+        raise Http404("There is no child with this id.")
+    return render(request, "family/child.html", {"child": child})
+
+
+@require_GET
+@login_required
+async def family_feed_stream(request: HttpRequest, school_id: int, learner_id: int) -> StreamingHttpResponse:
+    """Server-sent events of one child in one school, for their current guardians (404 for anyone else)."""
+    user = await request.auser()
+    assert isinstance(user, User)
+    if not await sync_to_async(can_follow_feed)(user, school_id=school_id, learner_id=learner_id):
+        raise Http404("There is no child with this id.")
+    last_event_id = parse_last_event_id(
+        request.headers.get("Last-Event-ID", request.GET.get("last_event_id"))
+    )
+    response = StreamingHttpResponse(
+        feed_events(user=user, school_id=school_id, learner_id=learner_id, last_event_id=last_event_id),
+        content_type="text/event-stream; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: send each event as it comes
+    return response
