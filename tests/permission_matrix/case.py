@@ -43,6 +43,8 @@ class Case:
     ``route`` names what is covered: the URL name for a page, ``"METHOD /api/path"`` for the API.
     ``allowed`` roles get ``ok``; roles in ``forbidden`` get 403 (they may see the object but not act);
     every other signed-in role gets 404, so nobody learns that an object they may not see exists.
+    ``streaming`` marks an endless response (server-sent events): the matrix checks its status and that
+    it streams ``text/event-stream``, and does not read its body.
     """
 
     route: str
@@ -54,6 +56,7 @@ class Case:
     payload: Callable[[Any], dict[str, Any]] | None = None
     is_api: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    streaming: bool = False
 
     def expected_status(self, role: str) -> int:
         if role == "anonymous":

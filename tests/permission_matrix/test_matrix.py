@@ -65,10 +65,17 @@ def mismatches_for(case: Case, world) -> list[str]:  # type: ignore[no-untyped-d
         expected = case.expected_status(role)
         if response.status_code != expected:
             mismatches.append(
-                f"{role}: expected {expected}, got {response.status_code} {response.content[:200]!r}"
+                f"{role}: expected {expected}, got {response.status_code} "
+                f"{b'(a stream)' if response.streaming else response.content[:200]!r}"
             )
         elif case.is_api and expected >= 400 and "detail" not in response.json():
             mismatches.append(f"{role}: API error {expected} does not say what is wrong")
+        elif (
+            case.streaming
+            and expected == case.ok
+            and not (response.streaming and response["Content-Type"].startswith("text/event-stream"))
+        ):
+            mismatches.append(f"{role}: expected an event stream, got {response['Content-Type']}")
     return mismatches
 
 

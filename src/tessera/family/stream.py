@@ -73,11 +73,11 @@ async def feed_events(
                 items = await sync_to_async(selectors.feed_after)(
                     school_id=school_id, learner_id=learner_id, after_id=last_event_id
                 )
-            rung = await subscription.wait(heartbeat)
+            if not await subscription.wait(heartbeat):
+                yield ": keep-alive\n\n"
+            # Checked right before reading (a yield may have waited on a slow client for a while).
             if not await may_follow(user, school_id=school_id, learner_id=learner_id):
                 return  # the guardianship was revoked: the stream ends
-            if not rung:
-                yield ": keep-alive\n\n"
             items = await sync_to_async(selectors.feed_after)(
                 school_id=school_id, learner_id=learner_id, after_id=last_event_id
             )

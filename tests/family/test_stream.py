@@ -1,0 +1,264 @@
+"""The live feed over server-sent events: who may follow it, replay after Last-Event-ID, live events,
+exactly once across a reconnect, heartbeats, and a revoked guardianship ending the stream.
+
+The streams are read through Django's async test client inside ``async_to_sync``: the view's database
+work (``sync_to_async``) then runs in the test's thread, and events are committed for real
+(``transaction=True``) so that ``on_commit`` announces them as in production.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.test import Client
+from django.utils import timezone
+
+from tessera.family.models import FeedEvent
+from tessera.family.stream import parse_last_event_id
+from tessera.schools import services as school_services
+from tessera.schools.models import Guardianship, Membership
+from tests.family.conftest import commit_events, open_feed
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def stream_url(school: Any, learner: Any) -> str:
+    return f"/family/feed/{school.pk}/{learner.pk}/stream"
+
+
+def _get(user: Any, url: str) -> Any:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client.get(url)
+
+
+@pytest.fixture
+def two_schools(world: Any) -> Any:
+    """School A's learner also attends school B, where ``b.guardian`` is their guardian."""
+    b = world.b
+    Membership.objects.create(school=b.school, user=world.a.learner, role=Membership.Role.LEARNER)
+    school_services.guardian_link(actor=None, school=b.school, guardian=b.guardian, learner=world.a.learner)
+    return world
+
+
+# ------------------------------------------------------------------------------------------ permissions
+
+
+def test_only_a_current_guardian_of_the_child_in_that_school_may_follow_the_feed(two_schools: Any) -> None:
+    a, b = two_schools.a, two_schools.b
+    commit_events(a.school, a.learner, 1)
+    url_a = stream_url(a.school, a.learner)
+    assert _get(a.guardian, url_a).status_code == 200
+    assert _get(a.guardian, url_a)["Content-Type"].startswith("text/event-stream")
+    # Another child's id, a child of another school, and the same child through another school's link.
+    assert _get(a.guardian, stream_url(a.school, a.other_learner)).status_code == 404
+    assert _get(a.guardian, stream_url(b.school, b.learner)).status_code == 404
+    assert _get(a.guardian, stream_url(b.school, a.learner)).status_code == 404
+    assert _get(b.guardian, url_a).status_code == 404
+    assert _get(b.guardian, stream_url(b.school, a.learner)).status_code == 200
+    for person in (a.teacher, a.admin, a.learner, a.other_learner, a.specialist, two_schools.outsider):
+        assert _get(person, url_a).status_code == 404, person
+    assert _get(None, url_a).status_code == 302  # to the sign-in page
+
+
+def test_a_former_guardian_gets_404(world: Any) -> None:
+    a = world.a
+    Guardianship.objects.filter(guardian=a.guardian).update(revoked_at=timezone.now())
+    assert _get(a.guardian, stream_url(a.school, a.learner)).status_code == 404
+
+
+def test_no_event_of_another_child_or_school_leaks_into_a_feed(
+    two_schools: Any, fast_heartbeat: float
+) -> None:
+    a, b = two_schools.a, two_schools.b
+    mine = commit_events(a.school, a.learner, 2)
+    commit_events(a.school, a.other_learner, 2)
+    commit_events(b.school, a.learner, 2)  # the same child, in school B
+
+    @async_to_sync
+    async def run() -> list[int]:
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        seen = [e.id for e in await feed.until_keep_alive()]
+        await feed.close()
+        return seen  # type: ignore[return-value]
+
+    assert run() == mine
+
+
+def test_revoking_the_guardianship_ends_an_open_stream(world: Any, fast_heartbeat: float) -> None:
+    a = world.a
+
+    @async_to_sync
+    async def run() -> None:
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        await feed.until_keep_alive()
+        await sync_to_async(
+            lambda: Guardianship.objects.filter(guardian=a.guardian).update(revoked_at=timezone.now())
+        )()
+        await sync_to_async(commit_events)(a.school, a.learner, 1)
+        while (block := await feed.block(timeout=5)) is not None:
+            assert block.id is None, "an event was sent after the guardianship was revoked"
+
+    run()
+
+
+# -------------------------------------------------------------------------------- replay and live events
+
+
+def test_exactly_the_missed_events_after_a_reconnect_with_last_event_id(
+    world: Any, fast_heartbeat: float
+) -> None:
+    """Drop the connection, commit events, reconnect with Last-Event-ID: exactly the missed ones, once."""
+    a = world.a
+    before = commit_events(a.school, a.learner, 2)
+
+    @async_to_sync
+    async def run() -> None:
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        assert [e.id for e in await feed.events(2)] == before  # the recent window
+        live = await sync_to_async(commit_events)(a.school, a.learner, 1, start=3)
+        assert [e.id for e in await feed.events(1)] == live
+        await feed.close()  # the connection drops
+
+        missed = await sync_to_async(commit_events)(a.school, a.learner, 3, start=4)
+
+        _, feed = await open_feed(a.guardian, a.school, a.learner, last_event_id=str(live[0]))
+        assert feed is not None
+        replayed = await feed.events(3)
+        assert [e.id for e in replayed] == missed
+        assert [e.data["text"] for e in replayed if e.data] == [
+            f"Learner mastered Competency {n} today after {n} practice questions" for n in (4, 5, 6)
+        ]
+        later = await sync_to_async(commit_events)(a.school, a.learner, 1, start=7)
+        assert [e.id for e in await feed.events(1)] == later
+        assert await feed.until_keep_alive() == [], "nothing is sent twice"
+        await feed.close()
+
+    run()
+
+
+def test_the_query_parameter_works_like_the_header(world: Any, fast_heartbeat: float) -> None:
+    a = world.a
+    ids = commit_events(a.school, a.learner, 3)
+
+    @async_to_sync
+    async def run() -> list[int]:
+        _, feed = await open_feed(a.guardian, a.school, a.learner, str(ids[0]), query=True)
+        assert feed is not None
+        seen = [e.id for e in await feed.until_keep_alive()]
+        await feed.close()
+        return seen  # type: ignore[return-value]
+
+    assert run() == ids[1:]
+
+
+def test_a_live_event_arrives_through_the_notification_not_the_heartbeat(
+    world: Any, slow_heartbeat: float
+) -> None:
+    a = world.a
+
+    @async_to_sync
+    async def run() -> None:
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        assert (await feed.block()).raw.startswith("retry:")  # type: ignore[union-attr]
+        ids = await sync_to_async(commit_events)(a.school, a.learner, 2)
+        assert [e.id for e in await feed.events(2, timeout=5)] == ids
+        await feed.close()
+
+    run()
+
+
+@pytest.mark.parametrize("malformed", ["abc", "-3", "1.5", "", "   ", "9" * 40, "12abc"])
+def test_a_malformed_last_event_id_gets_the_recent_window(
+    world: Any, fast_heartbeat: float, malformed: str
+) -> None:
+    a = world.a
+    old = commit_events(a.school, a.learner, 2)
+    FeedEvent.objects.filter(pk__in=old).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    recent = commit_events(a.school, a.learner, 3, start=3)
+
+    @async_to_sync
+    async def run() -> tuple[int, list[int]]:
+        status, feed = await open_feed(a.guardian, a.school, a.learner, malformed)
+        assert feed is not None
+        seen = [e.id for e in await feed.until_keep_alive()]
+        await feed.close()
+        return status, seen
+
+    status, seen = run()
+    assert status == 200
+    assert seen == recent, "the last 7 days, oldest first; older events are not replayed"
+
+
+def test_the_recent_window_is_at_most_the_last_50_events(
+    world: Any, fast_heartbeat: float, settings: Any
+) -> None:
+    a = world.a
+    settings.FAMILY_FEED_RECENT_EVENTS = 5
+    ids = commit_events(a.school, a.learner, 8)
+
+    @async_to_sync
+    async def run() -> list[int]:
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        seen = [e.id for e in await feed.until_keep_alive()]
+        await feed.close()
+        return seen  # type: ignore[return-value]
+
+    assert run() == ids[-5:]
+
+
+def test_each_event_has_an_id_and_json_data_with_text_and_link(world: Any, fast_heartbeat: float) -> None:
+    a = world.a
+    (event_id,) = commit_events(a.school, a.learner, 1)
+
+    @async_to_sync
+    async def run() -> Any:
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        (event,) = await feed.events(1)
+        await feed.close()
+        return event
+
+    event = run()
+    assert event.id == event_id
+    assert event.data["id"] == event_id
+    assert event.data["kind"] == "competency_mastered"
+    assert event.data["text"] == "Learner mastered Competency 1 today after 1 practice question"
+    assert event.data["link"] == f"/family/{a.school.pk}/{a.learner.pk}/#event-{event_id}"
+    assert "id: " in event.raw and "data: " in event.raw
+
+
+def test_parse_last_event_id() -> None:
+    assert parse_last_event_id("42") == 42
+    assert parse_last_event_id(" 42 ") == 42
+    for bad in (None, "", "x", "-1", "4.2", "9" * 19):
+        assert parse_last_event_id(bad) is None
+
+
+def test_a_lost_notification_delays_an_event_to_the_next_heartbeat_but_never_loses_it(
+    world: Any, fast_heartbeat: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tessera.family import fanout
+
+    a = world.a
+    monkeypatch.setattr(fanout, "publish", lambda school_id, learner_id: None)  # every notification lost
+
+    @async_to_sync
+    async def run() -> None:
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        await feed.block()
+        ids = await sync_to_async(commit_events)(a.school, a.learner, 2)
+        assert [e.id for e in await feed.events(2, timeout=5)] == ids
+        await feed.close()
+
+    run()
