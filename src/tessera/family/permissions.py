@@ -18,5 +18,5 @@ def feeds_visible_to(user: User) -> QuerySet[Guardianship]:
     return Guardianship.objects.filter(guardian=user, revoked_at__isnull=True)
 
 
-def can_follow_feed(user: User, *, school_id: int, learner_id: int) -> bool:
+def can_follow_feed(*, user: User, school_id: int, learner_id: int) -> bool:
     return feeds_visible_to(user).filter(school_id=school_id, learner_id=learner_id).exists()

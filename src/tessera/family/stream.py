@@ -13,21 +13,57 @@ objects, not a thread. It
 
 The guardianship is checked again before each batch of events and at every heartbeat: when it has been
 revoked, the stream ends.
+
+No thread is held per open feed: the stream's reads run in the event loop's shared executor (a few
+threads per process, each read returning its database connection when done), and the thread Django
+keeps for each ASGI request's thread-sensitive work is released once the response starts
+(:func:`release_request_thread`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
+from typing import Any, TypeVar
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 
 from tessera.family import fanout, selectors
 from tessera.family.permissions import can_follow_feed
 from tessera.schools.models import User
 
 RETRY_MS = 3000
+T = TypeVar("T")
+
+
+def release_request_thread() -> None:
+    """Django serves each ASGI request inside asgiref's ``ThreadSensitiveContext``: its first
+    thread-sensitive call (a synchronous middleware, the session) starts a thread that lives until the
+    response has been sent, that is for as long as a feed stays open. The stream needs it no more, so it
+    is shut down here (Django starts another for the response's closing, ended with the request)."""
+    contexts = getattr(SyncToAsync, "thread_sensitive_context", None)
+    executors = getattr(SyncToAsync, "context_to_thread_executor", None)
+    if contexts is None or executors is None:
+        return
+    context = contexts.get(None)
+    executor = executors.pop(context, None) if context is not None else None
+    if executor is not None:
+        executor.shutdown(wait=False)
+
+
+def _then_release_connection(function: Callable[..., T], kwargs: dict[str, Any]) -> T:
+    try:
+        return function(**kwargs)
+    finally:
+        close_old_connections()  # back to the pool (or closed): executor threads are shared
+
+
+async def _read(function: Callable[..., T], **kwargs: Any) -> T:
+    """Run a database read in the event loop's shared executor, not in a thread of this request."""
+    return await sync_to_async(partial(_then_release_connection, function, kwargs), thread_sensitive=False)()
 
 
 def parse_last_event_id(value: str | None) -> int | None:
@@ -49,37 +85,37 @@ async def feed_events(
     *, user: User, school_id: int, learner_id: int, last_event_id: int | None
 ) -> AsyncIterator[str]:
     """The body of a feed response (see the module's docstring)."""
-    may_follow = sync_to_async(can_follow_feed)
     heartbeat = settings.FAMILY_FEED_HEARTBEAT_SECONDS
     subscription = fanout.broadcaster.subscribe(fanout.stream_key(school_id, learner_id))
     try:
+        release_request_thread()
         await fanout.listen()
         yield f"retry: {RETRY_MS}\n\n"
+        cursor: int
         if last_event_id is None:
-            items, last_event_id = await sync_to_async(selectors.feed_recent)(
-                school_id=school_id, learner_id=learner_id
-            )
+            items, cursor = await _read(selectors.feed_recent, school_id=school_id, learner_id=learner_id)
         else:
-            items = await sync_to_async(selectors.feed_after)(
-                school_id=school_id, learner_id=learner_id, after_id=last_event_id
+            cursor = last_event_id
+            items = await _read(
+                selectors.feed_after, school_id=school_id, learner_id=learner_id, after_id=cursor
             )
         while True:
             while items:
                 for item in items:
                     yield sse_event(item)
-                    last_event_id = max(last_event_id, item.id)
+                    cursor = max(cursor, item.id)
                 if len(items) < selectors.FEED_BATCH:
                     break
-                items = await sync_to_async(selectors.feed_after)(
-                    school_id=school_id, learner_id=learner_id, after_id=last_event_id
+                items = await _read(
+                    selectors.feed_after, school_id=school_id, learner_id=learner_id, after_id=cursor
                 )
             if not await subscription.wait(heartbeat):
                 yield ": keep-alive\n\n"
             # Checked right before reading (a yield may have waited on a slow client for a while).
-            if not await may_follow(user, school_id=school_id, learner_id=learner_id):
+            if not await _read(can_follow_feed, user=user, school_id=school_id, learner_id=learner_id):
                 return  # the guardianship was revoked: the stream ends
-            items = await sync_to_async(selectors.feed_after)(
-                school_id=school_id, learner_id=learner_id, after_id=last_event_id
+            items = await _read(
+                selectors.feed_after, school_id=school_id, learner_id=learner_id, after_id=cursor
             )
     finally:
         fanout.broadcaster.unsubscribe(subscription)

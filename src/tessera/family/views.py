@@ -49,7 +49,7 @@ async def family_feed_stream(request: HttpRequest, school_id: int, learner_id: i
     """Server-sent events of one child in one school, for their current guardians (404 for anyone else)."""
     user = await request.auser()
     assert isinstance(user, User)
-    if not await sync_to_async(can_follow_feed)(user, school_id=school_id, learner_id=learner_id):
+    if not await sync_to_async(can_follow_feed)(user=user, school_id=school_id, learner_id=learner_id):
         raise Http404("There is no child with this id.")
     last_event_id = parse_last_event_id(
         request.headers.get("Last-Event-ID", request.GET.get("last_event_id"))
