@@ -8,7 +8,7 @@ WORKERS ?= 1
 
 PYBKT_VENV ?= $(VENV)/pybkt
 
-.PHONY: bench-answers bench-tracing bench-simulate bench-recommend bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+.PHONY: bench-answers bench-feed bench-tracing bench-simulate bench-recommend bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ bench-simulate: install
 # production settings; BENCH_ARGS passes options, e.g. BENCH_ARGS="--only sqlite --duration 20".
 bench-answers: install
 	$(BIN)/python benchmarks/answer_load.py $(BENCH_ARGS)
+
+# The live family feed: 1,000 open SSE streams, PostgreSQL, Redis, production settings, 2 uvicorn workers;
+# events committed at a steady rate, every connection dropped and reopened halfway (BENCH_ARGS passes options).
+bench-feed: install
+	$(BIN)/python benchmarks/feed_load.py $(BENCH_ARGS)
 
 bench-recommend: install
 	$(BIN)/python benchmarks/recommend.py
