@@ -80,6 +80,16 @@ def parse_last_event_id(value: str | None) -> int | None:
     return int(value)
 
 
+def _feed_after_if_following(
+    *, user: User, school_id: int, learner_id: int, after_id: int
+) -> list[selectors.FeedItem] | None:
+    """The events after ``after_id``, or None when the user no longer follows the feed (one thread hop
+    and one pooled connection for both)."""
+    if not can_follow_feed(user=user, school_id=school_id, learner_id=learner_id):
+        return None
+    return selectors.feed_after(school_id=school_id, learner_id=learner_id, after_id=after_id)
+
+
 def sse_event(item: selectors.FeedItem) -> str:
     data = json.dumps(item.as_json(), ensure_ascii=False, separators=(",", ":"))
     return f"id: {item.id}\nevent: feed\ndata: {data}\n\n"
@@ -116,11 +126,16 @@ async def feed_events(
             if not await subscription.wait(heartbeat):
                 yield ": keep-alive\n\n"
             # Checked right before reading (a yield may have waited on a slow client for a while).
-            if not await _read(can_follow_feed, user=user, school_id=school_id, learner_id=learner_id):
-                return  # the guardianship was revoked: the stream ends
-            items = await _read(
-                selectors.feed_after, school_id=school_id, learner_id=learner_id, after_id=cursor
+            followed = await _read(
+                _feed_after_if_following,
+                user=user,
+                school_id=school_id,
+                learner_id=learner_id,
+                after_id=cursor,
             )
+            if followed is None:
+                return  # the guardianship was revoked: the stream ends
+            items = followed
     finally:
         fanout.broadcaster.unsubscribe(subscription)
         fanout.stop_listening_if_idle()
