@@ -43,10 +43,15 @@ class Subscription:
         self.key = key
         self.loop = loop
         self._event = asyncio.Event()
+        self.rung_at = 0.0  # loop time of the last ring: a read after it sees what was announced
 
     def ring(self) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has closed: the stream is gone
-            self.loop.call_soon_threadsafe(self._event.set)
+            self.loop.call_soon_threadsafe(self._set)
+
+    def _set(self) -> None:
+        self.rung_at = self.loop.time()
+        self._event.set()
 
     async def wait(self, timeout: float) -> bool:
         """Wait until rung or ``timeout`` seconds pass; True when rung. Clears the bell."""

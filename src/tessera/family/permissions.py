@@ -20,3 +20,13 @@ def feeds_visible_to(user: User) -> QuerySet[Guardianship]:
 
 def can_follow_feed(*, user: User, school_id: int, learner_id: int) -> bool:
     return feeds_visible_to(user).filter(school_id=school_id, learner_id=learner_id).exists()
+
+
+def feed_followers(*, school_id: int, learner_id: int) -> frozenset[int]:
+    """Ids of the users who may follow this child's feed now (the same rule as :func:`can_follow_feed`,
+    for every open stream of the child at once)."""
+    return frozenset(
+        Guardianship.objects.filter(
+            school_id=school_id, learner_id=learner_id, revoked_at__isnull=True, guardian__is_active=True
+        ).values_list("guardian_id", flat=True)
+    )

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
@@ -33,7 +34,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from tessera.family import fanout, selectors
-from tessera.family.permissions import can_follow_feed
+from tessera.family.permissions import feed_followers
 from tessera.schools.models import User
 
 RETRY_MS = 3000
@@ -80,14 +81,68 @@ def parse_last_event_id(value: str | None) -> int | None:
     return int(value)
 
 
-def _feed_after_if_following(
-    *, user: User, school_id: int, learner_id: int, after_id: int
-) -> list[selectors.FeedItem] | None:
-    """The events after ``after_id``, or None when the user no longer follows the feed (one thread hop
-    and one pooled connection for both)."""
-    if not can_follow_feed(user=user, school_id=school_id, learner_id=learner_id):
-        return None
-    return selectors.feed_after(school_id=school_id, learner_id=learner_id, after_id=after_id)
+@dataclass(frozen=True)
+class Snapshot:
+    """Who may follow a child's feed, and the child's events after ``after_id``, read at ``started``."""
+
+    followers: frozenset[int]
+    items: list[selectors.FeedItem]
+    after_id: int
+    started: float
+
+    @property
+    def complete(self) -> bool:
+        return len(self.items) < selectors.FEED_BATCH
+
+
+def _snapshot_read(*, school_id: int, learner_id: int, after_id: int, started: float) -> Snapshot:
+    followers = feed_followers(school_id=school_id, learner_id=learner_id)
+    items = selectors.feed_after(school_id=school_id, learner_id=learner_id, after_id=after_id)
+    return Snapshot(followers, items, after_id, started)
+
+
+class SharedReads:
+    """One read for all the streams of a child in one event loop that wake for the same notification.
+
+    An event of a child followed by ten open feeds in a process wakes ten streams at once; instead of ten
+    permission checks and ten reads, the first stream starts one read (the child's current followers and
+    the events after its cursor) and the others join it, when it started after their notification (so it
+    sees the announced event) and from a cursor no later than theirs; each keeps the events after its own
+    cursor, and ends when it is no longer among the followers.
+    """
+
+    def __init__(self) -> None:
+        self._reads: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Task[Snapshot]] = {}
+
+    async def read(self, *, school_id: int, learner_id: int, after_id: int, not_before: float) -> Snapshot:
+        loop = asyncio.get_running_loop()
+        key = (loop, fanout.stream_key(school_id, learner_id))
+        task = self._reads.get(key)
+        snapshot_of = getattr(task, "snapshot_of", None)
+        if task is None or snapshot_of is None or snapshot_of[0] < not_before or snapshot_of[1] > after_id:
+            started = loop.time()
+            task = loop.create_task(
+                _read(
+                    _snapshot_read,
+                    school_id=school_id,
+                    learner_id=learner_id,
+                    after_id=after_id,
+                    started=started,
+                )
+            )
+            task.snapshot_of = (started, after_id)  # type: ignore[attr-defined]
+            self._reads[key] = task
+            task.add_done_callback(
+                lambda done: self._reads.pop(key, None) if self._reads.get(key) is done else None
+            )
+        snapshot = await asyncio.shield(task)
+        if snapshot.after_id == after_id:
+            return snapshot
+        items = [item for item in snapshot.items if item.id > after_id]
+        return Snapshot(snapshot.followers, items, after_id, snapshot.started)
+
+
+shared_reads = SharedReads()
 
 
 def sse_event(item: selectors.FeedItem) -> str:
@@ -123,19 +178,18 @@ async def feed_events(
                 items = await _read(
                     selectors.feed_after, school_id=school_id, learner_id=learner_id, after_id=cursor
                 )
-            if not await subscription.wait(heartbeat):
+            rung = await subscription.wait(heartbeat)
+            if not rung:
                 yield ": keep-alive\n\n"
-            # Checked right before reading (a yield may have waited on a slow client for a while).
-            followed = await _read(
-                _feed_after_if_following,
-                user=user,
-                school_id=school_id,
-                learner_id=learner_id,
-                after_id=cursor,
+            # Read after the last notification (it then sees the announced events); at a heartbeat, now.
+            # The guardianship is checked in the same read, right before sending anything.
+            not_before = subscription.rung_at if rung else asyncio.get_running_loop().time()
+            snapshot = await shared_reads.read(
+                school_id=school_id, learner_id=learner_id, after_id=cursor, not_before=not_before
             )
-            if followed is None:
+            if user.pk not in snapshot.followers:
                 return  # the guardianship was revoked: the stream ends
-            items = followed
+            items = snapshot.items
     finally:
         fanout.broadcaster.unsubscribe(subscription)
         fanout.stop_listening_if_idle()
