@@ -287,9 +287,9 @@ class FeedClient:
             opened.set()
             response.close()
 
-    async def open_all(self) -> None:
+    async def open_all(self, part: slice = slice(None)) -> None:
         events = []
-        for connection in self.connections:
+        for connection in self.connections[part]:
             opened = asyncio.Event()
             events.append(opened.wait())
             connection.task = asyncio.create_task(self._follow(connection, opened))
@@ -329,8 +329,14 @@ async def run_load(
         await asyncio.sleep(3)
         rss_before, threads_before, processes = rss_and_threads(pgid)
 
+        # Half the streams, then all: the RSS added by the second half is the marginal cost of a connection
+        # (one-time costs, such as a worker's first stream or the Redis listener, fall in the first half).
+        half = len(connections) // 2
         started = time.perf_counter()
-        await client.open_all()
+        await client.open_all(slice(None, half))
+        await asyncio.sleep(3)
+        rss_half, _, _ = rss_and_threads(pgid)
+        await client.open_all(slice(half, None))
         open_seconds = time.perf_counter() - started
         await asyncio.sleep(5)  # settle
         rss_after, threads_after, _ = rss_and_threads(pgid)
@@ -383,6 +389,8 @@ async def run_load(
         "open_seconds": open_seconds,
         "reconnect_seconds": reconnect_seconds,
         "rss_before": rss_before,
+        "rss_half": rss_half,
+        "half": half,
         "rss_after": rss_after,
         "threads_before": threads_before,
         "threads_after": threads_after,
@@ -458,6 +466,7 @@ def _ms(values: Sequence[float], q: float) -> str:
 def markdown_table(result: dict[str, Any], *, workers: int, rate: float, duration: float) -> str:
     o: Outcome = result["outcome"]
     per_connection = (result["rss_after"] - result["rss_before"]) / max(result["open"], 1)
+    marginal = (result["rss_after"] - result["rss_half"]) / max(result["open"] - result["half"], 1)
     lines = [
         f"{result['connections']} feed connections, {result['committed']} events committed at {rate:g}/s "
         f"for {duration:g} s, every connection dropped and reopened halfway; PostgreSQL, Redis, production "
@@ -480,7 +489,8 @@ def markdown_table(result: dict[str, Any], *, workers: int, rate: float, duratio
         f"| events of another child received | {o.leaked} |",
         f"| server RSS, idle → {result['open']} open streams | {result['rss_before'] / 2**20:.0f} → "
         f"{result['rss_after'] / 2**20:.0f} MiB ({result['processes']} processes) |",
-        f"| memory per open connection | {per_connection / 1024:.1f} KB |",
+        f"| memory per open connection: idle → all open / marginal (half → all open) | "
+        f"{per_connection / 1024:.1f} / {marginal / 1024:.1f} KB |",
         f"| server threads, idle → open | {result['threads_before']} → {result['threads_after']} |",
     ]
     return "\n".join(lines)
