@@ -41,7 +41,9 @@ def goal(w: Any) -> Goal:
 
 def step(w: Any) -> GoalStep:
     g = goal(w)
-    return g.steps.first() or services.goal_step_add(actor=w.a.learner, goal_id=g.pk, title="Practise 10 minutes")
+    return g.steps.first() or services.goal_step_add(
+        actor=w.a.learner, goal_id=g.pk, title="Practise 10 minutes"
+    )
 
 
 def membership_id(w: Any) -> int:
@@ -68,7 +70,11 @@ CASES = [
         roles("learner", "other_learner"),
         method="POST",
         ok=302,
-        payload=lambda w: {"strengths": "Patterns", "interests": "music, games", "learning_preferences": ["video"]},
+        payload=lambda w: {
+            "strengths": "Patterns",
+            "interests": "music, games",
+            "learning_preferences": ["video"],
+        },
     ),
     page(
         "personalization-profile-sharing",
@@ -108,10 +114,14 @@ CASES = [
     ),
     page("personalization-goal", lambda w: f"/me/goals/{goal(w).pk}/", roles("learner")),
     goal_write(
-        "personalization-goal-status", lambda w: f"/me/goals/{goal(w).pk}/status/", lambda w: {"status": "reached"}
+        "personalization-goal-status",
+        lambda w: f"/me/goals/{goal(w).pk}/status/",
+        lambda w: {"status": "reached"},
     ),
     goal_write(
-        "personalization-step-add", lambda w: f"/me/goals/{goal(w).pk}/steps/", lambda w: {"title": "One more"}
+        "personalization-step-add",
+        lambda w: f"/me/goals/{goal(w).pk}/steps/",
+        lambda w: {"title": "One more"},
     ),
     goal_write(
         "personalization-step-tick",
@@ -135,7 +145,10 @@ CASES = [
         roles("learner", "other_learner"),
         method="POST",
         ok=302,
-        payload=lambda w: {"competency": small_framework(w.a.school).competencies.get(code="add").pk, "confidence": 3},
+        payload=lambda w: {
+            "competency": small_framework(w.a.school).competencies.get(code="add").pk,
+            "confidence": 3,
+        },
     ),
     page("personalization-learner-profile", lambda w: f"/learners/{membership_id(w)}/profile/", READERS),
     page(

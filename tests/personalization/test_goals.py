@@ -27,7 +27,12 @@ def test_learner_sets_a_goal_linked_to_a_competency(world: Any, practice: Any) -
     client = _client(world.a.learner)
     response = client.post(
         f"/me/goals/?school={world.a.school.pk}",
-        {"title": "Add without counting", "why": "Quicker shopping", "competencies": [practice.add.pk], "target_date": "2027-01-31"},
+        {
+            "title": "Add without counting",
+            "why": "Quicker shopping",
+            "competencies": [practice.add.pk],
+            "target_date": "2027-01-31",
+        },
     )
     assert response.status_code == 302
     goal = Goal.objects.get(learner=world.a.learner)
@@ -43,7 +48,9 @@ def test_a_goal_cannot_link_a_competency_of_another_school(world: Any, practice:
 
     theirs = small_framework(world.b.school).competencies.get(code="add")
     with pytest.raises(services.NotFound):
-        services.goal_create(learner=world.a.learner, school=world.a.school, title="x", competency_ids=[theirs.pk])
+        services.goal_create(
+            learner=world.a.learner, school=world.a.school, title="x", competency_ids=[theirs.pk]
+        )
     response = _client(world.a.learner).post(
         f"/me/goals/?school={world.a.school.pk}", {"title": "x", "competencies": [theirs.pk]}
     )
@@ -70,10 +77,18 @@ def test_progress_moves_with_practice(world: Any, practice: Any) -> None:
 
 def test_mastering_a_linked_competency_counts_and_invites_a_reflection(world: Any, practice: Any) -> None:
     goal = services.goal_create(
-        learner=world.a.learner, school=world.a.school, title="Adding", competency_ids=[practice.add.pk, practice.frac.pk]
+        learner=world.a.learner,
+        school=world.a.school,
+        title="Adding",
+        competency_ids=[practice.add.pk, practice.frac.pk],
     )
     LearnerCompetencyState.objects.create(
-        school=world.a.school, learner=world.a.learner, competency=practice.add, attempts=6, estimate=0.93, mastered_at=timezone.now()
+        school=world.a.school,
+        learner=world.a.learner,
+        competency=practice.add,
+        attempts=6,
+        estimate=0.93,
+        mastered_at=timezone.now(),
     )
     progress = selectors.goal_progress(goal)
     assert (progress.mastered, progress.mastered_percent) == (1, 50)
@@ -85,7 +100,11 @@ def test_mastering_a_linked_competency_counts_and_invites_a_reflection(world: An
     assert "What helped you most?" in page
     client.post(
         f"/me/goals/{goal.pk}/reflections/",
-        {"prompt": "What helped you most?", "text": "Doing five a day.", "milestone": f"mastered:{practice.add.pk}"},
+        {
+            "prompt": "What helped you most?",
+            "text": "Doing five a day.",
+            "milestone": f"mastered:{practice.add.pk}",
+        },
     )
     assert Reflection.objects.get(goal=goal).text == "Doing five a day."
     assert selectors.open_milestones(goal, selectors.goal_progress(goal)) == []
@@ -107,7 +126,11 @@ def test_personal_goal_progress_comes_from_its_steps(world: Any) -> None:
     # Untick, and reorder: the last step moves up.
     client.post(f"/me/goals/{goal.pk}/steps/{steps[0].pk}/tick/", {"done": "0"})
     client.post(f"/me/goals/{goal.pk}/steps/{steps[2].pk}/move/", {"direction": "up"})
-    assert [s.title for s in goal.steps.order_by("position")] == ["Pick a book", "Tell a friend", "Read chapter 1"]
+    assert [s.title for s in goal.steps.order_by("position")] == [
+        "Pick a book",
+        "Tell a friend",
+        "Read chapter 1",
+    ]
     assert selectors.goal_progress(goal).steps_done == 0
 
 
@@ -158,17 +181,31 @@ def test_commenting_on_a_goal_of_a_learner_you_do_not_teach_is_refused(world: An
     assert not GoalComment.objects.exists()
 
 
-def test_calibration_says_in_plain_words_how_confidence_compares_with_evidence(world: Any, practice: Any) -> None:
+def test_calibration_says_in_plain_words_how_confidence_compares_with_evidence(
+    world: Any, practice: Any
+) -> None:
     now = timezone.now()
     LearnerCompetencyState.objects.create(
-        school=world.a.school, learner=world.a.learner, competency=practice.add, attempts=8, estimate=0.95, mastered_at=now
+        school=world.a.school,
+        learner=world.a.learner,
+        competency=practice.add,
+        attempts=8,
+        estimate=0.95,
+        mastered_at=now,
     )
     LearnerCompetencyState.objects.create(
         school=world.a.school, learner=world.a.learner, competency=practice.frac, attempts=4, estimate=0.45
     )
     client = _client(world.a.learner)
-    assert client.post(f"/me/confidence/?school={world.a.school.pk}", {"competency": practice.add.pk, "confidence": 1}).status_code == 302
-    client.post(f"/me/confidence/?school={world.a.school.pk}", {"competency": practice.frac.pk, "confidence": 4})
+    assert (
+        client.post(
+            f"/me/confidence/?school={world.a.school.pk}", {"competency": practice.add.pk, "confidence": 1}
+        ).status_code
+        == 302
+    )
+    client.post(
+        f"/me/confidence/?school={world.a.school.pk}", {"competency": practice.frac.pk, "confidence": 4}
+    )
     page = client.get(f"/me/confidence/?school={world.a.school.pk}").content.decode()
     assert f"You feel unsure about {practice.add.name}, but your answers show you have mastered it." in page
     assert f"You feel confident about {practice.frac.name}; the evidence says not yet: 45%." in page
@@ -181,4 +218,6 @@ def test_confidence_out_of_range_is_refused(world: Any, practice: Any) -> None:
     assert response.status_code == 400
     assert not ConfidenceRating.objects.exists()
     with pytest.raises(services.DomainError):
-        services.confidence_rate(learner=world.a.learner, school=world.a.school, competency_id=practice.add.pk, confidence=0)
+        services.confidence_rate(
+            learner=world.a.learner, school=world.a.school, competency_id=practice.add.pk, confidence=0
+        )

@@ -40,9 +40,15 @@ def _resource(framework: Framework, code: str, competency: str, **fields: Any) -
 @pytest.fixture
 def library(world: Any) -> Framework:
     framework = small_framework(world.a.school)
-    _resource(framework, "adding-goals", "add", title="Adding up goals", kind="video", interest_topics=["football"])
-    _resource(framework, "adding-cakes", "add", title="Adding cakes", kind="worksheet", interest_topics=["cooking"])
-    _resource(framework, "times-tables", "mul", title="Times tables song", kind="video", interest_topics=["music"])
+    _resource(
+        framework, "adding-goals", "add", title="Adding up goals", kind="video", interest_topics=["football"]
+    )
+    _resource(
+        framework, "adding-cakes", "add", title="Adding cakes", kind="worksheet", interest_topics=["cooking"]
+    )
+    _resource(
+        framework, "times-tables", "mul", title="Times tables song", kind="video", interest_topics=["music"]
+    )
     return framework
 
 
@@ -70,7 +76,9 @@ def test_another_schools_resources_are_not_found_nor_saved(world: Any, library: 
     client = _client(world.a.learner)
     page = client.get(f"/me/library/?school={world.a.school.pk}&q=only").content.decode()
     assert "School B only" not in page
-    response = client.post(f"/me/library/{theirs.resources.get(code='secret').pk}/save/?school={world.a.school.pk}")
+    response = client.post(
+        f"/me/library/{theirs.resources.get(code='secret').pk}/save/?school={world.a.school.pk}"
+    )
     assert response.status_code == 404
     assert not SavedResource.objects.exists()
 
@@ -112,7 +120,12 @@ def test_recommendations_are_ready_competencies_and_each_says_why(world: Any, li
 def test_mastering_moves_recommendations_on(world: Any, library: Framework) -> None:
     add = library.competencies.get(code="add")
     LearnerCompetencyState.objects.create(
-        school=world.a.school, learner=world.a.learner, competency=add, attempts=5, estimate=0.95, mastered_at=timezone.now()
+        school=world.a.school,
+        learner=world.a.learner,
+        competency=add,
+        attempts=5,
+        estimate=0.95,
+        mastered_at=timezone.now(),
     )
     recommendations = selectors.recommendations_for(world.a.learner, world.a.school)
     assert [r.resource.title for r in recommendations] == ["Times tables song"]
@@ -130,11 +143,20 @@ def test_the_demo_gets_resources_and_learner_profiles_once(db: None) -> None:
     resources, profiles = framework.resources.count(), LearnerProfile.objects.filter(school=school).count()
     assert resources >= 40
     assert profiles == 60
-    assert set(framework.resources.values_list("kind", flat=True)) == {"reading", "video", "interactive", "worksheet"}
-    assert all(url.startswith("https://example.org/") for url in framework.resources.values_list("url", flat=True))
+    assert set(framework.resources.values_list("kind", flat=True)) == {
+        "reading",
+        "video",
+        "interactive",
+        "worksheet",
+    }
+    assert all(
+        url.startswith("https://example.org/") for url in framework.resources.values_list("url", flat=True)
+    )
     assert not Resource.objects.filter(framework=framework, resourcecompetency__isnull=True).exists()
     services.profile_update(
-        learner=LearnerProfile.objects.filter(school=school).first().learner, school=school, data={"strengths": "Mine"}
+        learner=LearnerProfile.objects.filter(school=school).first().learner,
+        school=school,
+        data={"strengths": "Mine"},
     )
     demo_framework_load(school=school)
     assert framework.resources.count() == resources

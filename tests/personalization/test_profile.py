@@ -15,7 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _post_profile(client: Client, school_id: int, **fields: Any) -> Any:
-    data = {"strengths": "", "challenges": "", "interests": "", "passions": "", "aspirations": "", "languages": ""}
+    data = {
+        "strengths": "",
+        "challenges": "",
+        "interests": "",
+        "passions": "",
+        "aspirations": "",
+        "languages": "",
+    }
     data.update(fields)
     return client.post(f"/me/profile/?school={school_id}", data)
 
@@ -103,7 +110,9 @@ def test_editing_another_learners_profile_is_impossible(world: Any, client_for: 
     assert LearnerProfile.objects.get(learner=world.a.learner).strengths == "Drawing"
 
 
-def test_learner_detail_page_links_to_the_profile_for_those_who_may_read_it(world: Any, client_for: Any) -> None:
+def test_learner_detail_page_links_to_the_profile_for_those_who_may_read_it(
+    world: Any, client_for: Any
+) -> None:
     url = f"/learners/{world.a.membership(world.a.learner).pk}/"
     assert "Profile: strengths" in client_for(world.a.teacher).get(url).content.decode()
 
@@ -135,7 +144,9 @@ def test_from_the_choosing_age_the_learner_decides(world: Any, client_for: Any) 
     guardian.force_login(world.a.guardian, backend="django.contrib.auth.backends.ModelBackend")
     assert guardian.get(url).status_code == 404  # not shared yet: the learner has not chosen to
 
-    assert learner.post(f"/me/profile/sharing/?school={world.a.school.pk}", {"share": "on"}).status_code == 302
+    assert (
+        learner.post(f"/me/profile/sharing/?school={world.a.school.pk}", {"share": "on"}).status_code == 302
+    )
     assert guardian.get(url).status_code == 200
     learner.post(f"/me/profile/sharing/?school={world.a.school.pk}", {})
     assert guardian.get(url).status_code == 404
@@ -147,7 +158,9 @@ def test_a_learner_in_two_schools_has_a_profile_in_each(world: Any) -> None:
     Membership.objects.create(school=world.b.school, user=world.a.learner, role="learner", grade_level=7)
     services.profile_update(learner=world.a.learner, school=world.a.school, data={"strengths": "A"})
     services.profile_update(learner=world.a.learner, school=world.b.school, data={"strengths": "B"})
-    assert sorted(LearnerProfile.objects.filter(learner=world.a.learner).values_list("strengths", flat=True)) == [
+    assert sorted(
+        LearnerProfile.objects.filter(learner=world.a.learner).values_list("strengths", flat=True)
+    ) == [
         "A",
         "B",
     ]

@@ -14,7 +14,7 @@ from tessera.personalization.selectors import CONFIDENCE_LABELS, PROMPTS
 TOPICS_TEXT = 500
 
 
-def _text(label: str, help_text: str = "") -> forms.CharField:
+def _text(label: Any, help_text: Any = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
@@ -81,7 +81,8 @@ class LibrarySearchForm(forms.Form):
 
     def __init__(self, *args: Any, competencies: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["competency"].choices = [("", _("Any competency")), *((c.pk, c.name) for c in competencies)]  # type: ignore[attr-defined]
+        field: Any = self.fields["competency"]
+        field.choices = [("", _("Any competency")), *((c.pk, c.name) for c in competencies)]
 
 
 class GoalForm(forms.Form):
@@ -116,7 +117,9 @@ class GoalStatusForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     prompt = forms.ChoiceField(label=_("Prompt"), choices=[(str(p), p) for p in PROMPTS])
-    text = forms.CharField(label=_("My reflection"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("My reflection"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+    )
     milestone = forms.CharField(required=False, max_length=SHORT_TEXT, widget=forms.HiddenInput)
 
 

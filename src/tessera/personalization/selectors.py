@@ -181,7 +181,9 @@ def library_search(
     resources = Resource.objects.filter(framework__in=school_frameworks(learner, school))
     for word in text.split()[:8]:
         resources = resources.filter(
-            Q(title__icontains=word) | Q(competencies__name__icontains=word) | Q(interest_topics__icontains=word)
+            Q(title__icontains=word)
+            | Q(competencies__name__icontains=word)
+            | Q(interest_topics__icontains=word)
         )
     if competency_id:
         resources = resources.filter(competencies__pk=competency_id)
@@ -199,7 +201,9 @@ def saved_resources(learner: User, school: School) -> QuerySet[SavedResource]:
 
 
 def saved_resource_ids(learner: User, school: School) -> set[int]:
-    return set(SavedResource.objects.filter(school=school, learner=learner).values_list("resource_id", flat=True))
+    return set(
+        SavedResource.objects.filter(school=school, learner=learner).values_list("resource_id", flat=True)
+    )
 
 
 @dataclass
@@ -210,7 +214,7 @@ class Recommendation:
     score: float
 
 
-KIND_PREFERENCE = {
+KIND_PREFERENCE: dict[str, str] = {
     Resource.Kind.VIDEO: LearningPreference.VIDEO,
     Resource.Kind.READING: LearningPreference.READING,
     Resource.Kind.INTERACTIVE: LearningPreference.HANDS_ON,
@@ -242,7 +246,9 @@ def recommendations_for(learner: User, school: School, *, limit: int = 6) -> lis
                 rank += 1
     if not candidates:
         return []
-    links = Resource.competencies.through.objects.filter(competency_id__in=candidates).select_related("resource")
+    links = Resource.competencies.through.objects.filter(competency_id__in=candidates).select_related(
+        "resource"
+    )
     best: dict[int, Recommendation] = {}
     for link in links:
         resource, row = link.resource, candidates[link.competency_id]
@@ -259,12 +265,16 @@ def recommendations_for(learner: User, school: School, *, limit: int = 6) -> lis
                 "c": row.competency.name
             }
         else:
-            reason = _("You are ready for %(c)s: it needs nothing you have not done") % {"c": row.competency.name}
+            reason = _("You are ready for %(c)s: it needs nothing you have not done") % {
+                "c": row.competency.name
+            }
         extras = []
         if topics:
             extras.append(_("it is about %(t)s, which you like") % {"t": " and ".join(topics)})
         if liked_kind:
-            extras.append(_("it is %(k)s, a way you like to learn") % {"k": resource.get_kind_display().lower()})
+            extras.append(
+                _("it is %(k)s, a way you like to learn") % {"k": resource.get_kind_display().lower()}
+            )
         explanation = reason + (", and " + " and ".join(extras) if extras else "") + "."
         current = best.get(resource.pk)
         if current is None or score > current.score:
@@ -379,7 +389,9 @@ class Milestone:
     label: str
 
 
-def open_milestones(goal: Goal, goal_progress: GoalProgress, *, today: datetime.date | None = None) -> list[Milestone]:
+def open_milestones(
+    goal: Goal, goal_progress: GoalProgress, *, today: datetime.date | None = None
+) -> list[Milestone]:
     """Milestones reached that the learner has not reflected on yet, oldest first: a step done, a linked
     competency mastered, the target date passed, the goal reached."""
     reached: list[Milestone] = []
@@ -388,7 +400,9 @@ def open_milestones(goal: Goal, goal_progress: GoalProgress, *, today: datetime.
             reached.append(Milestone(f"step:{step.pk}", _("You finished the step “%s”.") % step.title))
     for row in goal_progress.competencies:
         if row.mastered_at is not None:
-            reached.append(Milestone(f"mastered:{row.competency.pk}", _("You mastered %s.") % row.competency.name))
+            reached.append(
+                Milestone(f"mastered:{row.competency.pk}", _("You mastered %s.") % row.competency.name)
+            )
     today = today or timezone.localdate()
     if goal.target_date is not None and goal.target_date < today and goal.status == Goal.Status.ACTIVE:
         reached.append(Milestone("target-date", _("The target date of this goal has passed.")))
@@ -420,12 +434,16 @@ CONFIDENCE_LABELS = {
 }
 
 
-def calibration_message(name: str, confidence: int, estimate: float | None, mastered: bool) -> tuple[str, bool | None]:
+def calibration_message(
+    name: str, confidence: int, estimate: float | None, mastered: bool
+) -> tuple[str, bool | None]:
     """The learner's confidence compared with the evidence, in plain words; and whether they agree."""
     confident = confidence >= 3
     feel = _("You feel confident about %s") % name if confident else _("You feel unsure about %s") % name
     if estimate is None and not mastered:
-        return _("%s; you have not answered questions on it yet, so there is no evidence to compare.") % feel, None
+        return _(
+            "%s; you have not answered questions on it yet, so there is no evidence to compare."
+        ) % feel, None
     percent = round(100 * (estimate or 0))
     if mastered and confident:
         return _("%s, and your answers agree: you have mastered it.") % feel, True
@@ -442,11 +460,15 @@ def calibration_message(name: str, confidence: int, estimate: float | None, mast
 def calibration_for(learner: User, school: School) -> list[CalibrationRow]:
     """The latest confidence per competency the learner rated, compared with the engine's estimate."""
     latest: dict[int, ConfidenceRating] = {}
-    for rating in ConfidenceRating.objects.filter(school=school, learner=learner).select_related("competency"):
+    for rating in ConfidenceRating.objects.filter(school=school, learner=learner).select_related(
+        "competency"
+    ):
         latest.setdefault(rating.competency_id, rating)  # newest first
     states = {
         s.competency_id: s
-        for s in LearnerCompetencyState.objects.filter(school=school, learner=learner, competency_id__in=latest)
+        for s in LearnerCompetencyState.objects.filter(
+            school=school, learner=learner, competency_id__in=latest
+        )
     }
     rows = []
     for competency_id, rating in latest.items():
@@ -454,5 +476,9 @@ def calibration_for(learner: User, school: School) -> list[CalibrationRow]:
         estimate = state.estimate if state else None
         mastered = state is not None and state.mastered_at is not None
         message, agrees = calibration_message(rating.competency.name, rating.confidence, estimate, mastered)
-        rows.append(CalibrationRow(rating.competency, rating.confidence, rating.created_at, estimate, mastered, message, agrees))
+        rows.append(
+            CalibrationRow(
+                rating.competency, rating.confidence, rating.created_at, estimate, mastered, message, agrees
+            )
+        )
     return sorted(rows, key=lambda r: r.competency.name)

@@ -76,7 +76,9 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
     Returns the profile and whether anything changed. ``share_with_guardians`` is set only through
     :func:`profile_sharing_set`."""
     _require_learner(learner, school)
-    profile, _created = LearnerProfile.objects.select_for_update().get_or_create(school=school, learner=learner)
+    profile, _created = LearnerProfile.objects.select_for_update().get_or_create(
+        school=school, learner=learner
+    )
     before = profile_snapshot(profile)
     unknown = set(data) - set(PROFILE_FIELDS) | ({"share_with_guardians"} & set(data))
     if unknown:
@@ -88,7 +90,12 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
         bad = [p for p in data["learning_preferences"] if p not in valid]
         if bad:
             raise DomainError(f"Unknown learning preference: {', '.join(bad)}.")
-        data = {**data, "learning_preferences": [p for p in LearningPreference.values if p in data["learning_preferences"]]}
+        data = {
+            **data,
+            "learning_preferences": [
+                p for p in LearningPreference.values if p in data["learning_preferences"]
+            ],
+        }
     level = data.get("reading_level")
     if level is not None and not 0 <= level <= 13:
         raise DomainError("The reading level is a grade from 0 to 13.")
@@ -180,7 +187,9 @@ def goal_create(
     _require_learner(learner, school)
     title, why = title.strip(), why.strip()
     if not title or len(title) > SHORT_TEXT or len(why) > LONG_TEXT:
-        raise DomainError(f"A goal needs a title (at most {SHORT_TEXT} characters); why, at most {LONG_TEXT}.")
+        raise DomainError(
+            f"A goal needs a title (at most {SHORT_TEXT} characters); why, at most {LONG_TEXT}."
+        )
     ids = set(competency_ids or [])
     competencies = list(goal_competencies_for(learner, school).filter(pk__in=ids))
     if len(competencies) != len(ids):
@@ -291,7 +300,9 @@ def goal_comment_add(*, author: User, goal_id: int, text: str) -> GoalComment:
 
 
 @transaction.atomic
-def confidence_rate(*, learner: User, school: School, competency_id: int, confidence: int) -> ConfidenceRating:
+def confidence_rate(
+    *, learner: User, school: School, competency_id: int, confidence: int
+) -> ConfidenceRating:
     """Record how sure the learner feels about a competency (1 not yet … 4 I could teach it)."""
     _require_learner(learner, school)
     if not 1 <= confidence <= 4:

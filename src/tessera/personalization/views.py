@@ -75,7 +75,13 @@ def _url(name: str, me: Membership, *args: Any) -> str:
 
 def _context(request: HttpRequest, me: Membership, section: str, **extra: Any) -> dict[str, Any]:
     schools = selectors.learner_memberships(_user(request))
-    return {"me": me, "school": me.school, "section": section, "other_schools": schools if len(schools) > 1 else [], **extra}
+    return {
+        "me": me,
+        "school": me.school,
+        "section": section,
+        "other_schools": schools if len(schools) > 1 else [],
+        **extra,
+    }
 
 
 # --- profile -------------------------------------------------------------------------------------
@@ -89,7 +95,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = forms.ProfileForm(request.POST or None, initial=forms.ProfileForm.initial_from(profile))
     if request.method == "POST" and form.is_valid():
         try:
-            _profile, changed = services.profile_update(learner=user, school=me.school, data=form.cleaned_data)
+            _profile, changed = services.profile_update(
+                learner=user, school=me.school, data=form.cleaned_data
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -97,9 +105,16 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             return redirect(_url("personalization-profile", me))
     view = selectors.profile_view(user, me.school)
     context = _context(
-        request, me, "profile", form=form, view=view, sharing=forms.SharingForm(initial={"share": view.shared_with_guardians})
+        request,
+        me,
+        "profile",
+        form=form,
+        view=view,
+        sharing=forms.SharingForm(initial={"share": view.shared_with_guardians}),
     )
-    return render(request, "personalization/profile_edit.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "personalization/profile_edit.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 @_handled
@@ -111,7 +126,10 @@ def profile_sharing(request: HttpRequest) -> HttpResponse:
     share = bool(form.cleaned_data.get("share"))
     services.profile_sharing_set(learner=_user(request), school=me.school, share=share)
     messages.success(
-        request, _("Your family can now see your profile and goals.") if share else _("Your profile and goals are now private from your family.")
+        request,
+        _("Your family can now see your profile and goals.")
+        if share
+        else _("Your profile and goals are now private from your family."),
     )
     return redirect(_url("personalization-profile", me))
 
@@ -121,7 +139,11 @@ def profile_history(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     profile = selectors.profile_of(_user(request), me.school)
     rows = selectors.profile_history(profile) if profile else []
-    return render(request, "personalization/profile_history.html", _context(request, me, "profile", rows=rows, learner=me))
+    return render(
+        request,
+        "personalization/profile_history.html",
+        _context(request, me, "profile", rows=rows, learner=me),
+    )
 
 
 # --- library -------------------------------------------------------------------------------------
@@ -132,12 +154,18 @@ def library(request: HttpRequest) -> HttpResponse:
     me, user = _me(request), _user(request)
     competencies = selectors.library_competencies(user, me.school)
     search = forms.LibrarySearchForm(request.GET or None, competencies=competencies)
-    searched = request.GET.get("q") is not None or bool(request.GET.get("competency") or request.GET.get("kind"))
+    searched = request.GET.get("q") is not None or bool(
+        request.GET.get("competency") or request.GET.get("kind")
+    )
     results = None
     if searched and search.is_valid():
         data = search.cleaned_data
         found = selectors.library_search(
-            user, me.school, text=data.get("q") or "", competency_id=data.get("competency"), kind=data.get("kind") or ""
+            user,
+            me.school,
+            text=data.get("q") or "",
+            competency_id=data.get("competency"),
+            kind=data.get("kind") or "",
         )
         results = Paginator(found, 20).get_page(request.GET.get("page"))
     context = _context(
@@ -152,7 +180,12 @@ def library(request: HttpRequest) -> HttpResponse:
         saved_ids=selectors.saved_resource_ids(user, me.school),
         query=request.GET.urlencode(),
     )
-    return render(request, "personalization/library.html", context, status=400 if searched and not search.is_valid() else 200)
+    return render(
+        request,
+        "personalization/library.html",
+        context,
+        status=400 if searched and not search.is_valid() else 200,
+    )
 
 
 def _back_to_library(request: HttpRequest, me: Membership) -> HttpResponse:
@@ -208,7 +241,9 @@ def goals(request: HttpRequest) -> HttpResponse:
             return redirect(_url("personalization-goal", me, goal.pk))
     rows = [(goal, selectors.goal_progress(goal)) for goal in selectors.goals_of(user, me.school)]
     context = _context(request, me, "goals", form=form, rows=rows)
-    return render(request, "personalization/goals.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "personalization/goals.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 def _own_goal(request: HttpRequest, goal_id: int) -> tuple[Membership, Goal]:
@@ -327,7 +362,9 @@ def reflection_add(request: HttpRequest, goal_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confidence(request: HttpRequest) -> HttpResponse:
     me, user = _me(request), _user(request)
-    form = forms.ConfidenceForm(request.POST or None, competencies=selectors.goal_competencies(user, me.school))
+    form = forms.ConfidenceForm(
+        request.POST or None, competencies=selectors.goal_competencies(user, me.school)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.confidence_rate(
@@ -342,7 +379,9 @@ def confidence(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you. See how it compares with your answers below."))
             return redirect(_url("personalization-confidence", me))
     context = _context(request, me, "confidence", form=form, rows=selectors.calibration_for(user, me.school))
-    return render(request, "personalization/confidence.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "personalization/confidence.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 # --- for the people who work with a learner (and guardians, as the sharing rule allows) -----------
@@ -367,13 +406,17 @@ def learner_profile_history(request: HttpRequest, membership_id: int) -> HttpRes
     learner = _learner(request, membership_id)
     profile = selectors.profile_of(learner.user, learner.school)
     rows = selectors.profile_history(profile) if profile else []
-    return render(request, "personalization/profile_history.html", {"learner": learner, "rows": rows, "read_only": True})
+    return render(
+        request, "personalization/profile_history.html", {"learner": learner, "rows": rows, "read_only": True}
+    )
 
 
 @_handled
 def learner_goals(request: HttpRequest, membership_id: int) -> HttpResponse:
     learner = _learner(request, membership_id)
-    rows = [(goal, selectors.goal_progress(goal)) for goal in selectors.goals_of(learner.user, learner.school)]
+    rows = [
+        (goal, selectors.goal_progress(goal)) for goal in selectors.goals_of(learner.user, learner.school)
+    ]
     return render(request, "personalization/learner_goals.html", {"learner": learner, "rows": rows})
 
 
@@ -389,7 +432,12 @@ def _learner_goal(request: HttpRequest, membership_id: int, goal_id: int) -> tup
 def learner_goal(request: HttpRequest, membership_id: int, goal_id: int) -> HttpResponse:
     learner, goal = _learner_goal(request, membership_id, goal_id)
     can_comment = permissions.can_comment_goal(_user(request), goal)
-    context = {"learner": learner, "can_comment": can_comment, "comment_form": forms.CommentForm(), **_goal_context(goal)}
+    context = {
+        "learner": learner,
+        "can_comment": can_comment,
+        "comment_form": forms.CommentForm(),
+        **_goal_context(goal),
+    }
     return render(request, "personalization/learner_goal.html", context)
 
 
