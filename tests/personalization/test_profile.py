@@ -164,3 +164,15 @@ def test_a_learner_in_two_schools_has_a_profile_in_each(world: Any) -> None:
         "A",
         "B",
     ]
+
+
+def test_the_service_refuses_too_long_text_and_unknown_fields(world: Any) -> None:
+    for data in (
+        {"passions": "x" * 2001},
+        {"languages": "x" * 201},
+        {"share_with_guardians": True},
+        {"nope": 1},
+    ):
+        with pytest.raises(services.DomainError):
+            services.profile_update(learner=world.a.learner, school=world.a.school, data=data)
+    assert not LearnerProfile.objects.exists()

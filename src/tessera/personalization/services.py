@@ -46,6 +46,7 @@ PROFILE_FIELDS = (
     "reading_level",
     "share_with_guardians",
 )
+TEXT_FIELDS = ("strengths", "challenges", "passions", "aspirations", "languages", "accessibility")
 MAX_INTERESTS = 20
 MAX_STEPS = 30
 
@@ -99,9 +100,15 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
     level = data.get("reading_level")
     if level is not None and not 0 <= level <= 13:
         raise DomainError("The reading level is a grade from 0 to 13.")
+    for name in TEXT_FIELDS:
+        if name in data:
+            value = str(data[name] or "").strip()
+            limit = SHORT_TEXT if name == "languages" else LONG_TEXT
+            if len(value) > limit:
+                raise DomainError(f"{name.capitalize()}: at most {limit} characters, please.")
+            data = {**data, name: value}
     for name, value in data.items():
         setattr(profile, name, value)
-    profile.full_clean(exclude=["school", "learner"])
     changed = profile_snapshot(profile) != before
     if changed or _created:
         profile.save()

@@ -178,7 +178,7 @@ def library(request: HttpRequest) -> HttpResponse:
         recommendations=selectors.recommendations_for(user, me.school),
         saved=selectors.saved_resources(user, me.school),
         saved_ids=selectors.saved_resource_ids(user, me.school),
-        query=request.GET.urlencode(),
+        query=_without_page(request),
     )
     return render(
         request,
@@ -186,6 +186,12 @@ def library(request: HttpRequest) -> HttpResponse:
         context,
         status=400 if searched and not search.is_valid() else 200,
     )
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _back_to_library(request: HttpRequest, me: Membership) -> HttpResponse:
