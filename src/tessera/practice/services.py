@@ -102,15 +102,24 @@ def _learner_school(learner: User, competency: Competency) -> School:
 
 @transaction.atomic
 def session_start(
-    *, learner: User, competency: Competency, how: str = PracticeSession.How.CHOSEN
+    *,
+    learner: User,
+    competency: Competency,
+    how: str = PracticeSession.How.CHOSEN,
+    now: datetime | None = None,
 ) -> PracticeSession:
-    """Start a practice session of ``learner`` on ``competency`` (of a framework their school can see)."""
+    """Start a practice session of ``learner`` on ``competency`` (of a framework their school can see).
+    ``now`` is for generated history (the demo school); requests use the clock."""
     if how not in PracticeSession.How.values:
         raise DomainError(
             f"“{how}” is not a way to choose a session; use one of {', '.join(PracticeSession.How.values)}."
         )
     school = _learner_school(learner, competency)
-    return PracticeSession.objects.create(school=school, learner=learner, competency=competency, how=how)
+    session = PracticeSession.objects.create(school=school, learner=learner, competency=competency, how=how)
+    if now is not None:
+        session.started_at = now
+        session.save(update_fields=["started_at"])
+    return session
 
 
 def _require_own(learner: User, session: PracticeSession) -> None:
@@ -226,10 +235,12 @@ def item_next(*, learner: User, session: PracticeSession, now: datetime | None =
         review = _review_due_competency(session, now)
     if review is not None:
         return _next_of(model, session, review, set(answered), REVIEW)
-    prerequisites = _unmastered_prerequisites(session)
     main = _next_of(model, session, session.competency, set(answered), PRACTICE)
     low, _ = TARGET_BAND
-    if prerequisites and main.predicted_success < low:
+    if main.predicted_success >= low:
+        return main
+    prerequisites = _unmastered_prerequisites(session)
+    if prerequisites:
         return _next_of(model, session, prerequisites[0], set(answered), PREREQUISITE)
     return main
 
