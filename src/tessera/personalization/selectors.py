@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -305,6 +305,7 @@ class GoalCompetencyRow:
     competency: Competency
     estimate: float | None
     mastered_at: datetime.datetime | None
+    practisable: bool = False
 
     @property
     def percent(self) -> int | None:
@@ -341,7 +342,7 @@ class GoalProgress:
 def goal_progress(goal: Goal) -> GoalProgress:
     """Progress from evidence: for linked competencies, the share mastered (the engine's mastery rule),
     the mean estimate and the practice answers since the goal was set; for every goal, the steps done."""
-    competencies = list(goal.competencies.all())
+    competencies = list(goal.competencies.annotate(item_count=Count("items")).order_by("pk"))
     states = {
         s.competency_id: s
         for s in LearnerCompetencyState.objects.filter(
@@ -353,6 +354,7 @@ def goal_progress(goal: Goal) -> GoalProgress:
             c,
             states[c.pk].estimate if c.pk in states else None,
             states[c.pk].mastered_at if c.pk in states else None,
+            practisable=c.item_count > 0,
         )
         for c in competencies
     ]
