@@ -15,8 +15,7 @@ regular ones practised on the last school days, so they have a streak.
 
 Every answer goes through :func:`~tessera.practice.services.answer_submit` with ``now`` set to the
 simulated moment, and every session ends with :func:`~tessera.practice.services.session_end`, so answers,
-learner states, mastery and review schedules are exactly what that practice would have produced. The one
-write outside the services backdates ``PracticeSession.started_at`` (``session_start`` has no ``now``).
+learner states, mastery and review schedules are exactly what that practice would have produced.
 
 Deterministic given the seed and the day it is generated on (each learner's draws are seeded by the seed
 and their username), and idempotent: when the school already has practice sessions on the framework,
@@ -331,8 +330,7 @@ def _practise(
         if last is not None:
             simulated.rest((moment - last).total_seconds() / 86400)
         competency = plan.next_competency(order, mastered, attempts, rng)
-        session = services.session_start(learner=learner, competency=competency)
-        PracticeSession.objects.filter(pk=session.pk).update(started_at=moment)
+        session = services.session_start(learner=learner, competency=competency, now=moment)
         length = min(max(round(rng.gauss(profile.answers_per_session, 1.2)), 3), 10)
         for _ in range(length):
             moment += timedelta(seconds=rng.uniform(*SECONDS_PER_ANSWER))

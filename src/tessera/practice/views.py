@@ -73,7 +73,7 @@ def _not_a_learner(request: HttpRequest) -> HttpResponse:
 def _reason(row: progress.CompetencyProgress) -> str:
     """Why a competency is a next step, in the learner's words."""
     if row.status == progress.IN_PROGRESS:
-        percent = round((row.estimate or 0) * 100)
+        percent = round((row.level or 0) * 100)
         return _(
             "in progress: you have started it (%(percent)s%% so far); keep going until it is mastered"
         ) % {"percent": percent}

@@ -472,7 +472,7 @@
     feedbackBox.classList.toggle("is-right", !!data.correct);
     feedbackBox.classList.toggle("is-wrong", !data.correct);
     el("feedback-text").textContent = data.feedback || "";
-    var percent = Math.round(Math.max(0, Math.min(1, data.mastery_estimate || 0)) * 100);
+    var percent = Math.round(Math.max(0, Math.min(1, data.mastery_level || 0)) * 100);
     el("mastery-label").textContent = t("masteryOf", { name: data.competency_name || "" });
     el("mastery-bar").value = percent;
     el("mastery-bar").textContent = percent + "%";
