@@ -1,18 +1,21 @@
 """Permission cases for the learner's own part of personalization.
 
 /me/ pages are every learner's own (other roles: 404). A write on a goal (steps, reflections, status) is the
-learner's alone: those who may read the goal (teachers, co-teacher, supporters, the guardian while the
-school shares it) get 403, everyone else 404. The learner's pages for others under /learners/<id>/ are read
-by teachers of the learner, supporters whose assignment lasts, and the guardian (school A's learner is 12:
-below the choosing age, the school shares); only teachers and supporters comment.
+learner's alone: those who may read the goal (teachers, co-teacher, supporters, the guardian) get 403,
+everyone else 404. The learner's pages for others under /learners/<id>/ are read by teachers of the learner,
+supporters whose assignment lasts, and the guardian (the learner shares with their family here; the
+sharing rule itself is tested in tests/personalization); only teachers and supporters comment. Ages are
+set relative to today where the rule depends on them, so the matrix does not change with the calendar.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from tessera.personalization import services
-from tessera.personalization.models import Goal, GoalStep
+from tessera.personalization.models import Goal, GoalStep, LearnerProfile, PersonalizationPolicy
 from tests.curriculum.documents import small_framework
 from tests.permission_matrix.case import Case, roles
 
@@ -47,7 +50,24 @@ def step(w: Any) -> GoalStep:
 
 
 def membership_id(w: Any) -> int:
+    """School A's learner, who shares their profile with their family (so the guardian reads it whatever
+    the learner's age on the day the suite runs)."""
+    LearnerProfile.objects.update_or_create(
+        school=w.a.school, learner=w.a.learner, defaults={"share_with_guardians": True}
+    )
     return int(w.a.membership(w.a.learner).pk)
+
+
+def choosing_ages(w: Any) -> str:
+    """From 13 learners choose: school A's learner is 10 today (the school shares), the other one 15."""
+    today = timezone.localdate()
+    PersonalizationPolicy.objects.update_or_create(
+        school=w.a.school, defaults={"learner_chooses_sharing_from_age": 13}
+    )
+    for user, years in ((w.a.learner, 10), (w.a.other_learner, 15)):
+        user.birth_date = today.replace(year=today.year - years, day=1)
+        user.save(update_fields=["birth_date"])
+    return f"/me/profile/sharing/?school={w.a.school.pk}"
 
 
 def goal_write(route: str, url: Any, payload: Any) -> Case:
@@ -78,7 +98,7 @@ CASES = [
     ),
     page(
         "personalization-profile-sharing",
-        lambda w: f"/me/profile/sharing/?school={w.a.school.pk}",
+        choosing_ages,
         roles("other_learner"),
         method="POST",
         ok=302,
