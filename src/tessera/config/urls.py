@@ -8,5 +8,7 @@ urlpatterns = [
     path("school/", include("tessera.schools.roster_urls")),
     path("school/", include("tessera.curriculum.urls")),
     path("learn/", include("tessera.practice.urls")),
+    path("me/", include("tessera.personalization.urls")),
+    path("learners/", include("tessera.personalization.learner_urls")),
     path("", include("tessera.web.urls")),
 ]
