@@ -106,15 +106,15 @@ def test_recommendations_are_ready_competencies_and_each_says_why(world: Any, li
     # Addition has no prerequisite: ready. Multiplication and fractions wait for what comes before them.
     assert titles == ["Adding up goals", "Adding cakes"]
     assert recommendations[0].explanation == (
-        "You are ready for Addition: it needs nothing you have not done, and it is about football, which you "
-        "like and it is video, a way you like to learn."
+        "You are ready to start Addition, and this one is about football, which you like. It is a video, "
+        "which you like to learn from."
     )
     page = _client(world.a.learner).get(f"/me/library/?school={world.a.school.pk}").content.decode()
     section = page.split('id="h-recommended"')[1].split("</section>")[0]
     cards = re.findall(r'<li class="card">(.*?)</li>', section, flags=re.S)
     assert len(cards) == 2
     for card in cards:
-        assert re.search(r'<p class="why"><strong>Why:</strong> You (are ready|are working) .+\.</p>', card)
+        assert re.search(r'<p class="why"><strong>Why:</strong> You (are ready|have started) .+\.</p>', card)
 
 
 def test_mastering_moves_recommendations_on(world: Any, library: Framework) -> None:
@@ -129,8 +129,8 @@ def test_mastering_moves_recommendations_on(world: Any, library: Framework) -> N
     )
     recommendations = selectors.recommendations_for(world.a.learner, world.a.school)
     assert [r.resource.title for r in recommendations] == ["Times tables song"]
-    assert recommendations[0].explanation.startswith(
-        "You are ready for Multiplication: you have mastered what comes before it"
+    assert recommendations[0].explanation == (
+        "You are ready for Multiplication (you mastered Addition, which it builds on)."
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency, Framework, Resource
+from tessera.engine import recommend
 from tessera.personalization import permissions
 from tessera.personalization.models import (
     ConfidenceRating,
@@ -214,73 +215,85 @@ class Recommendation:
     score: float
 
 
-KIND_PREFERENCE: dict[str, str] = {
-    Resource.Kind.VIDEO: LearningPreference.VIDEO,
-    Resource.Kind.READING: LearningPreference.READING,
-    Resource.Kind.INTERACTIVE: LearningPreference.HANDS_ON,
-    Resource.Kind.WORKSHEET: LearningPreference.WORKSHEETS,
+# How a learning preference of the profile names the resource kind it likes (engine's kinds).
+PREFERRED_KINDS: dict[str, str] = {
+    LearningPreference.VIDEO: Resource.Kind.VIDEO,
+    LearningPreference.READING: Resource.Kind.READING,
+    LearningPreference.HANDS_ON: Resource.Kind.INTERACTIVE,
+    LearningPreference.WORKSHEETS: Resource.Kind.WORKSHEET,
 }
 
 
-def recommendations_for(learner: User, school: School, *, limit: int = 6) -> list[Recommendation]:
-    """Resources for the competencies the learner is ready for or working on, each with its reason.
+USEFUL_NOW = frozenset({"ready", "in_progress"})
 
-    A stand-in ranking until ``tessera.engine.recommend`` lands: competencies in progress first (nearest
-    to mastery first), then ready ones in teaching order; a resource about one of the learner's interests,
-    or of a kind they like to learn with, moves up. Every item says why in a sentence."""
-    profile = profile_of(learner, school)
-    interests = set(profile.interests) if profile else set()
-    preferences = set(profile.learning_preferences) if profile else set()
-    candidates: dict[int, progress.CompetencyProgress] = {}
-    order: dict[int, float] = {}
+
+def _learner_snapshot(
+    learner: User, school: School, profile: LearnerProfile | None
+) -> tuple[recommend.LearnerSnapshot, dict[str, Competency]]:
+    """What the engine's recommender knows about the learner: mastery evidence per competency (keyed by
+    id, so codes of different frameworks never clash), the prerequisite graph and their profile."""
+    estimates: dict[str, float] = {}
+    mastered: set[str] = set()
+    prerequisites: dict[str, list[str]] = {}
+    competencies: dict[str, Competency] = {}
     for framework in school_frameworks(learner, school):
-        rank = 0
         for domain in progress.framework_progress(learner, school, framework):
             for row in domain.competencies:
-                if row.status == progress.IN_PROGRESS:
-                    candidates[row.competency.pk] = row
-                    order[row.competency.pk] = 2.0 + (row.estimate or 0)
-                elif row.status == progress.READY:
-                    candidates[row.competency.pk] = row
-                    order[row.competency.pk] = 1.0 - rank / 10_000
-                rank += 1
-    if not candidates:
-        return []
-    links = Resource.competencies.through.objects.filter(competency_id__in=candidates).select_related(
-        "resource"
+                key = str(row.competency.pk)
+                competencies[key] = row.competency
+                prerequisites[key] = [str(c.pk) for c in row.prerequisites]
+                level = row.level if row.level is not None else row.estimate
+                if level is not None and row.attempts:
+                    estimates[key] = min(max(level, 0.0), 1.0)
+                if row.status == progress.MASTERED:
+                    mastered.add(key)
+    snapshot = recommend.LearnerSnapshot(
+        estimates=estimates,
+        mastered=frozenset(mastered),
+        prerequisites=prerequisites,
+        names={key: c.name for key, c in competencies.items()},
+        interests=frozenset(profile.interests if profile else ()),
+        preferred_kinds=frozenset(
+            PREFERRED_KINDS[p]
+            for p in (profile.learning_preferences if profile else ())
+            if p in PREFERRED_KINDS
+        ),
+        reading_level=profile.reading_level if profile else None,
     )
-    best: dict[int, Recommendation] = {}
-    for link in links:
-        resource, row = link.resource, candidates[link.competency_id]
-        topics = [t for t in resource.interest_topics if t in interests]
-        liked_kind = KIND_PREFERENCE.get(resource.kind) in preferences
-        score = order[row.competency.pk] + 0.5 * bool(topics) + 0.25 * liked_kind
-        if row.status == progress.IN_PROGRESS:
-            reason = _("You are working on %(c)s (%(p)d%% so far)") % {
-                "c": row.competency.name,
-                "p": round(100 * (row.estimate or 0)),
-            }
-        elif row.prerequisites:
-            reason = _("You are ready for %(c)s: you have mastered what comes before it") % {
-                "c": row.competency.name
-            }
-        else:
-            reason = _("You are ready for %(c)s: it needs nothing you have not done") % {
-                "c": row.competency.name
-            }
-        extras = []
-        if topics:
-            extras.append(_("it is about %(t)s, which you like") % {"t": " and ".join(topics)})
-        if liked_kind:
-            extras.append(
-                _("it is %(k)s, a way you like to learn") % {"k": resource.get_kind_display().lower()}
-            )
-        explanation = reason + (", and " + " and ".join(extras) if extras else "") + "."
-        current = best.get(resource.pk)
-        if current is None or score > current.score:
-            best[resource.pk] = Recommendation(resource, row.competency, explanation, score)
-    ranked = sorted(best.values(), key=lambda r: (-r.score, r.resource.title, r.resource.pk))
-    return ranked[:limit]
+    return snapshot, competencies
+
+
+def recommendations_for(learner: User, school: School, *, limit: int = 6) -> list[Recommendation]:
+    """Resources of the learner's frameworks ranked by :func:`tessera.engine.recommend.recommend`:
+    readiness (mastery and prerequisites), expected learning gain, and the match with their interests and
+    preferences. Only what the learner is ready for or working on is recommended (a locked or mastered
+    competency's resources stay in the library's search). Every item carries the engine's explanation in
+    the learner's words."""
+    snapshot, competencies = _learner_snapshot(learner, school, profile_of(learner, school))
+    if not competencies:
+        return []
+    links = Resource.competencies.through.objects.filter(competency_id__in=[int(k) for k in competencies])
+    taught: dict[int, list[str]] = {}
+    for resource_id, competency_id in links.order_by("pk").values_list("resource_id", "competency_id"):
+        taught.setdefault(resource_id, []).append(str(competency_id))
+    resources = {r.pk: r for r in Resource.objects.filter(pk__in=taught).order_by("title", "pk")}
+    catalogue = [
+        recommend.ResourceInfo(
+            key=str(r.pk),
+            title=r.title,
+            competencies=tuple(taught[r.pk]),
+            kind=r.kind,
+            media_type=r.media_type,
+            reading_level=r.reading_level,
+            topics=tuple(str(t) for t in r.interest_topics),
+        )
+        for r in resources.values()
+    ]
+    ranked = [r for r in recommend.recommend(catalogue, snapshot) if r.status in USEFUL_NOW][:limit]
+    return [
+        Recommendation(resources[int(r.resource.key)], competencies[r.competency], r.explanation, r.score)
+        for r in ranked
+    ]
 
 
 # --- goals ---------------------------------------------------------------------------------------
