@@ -30,7 +30,7 @@ Kind = NetworkConnection.Kind
 Role = Membership.Role
 MESSAGE_LIMIT = 1000
 # Which school roles may join a learner's network as which kind of member.
-KIND_ROLES = {
+KIND_ROLES: dict[str, tuple[str, ...]] = {
     Kind.PEER: (Role.LEARNER,),
     Kind.TEACHER: (Role.TEACHER,),
     Kind.MENTOR: (Role.MENTOR,),
@@ -200,7 +200,7 @@ def help_message_report(*, actor: User, message: HelpMessage, reason: str) -> He
     if not perms.can_take_part_in_help(actor, message.request):
         raise PermissionDenied("Only the two learners of this conversation can report its messages.")
     if message.author_id == actor.pk:
-        raise DomainError("You cannot report your own message.")
+        raise PermissionDenied("You cannot report your own message.")
     reason = _text(reason, what="reason", limit=SHORT_TEXT)
     message = HelpMessage.objects.select_for_update().get(pk=message.pk)
     if message.reported_at is not None:
