@@ -119,3 +119,8 @@ def helper_message(w: Any) -> HelpMessage:
     return existing or network_services.help_message_post(
         author=w.a.other_learner, request=req, text="Cut a pizza in 2 and in 3."
     )
+
+
+def competency_b(w: Any) -> Competency:
+    """A competency of school B's own framework (not usable in school A)."""
+    return small_framework(w.b.school).competencies.get(code="frac")
