@@ -8,7 +8,7 @@ WORKERS ?= 1
 
 PYBKT_VENV ?= $(VENV)/pybkt
 
-.PHONY: bench-tracing bench-simulate bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+.PHONY: bench-tracing bench-simulate bench-recommend bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,9 @@ bench-tracing: install
 
 bench-simulate: install
 	$(BIN)/python benchmarks/simulate.py
+
+bench-recommend: install
+	$(BIN)/python benchmarks/recommend.py
 
 # pyBKT 1.4.3 needs NumPy < 2: its own venv, used by bench-tracing for the pyBKT reference row when present.
 bench-pybkt:
