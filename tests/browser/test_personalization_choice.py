@@ -196,7 +196,9 @@ print(c.name)
         peer.get_by_role("link", name=f"asks you about {competency}").click()
         peer.get_by_role("button", name="Accept and help").click()
         peer.wait_for_load_state()
-        peer.get_by_role("textbox", name="Message").fill("Sure! Think of a football pitch cut into equal parts.")
+        peer.get_by_role("textbox", name="Message").fill(
+            "Sure! Think of a football pitch cut into equal parts."
+        )
         peer.get_by_role("button", name="Send", exact=True).click()
         peer.wait_for_load_state()
         assert "Message sent." in peer.get_by_role("status").inner_text()
