@@ -8,7 +8,7 @@ WORKERS ?= 1
 
 PYBKT_VENV ?= $(VENV)/pybkt
 
-.PHONY: bench-tracing bench-simulate bench-recommend bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+.PHONY: bench-answers bench-tracing bench-simulate bench-recommend bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench-tracing: install
 
 bench-simulate: install
 	$(BIN)/python benchmarks/simulate.py
+
+# Answer submission under load: 50 demo learners for 60 s against SQLite and PostgreSQL, each with local and
+# production settings; BENCH_ARGS passes options, e.g. BENCH_ARGS="--only sqlite --duration 20".
+bench-answers: install
+	$(BIN)/python benchmarks/answer_load.py $(BENCH_ARGS)
 
 bench-recommend: install
 	$(BIN)/python benchmarks/recommend.py

@@ -1,7 +1,8 @@
 """Browser test harness: the real app under uvicorn, driven by Playwright through Debian's chromium.
 
 One server per session: a fresh SQLite database in a temporary folder, set up the way ``make setup`` does it
-(migrate, collectstatic, load_demo_school), served by uvicorn on a free loopback port and stopped at the end.
+(migrate, collectstatic, load_demo_school, fit_learner_model), served by uvicorn on a free loopback port
+and stopped at the end.
 The demo logins are read from what ``load_demo_school`` prints, so the tests follow the demo school.
 
 Never ``playwright install``: the browser is ``/usr/bin/chromium`` (``make browser-deps`` installs it).
@@ -128,6 +129,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     manage("migrate", "--noinput")
     manage("collectstatic", "--noinput", "--verbosity", "0")
     logins = _parse_logins(manage("load_demo_school"))
+    manage("fit_learner_model", "--missing-only")  # as make setup does: the first answer does not wait ~20 s
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

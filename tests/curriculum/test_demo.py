@@ -43,7 +43,7 @@ def framework_name() -> str:
 def test_load_demo_school_builds_the_framework_once(db) -> None:  # type: ignore[no-untyped-def]
     """One test loads the demo (about 2 s) and checks it, so the suite builds it only once."""
     out = StringIO()
-    call_command("load_demo_school", "--quiet-logins", stdout=out)
+    call_command("load_demo_school", "--quiet-logins", "--no-history", stdout=out)
     assert f"Created maths framework “{framework_name()}”" in out.getvalue()
     framework = Framework.objects.get(school__slug="demo", code=demo.DEMO_FRAMEWORK_CODE)
     assert [d.name for d in framework.domains.all()] == [name for _, name in demo.DOMAINS]
@@ -52,7 +52,7 @@ def test_load_demo_school_builds_the_framework_once(db) -> None:  # type: ignore
 
     before = (Competency.objects.count(), Item.objects.count(), Prerequisite.objects.count())
     out = StringIO()
-    call_command("load_demo_school", "--quiet-logins", stdout=out)
+    call_command("load_demo_school", "--quiet-logins", "--no-history", stdout=out)
     assert "Already loaded: maths framework" in out.getvalue()
     assert (Competency.objects.count(), Item.objects.count(), Prerequisite.objects.count()) == before
 

@@ -1,5 +1,8 @@
 """Permission cases for practice: learners of school A start sessions on its competencies (staff and
-guardians, who see the framework, get 403); a session is its learner's alone (everyone else: 404)."""
+guardians, who see the framework, get 403); a session is its learner's alone (everyone else: 404).
+
+The learner's pages (today, my mastery, history) are for learners of any school: everyone else signed in
+gets a 403 page saying so. The practice page of a session, like the API, is 404 for all but its learner."""
 
 from __future__ import annotations
 
@@ -9,9 +12,11 @@ from tessera.curriculum.models import Competency
 from tessera.practice import services
 from tessera.practice.models import PracticeSession
 from tests.curriculum.documents import small_framework
-from tests.permission_matrix.case import SEES_SCHOOL_A_NOT_ADMIN, Case, roles
+from tests.permission_matrix.case import EVERYONE_SIGNED_IN, SEES_SCHOOL_A_NOT_ADMIN, Case, roles
 
 LEARNERS_A = roles("learner", "other_learner")
+LEARNERS = roles("learner", "other_learner", "b_learner")
+NOT_LEARNERS = EVERYONE_SIGNED_IN - LEARNERS
 CLIENT_ID = "6f1d2c3b-4a59-4e8f-9a7b-0c1d2e3f4a5b"
 
 
@@ -58,5 +63,31 @@ CASES = [
         lambda w: f"/api/practice/sessions/{session(w).pk}/end",
         roles("learner"),
         payload=lambda w: {},
+    ),
+    *[
+        Case(name, "GET", lambda w, path=path: path, LEARNERS, forbidden=NOT_LEARNERS, is_api=False)
+        for name, path in (
+            ("learn-today", "/learn/"),
+            ("learn-mastery", "/learn/mastery/"),
+            ("learn-history", "/learn/history/"),
+        )
+    ],
+    # School B's learner cannot see school A's competency (404); people who are not learners: 403.
+    Case(
+        "learn-start",
+        "POST",
+        lambda w: "/learn/start/",
+        LEARNERS_A,
+        ok=302,
+        forbidden=NOT_LEARNERS,
+        payload=lambda w: {"competency": competency(w).pk, "how": "chosen"},
+        is_api=False,
+    ),
+    Case(
+        "learn-practice",
+        "GET",
+        lambda w: f"/learn/practice/{session(w).pk}/",
+        roles("learner"),
+        is_api=False,
     ),
 ]

@@ -5,7 +5,7 @@ unlocks what builds on it, and a session ends with a summary."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -69,6 +69,7 @@ def test_mastering_schedules_a_review_days_later_and_unlocks_what_builds_on_it(p
     assert state.mastered_at is not None and state.review_card is not None
     assert state.review_due_at is not None and state.review_due_at - before >= timedelta(days=1)
     assert result.next_review_at == state.review_due_at.isoformat()
+    assert "Mastered after" in result.explanation and result.mastery_level >= 0.9
     mul = practice.framework.competencies.get(code="mul")
     assert [u["name"] for u in result.unlocked] == [
         mul.name
@@ -114,6 +115,7 @@ def test_a_review_answered_wrong_lowers_mastery_again(practice: Any) -> None:
     result = submit(practice, practice.session, practice.add_item, 4, now=state.review_due_at)
     after = add_state(practice)
     assert result.review and not result.correct and not result.mastered
+    assert "needs some practice again" in result.explanation
     assert after.mastered_at is None and after.review_due_at is None
     assert after.estimate is not None and after.estimate < state.estimate
     rows = progress.framework_progress(practice.learner, practice.session.school, practice.framework)
@@ -188,14 +190,22 @@ def test_progress_shows_locked_ready_in_progress_and_mastered(practice: Any) -> 
     assert [c.code for c in frac.missing] == ["mul"]
 
 
-def test_the_streak_counts_days_in_a_row_with_answers(practice: Any) -> None:
+def test_the_streak_counts_school_days_in_a_row_and_a_weekend_does_not_break_it(practice: Any) -> None:
     zone = timezone.get_default_timezone()
-    today = timezone.localdate()
     school = practice.session.school
-    for days_ago in (0, 1, 2, 4):
-        moment = timezone.now() - timedelta(days=days_ago)
+    wednesday = date(2026, 11, 25)
+
+    def answer_on(day: date) -> None:
+        moment = datetime.combine(day, time(10), tzinfo=zone)
         submit(practice, practice.session, practice.add_item, 4, now=moment)
-    assert progress.practice_streak(practice.learner, school, today=today, zone=zone) == 3
-    tomorrow = today + timedelta(days=1)
-    assert progress.practice_streak(practice.learner, school, today=tomorrow, zone=zone) == 3
-    assert progress.practice_streak(practice.learner, school, today=today + timedelta(days=2), zone=zone) == 0
+
+    def streak(today: date) -> int:
+        return progress.practice_streak(practice.learner, school, today=today, zone=zone)
+
+    for day in (18, 20, 23, 24, 25):  # Wed, then Fri, (weekend), Mon, Tue, Wed; Thursday the 19th missed
+        answer_on(date(2026, 11, day))
+    assert streak(wednesday) == 4
+    assert streak(wednesday + timedelta(days=1)) == 4  # nothing yet on Thursday: the streak still stands
+    assert streak(wednesday + timedelta(days=2)) == 0  # Thursday missed
+    answer_on(date(2026, 11, 21))  # practice on a Saturday counts
+    assert streak(wednesday) == 5

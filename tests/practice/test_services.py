@@ -75,7 +75,8 @@ def test_a_correct_answer_is_stored_and_raises_the_estimate(practice: Any) -> No
     result = practice.submit("5")
     assert result.correct and result.feedback == "2 + 3 = 5." and result.hints_available == 1
     assert result.mastery_estimate > before
-    assert result.explanation.endswith("the estimate.")
+    assert result.explanation.startswith("Addition: ") and "→" in result.explanation
+    assert result.mastery_level >= result.mastery_estimate  # relative to what a streak would reach
     stored = Answer.objects.get()
     assert (stored.learner, stored.session, stored.item, stored.correct, stored.given) == (
         practice.learner,

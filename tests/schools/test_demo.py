@@ -21,7 +21,7 @@ def _counts() -> tuple[int, int, int, int]:
 
 def test_demo_school_has_every_role_and_loading_twice_changes_nothing(db) -> None:  # type: ignore[no-untyped-def]
     out = StringIO()
-    call_command("load_demo_school", stdout=out)
+    call_command("load_demo_school", "--no-history", stdout=out)
     first = _counts()
     school = School.objects.get(slug="demo")
     roles = set(Membership.objects.filter(school=school).values_list("role", flat=True))
@@ -32,14 +32,14 @@ def test_demo_school_has_every_role_and_loading_twice_changes_nothing(db) -> Non
     assert not learners.exclude(user__guardians_links__isnull=False).exists(), "every learner has a guardian"
 
     again = StringIO()
-    call_command("load_demo_school", stdout=again)
+    call_command("load_demo_school", "--no-history", stdout=again)
     assert _counts() == first
     assert "Already loaded" in again.getvalue()
 
 
 def test_every_printed_login_signs_in_with_its_role(db) -> None:  # type: ignore[no-untyped-def]
     out = StringIO()
-    call_command("load_demo_school", stdout=out)
+    call_command("load_demo_school", "--no-history", stdout=out)
     text = out.getvalue()
     assert f"every password is: {DEMO_PASSWORD}" in text
     printed = [line.split()[0] for line in text.splitlines() if line.startswith("  ")]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("tessera.schools.account_urls")),
     path("school/", include("tessera.schools.roster_urls")),
     path("school/", include("tessera.curriculum.urls")),
+    path("learn/", include("tessera.practice.urls")),
     path("", include("tessera.personalization.choice_urls")),
     path("", include("tessera.web.urls")),
 ]

@@ -69,6 +69,32 @@ def is_mastered(estimate: float, evidence: int, policy: MasteryPolicy | None = N
     return evidence >= rule.min_evidence and estimate >= rule.threshold
 
 
+def mastery_level(
+    model: LearnerModel, state: LearnerState, competency: str, policy: MasteryPolicy | None = None
+) -> float:
+    """The number the policy compares with its threshold: the estimate, or with ``relative_to_ceiling``
+    the estimate as a share of the ceiling (capped at 1). Show learners this, so "mastered" and the
+    percentage next to it agree.
+
+    Examples
+    --------
+    >>> from tessera.engine.tracing import BayesianKnowledgeTracing, Response
+    >>> log = [Response(f"l{i % 10}", "add", int(i > 30 or i % 3 == 0)) for i in range(200)]
+    >>> model = BayesianKnowledgeTracing().fit(log)
+    >>> state = model.update(model.initial_state(), "add", 1)
+    >>> plain = mastery_level(model, state, "add")
+    >>> plain == model.predict(state, "add")
+    True
+    >>> plain <= mastery_level(model, state, "add", MasteryPolicy(relative_to_ceiling=True)) <= 1.0
+    True
+    """
+    rule = policy or MasteryPolicy()
+    estimate = model.predict(state, competency)
+    if rule.relative_to_ceiling:
+        estimate = min(1.0, estimate / ceiling_estimate(model, state, competency, rule.ceiling_streak))
+    return estimate
+
+
 def competency_mastered(
     model: LearnerModel, state: LearnerState, competency: str, policy: MasteryPolicy | None = None
 ) -> bool:
@@ -85,11 +111,8 @@ def competency_mastered(
     >>> competency_mastered(model, state, "add", MasteryPolicy(threshold=0.8, min_evidence=3))
     True
     """
-    rule = policy or MasteryPolicy()
-    estimate = model.predict(state, competency)
-    if rule.relative_to_ceiling:
-        estimate = min(1.0, estimate / ceiling_estimate(model, state, competency, rule.ceiling_streak))
-    return is_mastered(estimate, model.attempts(state, competency), rule)
+    level = mastery_level(model, state, competency, policy)
+    return is_mastered(level, model.attempts(state, competency), policy or MasteryPolicy())
 
 
 def ceiling_estimate(model: LearnerModel, state: LearnerState, competency: str, streak: int) -> float:

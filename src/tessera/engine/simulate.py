@@ -121,6 +121,26 @@ class SimulatedLearner:
             self._known[competency] = self._random.random() < chance
         return correct
 
+    def rest(self, days: float) -> None:
+        """Time away from practice: each known competency is forgotten with its ``forget`` chance per day.
+
+        ``forget`` is fitted per practice opportunity; counting a day as one opportunity is a simple reading
+        of it that lets generated histories forget between sessions (a learner back after two weeks has
+        forgotten more than one back the next day).
+
+        >>> learner = SimulatedLearner(chain_curriculum(ASSISTMENTS_2009_DYNAMICS), seed=3)
+        >>> before = sum(learner.knows(name) for name in learner.parameters.competencies)
+        >>> learner.rest(1000)
+        >>> sum(learner.knows(name) for name in learner.parameters.competencies) <= before
+        True
+        """
+        if days < 0:
+            raise ValueError(f"days must not be negative, got {days}")
+        for name, known in self._known.items():
+            if known:
+                kept = (1.0 - self.parameters.dynamics[name].forget) ** days
+                self._known[name] = self._random.random() < kept
+
 
 def cohort_seeds(size: int, seed: int) -> list[int]:
     """Seeds of a cohort, so every policy can replay the very same learners.

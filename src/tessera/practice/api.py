@@ -76,7 +76,8 @@ class AnswerOut(Schema):
     correct: bool
     feedback: str
     hints_available: int
-    mastery_estimate: float
+    mastery_estimate: float = Field(description="Chance of answering the next item on it right.")
+    mastery_level: float = Field(description="Mastery as the rule sees it (mastered from 0.9 on); show this.")
     mastered: bool
     explanation: str
     competency_id: int

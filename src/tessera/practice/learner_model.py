@@ -10,6 +10,9 @@ simulated log is fitted together with them; ``manage.py fit_learner_model`` refi
 from __future__ import annotations
 
 import threading
+import time
+
+from django.conf import settings
 
 from tessera.curriculum.models import Framework
 from tessera.curriculum.selectors import prerequisite_map
@@ -22,6 +25,7 @@ SIMULATION_SEED = 2026
 MIN_STORED_ANSWERS = 1000
 
 _loaded: dict[tuple[int, int, str], LogisticEvidenceModel] = {}
+_checked: dict[int, tuple[float, tuple[int, int, str]]] = {}
 _lock = threading.Lock()
 
 
@@ -58,15 +62,27 @@ def learner_model_fit(*, framework: Framework) -> LearnerModelFit:
     )
 
 
-def model_for(framework: Framework) -> LogisticEvidenceModel:
-    """The newest fitted model of ``framework``, loaded once per process; fitted first if there is none."""
+def _newest_fit_key(framework: Framework) -> tuple[int, int, str]:
+    """Which fit is newest, asked of the database at most every ``PRACTICE_FIT_CHECK_SECONDS`` per process
+    (every answer needs the model; a refit is picked up within that time)."""
+    window = settings.PRACTICE_FIT_CHECK_SECONDS
+    checked = _checked.get(framework.pk)
+    if checked is not None and time.monotonic() - checked[0] < window:
+        return checked[1]
     fit = LearnerModelFit.objects.filter(framework=framework).only("pk", "fitted_at").first()
     if fit is None:
         fit = learner_model_fit(framework=framework)
     key = (fit.pk, framework.pk, fit.fitted_at.isoformat())
+    _checked[framework.pk] = (time.monotonic(), key)
+    return key
+
+
+def model_for(framework: Framework) -> LogisticEvidenceModel:
+    """The newest fitted model of ``framework``, loaded once per process; fitted first if there is none."""
+    key = _newest_fit_key(framework)
     with _lock:
         model = _loaded.get(key)
         if model is None:
-            text = LearnerModelFit.objects.values_list("model_json", flat=True).get(pk=fit.pk)
+            text = LearnerModelFit.objects.values_list("model_json", flat=True).get(pk=key[0])
             model = _loaded[key] = LogisticEvidenceModel.from_json(text)
     return model

@@ -127,7 +127,14 @@ class LearnerCompetencyState(models.Model):
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
     numbers = models.JSONField(default=list)
     attempts = models.PositiveIntegerField(default=0)
-    estimate = models.FloatField(null=True, blank=True)
+    estimate = models.FloatField(
+        null=True, blank=True, help_text=_("Chance of answering the next item right.")
+    )
+    mastery_level = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("What the mastery rule compares with its threshold; shown to learners."),
+    )
     mastered_at = models.DateTimeField(null=True, blank=True)
     review_card = models.JSONField(null=True, blank=True, help_text=_("The FSRS card (fsrs Card.to_dict())."))
     review_due_at = models.DateTimeField(null=True, blank=True)

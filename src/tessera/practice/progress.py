@@ -26,6 +26,7 @@ from tessera.practice.models import Answer, LearnerCompetencyState
 from tessera.schools.models import School, User
 
 MASTERED, IN_PROGRESS, READY, LOCKED = "mastered", "in_progress", "ready", "locked"
+SATURDAY = 5
 
 
 @dataclass
@@ -33,6 +34,7 @@ class CompetencyProgress:
     competency: Competency
     status: str
     estimate: float | None = None
+    level: float | None = None
     attempts: int = 0
     item_count: int = 0
     mastered_at: datetime | None = None
@@ -97,6 +99,7 @@ def framework_progress(learner: User, school: School, framework: Framework) -> l
             competency=competency,
             status=_status(state, missing),
             estimate=state.estimate if state else None,
+            level=state.mastery_level if state else None,
             attempts=state.attempts if state else 0,
             item_count=competency.item_count,
             mastered_at=state.mastered_at if state else None,
@@ -147,7 +150,8 @@ def reviews_due(learner: User, school: School, now: datetime) -> QuerySet[Learne
 
 
 def practice_streak(learner: User, school: School, *, today: date, zone: ZoneInfo) -> int:
-    """Days in a row, ending today (or yesterday, if nothing yet today), with at least one answer."""
+    """School days in a row, ending today (or the last school day before, if nothing yet today), with at
+    least one answer. A weekend without practice does not break a streak; practice on a weekend counts."""
     since = datetime.combine(today - timedelta(days=366), datetime.min.time(), tzinfo=zone)
     days = {
         timezone.localtime(moment, zone).date()
@@ -155,12 +159,20 @@ def practice_streak(learner: User, school: School, *, today: date, zone: ZoneInf
             school=school, learner=learner, created_at__gte=since
         ).values_list("created_at", flat=True)
     }
-    day = today if today in days else today - timedelta(days=1)
+    day = today if today in days else _school_day_before(today, days)
     streak = 0
     while day in days:
         streak += 1
-        day -= timedelta(days=1)
+        day = _school_day_before(day, days)
     return streak
+
+
+def _school_day_before(day: date, practised: set[date]) -> date:
+    """The day before, skipping weekend days without practice."""
+    day -= timedelta(days=1)
+    while day.weekday() >= SATURDAY and day not in practised:
+        day -= timedelta(days=1)
+    return day
 
 
 def answer_history(learner: User, school: School) -> QuerySet[Answer]:

@@ -9,7 +9,7 @@ can be explained and tested.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fsrs import Card, Rating, Scheduler
@@ -20,7 +20,8 @@ SCHEDULER = Scheduler(desired_retention=0.9, learning_steps=(), relearning_steps
 def review_schedule(
     card: dict[str, Any] | None, *, remembered: bool, at: datetime
 ) -> tuple[dict[str, Any], datetime]:
-    """Rate the card (a new one when ``card`` is None) and return it with the next review's due time.
+    """Rate the card (a new one when ``card`` is None) and return it with the next review's due time (UTC;
+    ``at`` may be in any time zone).
 
     >>> from datetime import UTC, datetime
     >>> start = datetime(2026, 9, 1, tzinfo=UTC)
@@ -36,5 +37,5 @@ def review_schedule(
     """
     current = Card.from_dict(card) if card else Card(card_id=1)  # type: ignore[arg-type]
     rating = Rating.Good if remembered else Rating.Again
-    reviewed, _ = SCHEDULER.review_card(current, rating, review_datetime=at)
+    reviewed, _ = SCHEDULER.review_card(current, rating, review_datetime=at.astimezone(UTC))
     return dict(reviewed.to_dict()), reviewed.due

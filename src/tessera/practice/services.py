@@ -25,7 +25,7 @@ from django.utils import timezone
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.answers import answer_check
 from tessera.curriculum.models import Competency, Item, ItemCompetency
-from tessera.engine.mastery import MasteryPolicy, competency_mastered
+from tessera.engine.mastery import MasteryPolicy, is_mastered, mastery_level
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
 from tessera.practice import permissions, progress
 from tessera.practice.learner_model import model_for
@@ -56,6 +56,7 @@ class AnswerResult:
     review: bool = False
     next_review_at: str | None = None
     unlocked: tuple[dict[str, Any], ...] = ()
+    mastery_level: float = 0.0
 
 
 # Why an item was chosen (the API sends the key and a sentence in the learner's words).
@@ -102,15 +103,24 @@ def _learner_school(learner: User, competency: Competency) -> School:
 
 @transaction.atomic
 def session_start(
-    *, learner: User, competency: Competency, how: str = PracticeSession.How.CHOSEN
+    *,
+    learner: User,
+    competency: Competency,
+    how: str = PracticeSession.How.CHOSEN,
+    now: datetime | None = None,
 ) -> PracticeSession:
-    """Start a practice session of ``learner`` on ``competency`` (of a framework their school can see)."""
+    """Start a practice session of ``learner`` on ``competency`` (of a framework their school can see).
+    ``now`` is for generated history (the demo school); requests use the clock."""
     if how not in PracticeSession.How.values:
         raise DomainError(
             f"“{how}” is not a way to choose a session; use one of {', '.join(PracticeSession.How.values)}."
         )
     school = _learner_school(learner, competency)
-    return PracticeSession.objects.create(school=school, learner=learner, competency=competency, how=how)
+    session = PracticeSession.objects.create(school=school, learner=learner, competency=competency, how=how)
+    if now is not None:
+        session.started_at = now
+        session.save(update_fields=["started_at"])
+    return session
 
 
 def _require_own(learner: User, session: PracticeSession) -> None:
@@ -226,10 +236,12 @@ def item_next(*, learner: User, session: PracticeSession, now: datetime | None =
         review = _review_due_competency(session, now)
     if review is not None:
         return _next_of(model, session, review, set(answered), REVIEW)
-    prerequisites = _unmastered_prerequisites(session)
     main = _next_of(model, session, session.competency, set(answered), PRACTICE)
     low, _ = TARGET_BAND
-    if prerequisites and main.predicted_success < low:
+    if main.predicted_success >= low:
+        return main
+    prerequisites = _unmastered_prerequisites(session)
+    if prerequisites:
         return _next_of(model, session, prerequisites[0], set(answered), PREREQUISITE)
     return main
 
@@ -384,9 +396,11 @@ def _state_advance(
     code = competency.code
     learner_row, competency_row = _locked_rows(session, competency)
     state = _state_from(model, learner_row, {competency.pk: competency_row}, [competency])
+    level_before = mastery_level(model, state, code, MASTERY_POLICY)
     state = model.update(state, code, int(stored.correct))
     estimate = model.predict(state, code)
-    mastered = competency_mastered(model, state, code, MASTERY_POLICY)
+    level = mastery_level(model, state, code, MASTERY_POLICY)
+    mastered = is_mastered(level, model.attempts(state, code), MASTERY_POLICY)
     stored.is_review = _is_review(competency_row, now)
     learner_row.model_name = model.name
     learner_row.numbers, learner_row.recent = list(state.learner), list(state.recent)
@@ -394,9 +408,9 @@ def _state_advance(
     competency_row.numbers = list(state.competencies[code])
     competency_row.attempts = model.attempts(state, code)
     competency_row.estimate = estimate
+    competency_row.mastery_level = level
     newly_mastered = _mastery_record(competency_row, mastered, stored, now)
     competency_row.save()
-    sentences = model.explain(state, code).sentences()
     unlocked = progress.unlocked_by(session.learner, session.school, competency) if newly_mastered else []
     return AnswerResult(
         answer_id=stored.pk,
@@ -405,13 +419,29 @@ def _state_advance(
         hints_available=len(item.hints),
         mastery_estimate=round(estimate, 4),
         mastered=competency_row.mastered_at is not None,
-        explanation=sentences[0] if sentences else "",
+        explanation=_progress_sentence(competency, level_before, level, competency_row, stored),
         competency_id=competency.pk,
         competency_name=competency.name,
         review=stored.is_review,
         next_review_at=competency_row.review_due_at.isoformat() if competency_row.review_due_at else None,
         unlocked=tuple({"id": c.pk, "name": c.name} for c in unlocked),
+        mastery_level=round(level, 4),
     )
+
+
+def _progress_sentence(
+    competency: Competency, before: float, after: float, row: LearnerCompetencyState, stored: Answer
+) -> str:
+    """One line for the learner: how this answer moved their mastery, and what it means."""
+    moved = f"{competency.name}: {round(before * 100)}% → {round(after * 100)}%"
+    if stored.is_review and not stored.correct:
+        return f"{moved}. A review slipped, so it needs some practice again before it counts as mastered."
+    if row.mastered_at is not None:
+        return f"{moved}. Mastered after {row.attempts} answers; a review will check that it stays."
+    needed = MASTERY_POLICY.min_evidence - row.attempts
+    if needed > 0:
+        return f"{moved}. A few more answers ({needed} at least) before it can count as mastered."
+    return f"{moved}. It counts as mastered from {round(MASTERY_POLICY.threshold * 100)}%."
 
 
 def _is_review(row: LearnerCompetencyState, now: datetime) -> bool:

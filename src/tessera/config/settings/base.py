@@ -177,6 +177,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tessera <no-reply@tes
 GUARDIAN_INVITATION_DAYS = int(os.environ.get("GUARDIAN_INVITATION_DAYS", "14"))
 # Learners younger than this have no self-service e-mail sign-up or password reset by e-mail.
 SELF_SERVICE_MIN_AGE = 13
+# How often a process asks which learner-model fit is newest (a refit is used within this many seconds).
+PRACTICE_FIT_CHECK_SECONDS = int(os.environ.get("PRACTICE_FIT_CHECK_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

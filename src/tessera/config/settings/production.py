@@ -20,5 +20,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Under ASGI each request runs its synchronous code in a thread of its own, so a persistent connection
+    # (CONN_MAX_AGE > 0) is never reused: every request opened a new one and left it open until PostgreSQL
+    # refused clients ("too many clients already" after a few seconds of the answer load benchmark). A
+    # connection pool per worker process (psycopg_pool, Django >= 5.1) hands connections from request to
+    # request instead; DATABASE_POOL=0 goes back to one connection per request. A request holds its connection
+    # to the end, sign-ins included (argon2 hashing, 100 MiB and a fraction of a second of CPU each): 50
+    # sign-ins at once on 2 busy cores made some wait more than 10 s for one (a 500), with 8 or 16 per
+    # worker. 16 per worker keeps 4 workers under PostgreSQL's default 100 clients; wait up to 30 s.
+    if env_bool("DATABASE_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "16")),  # per worker process
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "30")),  # seconds to wait for one
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -9,6 +9,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+PRACTICE_FIT_CHECK_SECONDS = 0  # test databases reuse ids after a rollback: always ask which fit is newest
 STATIC_ROOT = None  # tests serve static files from the apps' folders (finders)
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 

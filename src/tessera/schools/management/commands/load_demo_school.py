@@ -1,4 +1,5 @@
-"""Load the demo school and its maths framework (idempotent) and print every demo login with its role."""
+"""Load the demo school, its maths framework and weeks of its learners' practice (idempotent), then print
+every demo login with its role."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tessera.curriculum.demo import demo_framework_load
+from tessera.practice.demo_history import HistoryReport, demo_history_load
 from tessera.schools.demo import DEMO_PASSWORD, demo_logins, demo_school_load
 from tessera.schools.errors import DomainError
 
@@ -16,11 +18,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the list of logins.")
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Skip the learners' weeks of practice history (and the learner model fit it needs).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             school, created = demo_school_load()
             framework, framework_created = demo_framework_load(school=school)
+            history = None if options["no_history"] else demo_history_load(school=school, framework=framework)
         except DomainError as error:
             raise CommandError(
                 f"Could not load the demo school, so nothing was changed: {error.message} "
@@ -30,6 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{verb} demo school “{school.name}”."))
         verb = "Created" if framework_created else "Already loaded:"
         self.stdout.write(self.style.SUCCESS(f"{verb} maths framework “{framework.name}”."))
+        if history is not None:
+            self.stdout.write(self.style.SUCCESS(_history_line(history)))
         if options["quiet_logins"]:
             return
         logins = demo_logins(school)
@@ -38,3 +48,12 @@ class Command(BaseCommand):
         for login in logins:
             detail = f"  {login.detail}" if login.detail else ""
             self.stdout.write(f"  {login.username:<{width}}  {login.role}{detail}")
+
+
+def _history_line(history: HistoryReport) -> str:
+    if not history.created:
+        return f"Already loaded: practice history ({history.answers} answers of {history.learners} learners)."
+    return (
+        f"Created practice history: {history.answers} answers in {history.sessions} sessions of "
+        f"{history.learners} learners over the last school weeks ({history.seconds:.1f} s)."
+    )

@@ -1,0 +1,233 @@
+"""The learner's pages: today, practice, my mastery, history. Parse, authorize, read progress, render.
+
+Every page is a learner's own: a signed-in user without a learner membership gets a 403 page saying so,
+and a practice session that is not theirs is a 404 (like the API). The practice page itself is a shell:
+``practice.js`` talks to the JSON API (next item, answers, end) and keeps answers given offline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_POST
+
+from tessera.curriculum.models import Competency, Framework, Item
+from tessera.curriculum.permissions import frameworks_visible_to
+from tessera.practice import permissions, progress, services
+from tessera.practice.models import Answer, LearnerCompetencyState, PracticeSession
+from tessera.schools.errors import DomainError, NotFound
+from tessera.schools.errors import PermissionDenied as DomainPermissionDenied
+from tessera.schools.models import Membership, School, User
+
+HISTORY_PER_PAGE = 25
+STATUS_LABELS = {
+    progress.MASTERED: gettext_lazy("mastered"),
+    progress.IN_PROGRESS: gettext_lazy("in progress"),
+    progress.READY: gettext_lazy("ready"),
+    progress.LOCKED: gettext_lazy("locked"),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _zone(school: School) -> ZoneInfo:
+    try:
+        return ZoneInfo(school.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def learner_schools(user: User) -> list[School]:
+    """The schools where ``user`` is a learner, oldest membership first."""
+    memberships = Membership.objects.filter(user=user, role=Membership.Role.LEARNER).select_related("school")
+    return [m.school for m in memberships.order_by("pk")]
+
+
+def _frameworks_of(user: User, school: School) -> list[Framework]:
+    """Frameworks the learner may practise in ``school``: the school's own and the shared ones."""
+    visible = frameworks_visible_to(user).filter(Q(school=school) | Q(school__isnull=True))
+    return list(visible.order_by("name", "pk"))
+
+
+def _not_a_learner(request: HttpRequest) -> HttpResponse:
+    return render(request, "practice/not_a_learner.html", status=403)
+
+
+def _reason(row: progress.CompetencyProgress) -> str:
+    """Why a competency is a next step, in the learner's words."""
+    if row.status == progress.IN_PROGRESS:
+        percent = round((row.level or 0) * 100)
+        return _(
+            "in progress: you have started it (%(percent)s%% so far); keep going until it is mastered"
+        ) % {"percent": percent}
+    if row.prerequisites:
+        names = ", ".join(c.name for c in row.prerequisites)
+        return _("ready: you mastered %(names)s, which it builds on") % {"names": names}
+    return _("ready: a starting point, nothing comes before it")
+
+
+@dataclass
+class FrameworkToday:
+    framework: Framework
+    steps: list[progress.CompetencyProgress]
+    reviews: list[LearnerCompetencyState]
+
+
+@dataclass
+class SchoolToday:
+    school: School
+    streak: int
+    frameworks: list[FrameworkToday] = field(default_factory=list)
+
+
+@login_required
+@ensure_csrf_cookie
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    schools = learner_schools(user)
+    if not schools:
+        return _not_a_learner(request)
+    now = timezone.now()
+    rows = []
+    for school in schools:
+        zone = _zone(school)
+        streak = progress.practice_streak(user, school, today=timezone.localtime(now, zone).date(), zone=zone)
+        due = list(progress.reviews_due(user, school, now))
+        entry = SchoolToday(school, streak)
+        for framework in _frameworks_of(user, school):
+            steps = progress.next_steps(progress.framework_progress(user, school, framework))
+            reviews = [r for r in due if r.competency.framework_id == framework.pk]
+            entry.frameworks.append(FrameworkToday(framework, steps, reviews))
+        rows.append(entry)
+    return render(request, "practice/today.html", {"schools": rows, "several": len(rows) > 1})
+
+
+@login_required
+@require_POST
+def session_start(request: HttpRequest) -> HttpResponse:
+    """Start a session from a Start button (``competency``, ``how``) and go to its practice page."""
+    user = _user(request)
+    if not learner_schools(user):
+        return _not_a_learner(request)
+    how = request.POST.get("how", PracticeSession.How.CHOSEN)
+    if how not in (PracticeSession.How.SUGGESTED, PracticeSession.How.CHOSEN):
+        how = PracticeSession.How.CHOSEN
+    try:
+        competency_id = int(request.POST.get("competency", ""))
+    except ValueError:
+        raise Http404(_("There is no competency with this id.")) from None
+    competency = get_object_or_404(Competency.objects.select_related("framework"), pk=competency_id)
+    try:
+        session = services.session_start(learner=user, competency=competency, how=how)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainPermissionDenied:
+        return _not_a_learner(request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("learn-today")
+    return redirect("learn-practice", session_id=session.pk)
+
+
+@login_required
+@ensure_csrf_cookie
+@require_GET
+def practice(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(
+        permissions.sessions_of(_user(request)).select_related("competency", "school"), pk=session_id
+    )
+    return render(request, "practice/practice.html", {"session": session})
+
+
+@dataclass
+class FrameworkMastery:
+    framework: Framework
+    domains: list[progress.DomainProgress]
+    steps: list[tuple[progress.CompetencyProgress, str]]
+
+
+@login_required
+@ensure_csrf_cookie
+@require_GET
+def mastery(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    schools = learner_schools(user)
+    if not schools:
+        return _not_a_learner(request)
+    rows: list[dict[str, Any]] = []
+    for school in schools:
+        frameworks = []
+        for framework in _frameworks_of(user, school):
+            domains = progress.framework_progress(user, school, framework)
+            steps = [(row, _reason(row)) for row in progress.next_steps(domains)]
+            frameworks.append(FrameworkMastery(framework, domains, steps))
+        rows.append({"school": school, "frameworks": frameworks, "zone": _zone(school)})
+    return render(
+        request,
+        "practice/mastery.html",
+        {"schools": rows, "several": len(rows) > 1, "status_labels": STATUS_LABELS},
+    )
+
+
+def answer_text(answer: Answer) -> str:
+    """What the learner answered, as they saw it (the option's text for a multiple-choice item)."""
+    given = answer.given
+    item: Item = answer.item
+    if item.kind == Item.Kind.MULTIPLE_CHOICE:
+        try:
+            index = int(given)
+        except (TypeError, ValueError):
+            return str(given)
+        if 0 <= index < len(item.choices):
+            return str(item.choices[index])
+    return str(given)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    answer: Answer
+    when: datetime
+    given: str
+
+
+@login_required
+@ensure_csrf_cookie
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    schools = learner_schools(user)
+    if not schools:
+        return _not_a_learner(request)
+    school = schools[0]
+    wanted = request.GET.get("school", "")
+    if wanted:
+        school = next((s for s in schools if str(s.pk) == wanted), None) or _no_school()
+    zone = _zone(school)
+    page = Paginator(progress.answer_history(user, school), HISTORY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [HistoryRow(a, timezone.localtime(a.created_at, zone), answer_text(a)) for a in page]
+    context = {"school": school, "schools": schools, "page": page, "rows": rows, "zone": zone}
+    return render(request, "practice/history.html", context)
+
+
+def _no_school() -> School:
+    raise Http404(_("You are not a learner of this school."))

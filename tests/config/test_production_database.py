@@ -1,0 +1,51 @@
+"""Production settings on PostgreSQL: a connection pool per worker, never persistent per-thread connections.
+
+Under ASGI every request runs its synchronous code in a thread of its own, so CONN_MAX_AGE > 0 left one
+open connection per request until PostgreSQL refused clients (seen in benchmarks/answer_load.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from types import ModuleType
+
+import pytest
+
+
+@pytest.fixture
+def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], ModuleType]]:
+    """The production settings module, read again with the environment the test sets (restored after)."""
+    base = importlib.import_module("tessera.config.settings.base")
+    module = importlib.import_module("tessera.config.settings.production")
+
+    def reload() -> ModuleType:
+        importlib.reload(base)
+        return importlib.reload(module)
+
+    yield reload
+    monkeypatch.undo()
+    importlib.reload(base)
+    importlib.reload(module)
+
+
+def test_postgresql_gets_a_pool_and_no_persistent_connections(production, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://tessera@127.0.0.1:5432/tessera")
+    monkeypatch.delenv("DATABASE_POOL", raising=False)
+    database = production().DATABASES["default"]
+    assert database["CONN_MAX_AGE"] == 0
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 16, "timeout": 30.0}
+
+
+def test_the_pool_can_be_turned_off(production, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://tessera@127.0.0.1:5432/tessera")
+    monkeypatch.setenv("DATABASE_POOL", "0")
+    database = production().DATABASES["default"]
+    assert "pool" not in database.get("OPTIONS", {})
+    assert database["CONN_MAX_AGE"] == 0
+
+
+def test_sqlite_has_no_pool(production, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///:memory:")
+    database = production().DATABASES["default"]
+    assert "pool" not in database["OPTIONS"]
