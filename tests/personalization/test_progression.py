@@ -90,3 +90,16 @@ def test_positions_cost_the_same_queries_for_more_learners(world, django_assert_
     with django_assert_max_num_queries(4):
         rows = selectors.class_positions(world.a.teacher, progression)
     assert len(rows) == 6 and all(r.current is not None and r.current.code == "add" for r in rows)
+
+
+def test_the_form_starts_from_the_framework_or_the_chosen_competencies(world) -> None:  # type: ignore[no-untyped-def]
+    framework = small_framework(world.a.school)
+    whole = services.progression_set(
+        actor=world.a.teacher, school_class=world.a.klass, mode="personalization", framework=framework
+    )
+    assert selectors.progression_initial(whole) == {"mode": "personalization", "framework": framework.pk}
+    add = pw.competency(world, "add")
+    some = services.progression_set(
+        actor=world.a.teacher, school_class=world.a.klass, mode="personalization", competencies=[add]
+    )
+    assert selectors.progression_initial(some)["competencies"] == [add.pk]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -171,6 +172,21 @@ def sequence(progression: ClassProgression) -> list[Competency]:
             "framework_id", "domain__position", "position", "pk"
         )
     )
+
+
+def progression_initial(progression: ClassProgression) -> dict[str, Any]:
+    """What the teacher's form starts from: the mode, and either the framework (when the sequence is a
+    whole framework, the default) or the competencies chosen."""
+    steps = sequence(progression)
+    initial: dict[str, Any] = {"mode": progression.mode}
+    frameworks = {c.framework_id for c in steps}
+    if len(frameworks) == 1:
+        initial["framework"] = next(iter(frameworks))
+        whole = Competency.objects.filter(framework_id=initial["framework"]).count()
+        if whole == len(steps):
+            return initial
+    initial["competencies"] = [c.pk for c in steps]
+    return initial
 
 
 @dataclass

@@ -281,9 +281,7 @@ def progression_page(request: HttpRequest, class_id: int) -> HttpResponse:
     progression = selectors.progression_of_class(user, school_class)
     form = None
     if access.teaches:
-        initial: dict[str, Any] = {}
-        if progression is not None:
-            initial = {"mode": progression.mode, "competencies": list(progression.competencies.all())}
+        initial = selectors.progression_initial(progression) if progression is not None else {}
         form = ProgressionForm(
             request.POST or None,
             initial=initial,
