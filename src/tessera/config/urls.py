@@ -10,5 +10,6 @@ urlpatterns = [
     path("learn/", include("tessera.practice.urls")),
     path("me/", include("tessera.personalization.urls")),
     path("learners/", include("tessera.personalization.learner_urls")),
+    path("", include("tessera.personalization.choice_urls")),
     path("", include("tessera.web.urls")),
 ]
