@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from tessera.curriculum import permissions as curriculum_permissions
@@ -207,11 +208,17 @@ def _unmastered_prerequisites(session: PracticeSession) -> list[Competency]:
 
 
 def _item_in_reach(
-    model: LogisticEvidenceModel, state: LearnerState, competency: Competency, answered: set[int]
+    model: LogisticEvidenceModel, session: PracticeSession, state: LearnerState, competency: Competency
 ) -> tuple[Item, float] | None:
     items = {item.pk: item for item in _items_of(competency)}
     estimate = model.predict(state, competency.code)
-    chosen = item_choose([Candidate(i.pk, i.difficulty) for i in items.values()], estimate, answered)
+    last_seen = dict(
+        Answer.objects.filter(learner_id=session.learner_id, school_id=session.school_id, item__in=items)
+        .values("item_id")
+        .annotate(last=Max("pk"))
+        .values_list("item_id", "last")
+    )
+    chosen = item_choose([Candidate(i.pk, i.difficulty) for i in items.values()], estimate, last_seen)
     if chosen is None:
         return None
     return items[chosen[0].item_id], chosen[1]
@@ -220,7 +227,8 @@ def _item_in_reach(
 def item_next(*, learner: User, session: PracticeSession, now: datetime | None = None) -> NextItem:
     """The next item of the session, in reach (predicted success in the target band).
 
-    Usually an item of the session's competency, preferring items not answered in the session. Every
+    Usually an item of the session's competency, preferring items the learner never answered, then the
+    one they answered longest ago. Every
     ``REVIEW_EVERY``-th item is a due review of another mastered competency when one is due. When even the
     easiest item of the competency is out of reach and a prerequisite is not mastered yet, the session steps
     back to that prerequisite first. Raises :class:`Conflict` on an ended session.
@@ -230,19 +238,18 @@ def item_next(*, learner: User, session: PracticeSession, now: datetime | None =
         raise Conflict("This practice session has ended; start a new one to practise more.")
     now = now or timezone.now()
     model = model_for(session.competency.framework)
-    answered = list(session.answers.values_list("item_id", flat=True))
     review = _session_review(session, now)
-    if review is None and len(answered) % REVIEW_EVERY == REVIEW_EVERY - 1:
+    if review is None and session.answers.count() % REVIEW_EVERY == REVIEW_EVERY - 1:
         review = _review_due_competency(session, now)
     if review is not None:
-        return _next_of(model, session, review, set(answered), REVIEW)
-    main = _next_of(model, session, session.competency, set(answered), PRACTICE)
+        return _next_of(model, session, review, REVIEW)
+    main = _next_of(model, session, session.competency, PRACTICE)
     low, _ = TARGET_BAND
     if main.predicted_success >= low:
         return main
     prerequisites = _unmastered_prerequisites(session)
     if prerequisites:
-        return _next_of(model, session, prerequisites[0], set(answered), PREREQUISITE)
+        return _next_of(model, session, prerequisites[0], PREREQUISITE)
     return main
 
 
@@ -262,12 +269,11 @@ def _next_of(
     model: LogisticEvidenceModel,
     session: PracticeSession,
     competency: Competency,
-    answered: set[int],
     reason: Reason,
 ) -> NextItem:
     learner_row, rows = _state_rows(session, [competency])
     state = _state_from(model, learner_row, rows, [competency])
-    chosen = _item_in_reach(model, state, competency, answered)
+    chosen = _item_in_reach(model, session, state, competency)
     if chosen is None:
         raise NotFound("This competency has no items to practise yet.")
     item, chance = chosen
