@@ -120,8 +120,13 @@ def test_a_review_answered_wrong_lowers_mastery_again(practice: Any) -> None:
     assert after.estimate is not None and after.estimate < state.estimate
     rows = progress.framework_progress(practice.learner, practice.session.school, practice.framework)
     assert {r.competency.code: r.status for d in rows for r in d.competencies}["add"] == progress.IN_PROGRESS
-    again = master_addition(practice, now=state.review_due_at + timedelta(minutes=5))
+    later = state.review_due_at + timedelta(minutes=5)
+    first = submit(practice, practice.session, practice.add_item, 5, now=later)
+    assert not first.mastered  # one right answer after a lapse is not enough evidence
+    again = master_addition(practice, now=later)
     assert again.mastered and add_state(practice).review_due_at is not None  # scheduled again
+    assert add_state(practice).attempts - after.attempts >= 3  # the rule's minimum evidence, counted afresh
+    assert again.unlocked == ()  # what it unlocks was announced the first time
 
 
 def test_an_out_of_reach_competency_steps_back_to_its_unmastered_prerequisite(practice: Any) -> None:

@@ -88,14 +88,19 @@ def answer_fingerprint(*, session_id: int, item_id: int, answer: object, hints_u
     return hashlib.sha256(normalized.encode()).hexdigest()
 
 
-def _learner_school(learner: User, competency: Competency) -> School:
-    """The school the learner practises the competency in (its framework's, or theirs for a shared one)."""
+def _learner_school(learner: User, competency: Competency, school: School | None) -> School:
+    """The school the learner practises the competency in: ``school`` when given (a learner of a shared
+    framework in two schools says which), else its framework's, else their first as a learner."""
     framework = competency.framework
     if not curriculum_permissions.can_view_framework(learner, framework):
+        raise NotFound("There is no competency with this id.")
+    if school is not None and framework.school_id not in (None, school.pk):
         raise NotFound("There is no competency with this id.")
     memberships = Membership.objects.filter(user=learner, role=Membership.Role.LEARNER).order_by("pk")
     if framework.school_id is not None:
         memberships = memberships.filter(school_id=framework.school_id)
+    if school is not None:
+        memberships = memberships.filter(school=school)
     membership = memberships.select_related("school").first()
     if membership is None:
         raise PermissionDenied("Only a learner of this school can practise its competencies.")
@@ -108,6 +113,7 @@ def session_start(
     learner: User,
     competency: Competency,
     how: str = PracticeSession.How.CHOSEN,
+    school: School | None = None,
     now: datetime | None = None,
 ) -> PracticeSession:
     """Start a practice session of ``learner`` on ``competency`` (of a framework their school can see).
@@ -116,8 +122,10 @@ def session_start(
         raise DomainError(
             f"“{how}” is not a way to choose a session; use one of {', '.join(PracticeSession.How.values)}."
         )
-    school = _learner_school(learner, competency)
-    session = PracticeSession.objects.create(school=school, learner=learner, competency=competency, how=how)
+    practised_in = _learner_school(learner, competency, school)
+    session = PracticeSession.objects.create(
+        school=practised_in, learner=learner, competency=competency, how=how
+    )
     if now is not None:
         session.started_at = now
         session.save(update_fields=["started_at"])
@@ -300,13 +308,14 @@ def _evidence_competency(session: PracticeSession, item: Item, now: datetime) ->
     prerequisites = set(
         Competency.objects.filter(unlocks_links__competency=session.competency).values_list("pk", flat=True)
     )
-    scheduled = set(  # mastered, with a review scheduled (it may have been due when the item was offered)
+    # Mastered at some time (it has a review card): its review may have been due when the item was offered,
+    # and an answer given offline may arrive after the competency lapsed on another device.
+    scheduled = set(
         LearnerCompetencyState.objects.filter(
             school_id=session.school_id,
             learner_id=session.learner_id,
             competency_id__in=assessed,
-            mastered_at__isnull=False,
-            review_due_at__isnull=False,
+            review_card__isnull=False,
         ).values_list("competency_id", flat=True)
     )
     for competency_id, competency in sorted(assessed.items()):
@@ -406,7 +415,8 @@ def _state_advance(
     state = model.update(state, code, int(stored.correct))
     estimate = model.predict(state, code)
     level = mastery_level(model, state, code, MASTERY_POLICY)
-    mastered = is_mastered(level, model.attempts(state, code), MASTERY_POLICY)
+    fresh_evidence = model.attempts(state, code) - competency_row.attempts_at_lapse
+    mastered = is_mastered(level, fresh_evidence, MASTERY_POLICY)
     stored.is_review = _is_review(competency_row, now)
     learner_row.model_name = model.name
     learner_row.numbers, learner_row.recent = list(state.learner), list(state.recent)
@@ -444,7 +454,7 @@ def _progress_sentence(
         return f"{moved}. A review slipped, so it needs some practice again before it counts as mastered."
     if row.mastered_at is not None:
         return f"{moved}. Mastered after {row.attempts} answers; a review will check that it stays."
-    needed = MASTERY_POLICY.min_evidence - row.attempts
+    needed = MASTERY_POLICY.min_evidence - (row.attempts - row.attempts_at_lapse)
     if needed > 0:
         return f"{moved}. A few more answers ({needed} at least) before it can count as mastered."
     return f"{moved}. It counts as mastered from {round(MASTERY_POLICY.threshold * 100)}%."
@@ -455,22 +465,26 @@ def _is_review(row: LearnerCompetencyState, now: datetime) -> bool:
 
 
 def _mastery_record(row: LearnerCompetencyState, mastered: bool, stored: Answer, now: datetime) -> bool:
-    """Apply the mastery rule and the review schedule to ``row``; True when the competency became mastered.
+    """Apply the mastery rule and the review schedule to ``row``; True when the competency is mastered for
+    the first time (what it unlocks is announced once).
 
-    A review answered wrong takes mastery away (the engine's estimate drops too) and the FSRS card is rated
-    *Again*; the competency is scheduled again once the rule holds again. A correct review rates it *Good*.
+    A review answered wrong takes mastery away (the engine's estimate drops too), rates the FSRS card
+    *Again*, and asks for fresh evidence: the rule's minimum number of answers counts again from here. The
+    competency is scheduled again once the rule holds again. A correct review rates it *Good*.
     """
     if stored.is_review:
         row.review_card, due = review_schedule(row.review_card, remembered=stored.correct, at=now)
         if stored.correct:
             row.review_due_at = due
-            return False
-        row.mastered_at = row.review_due_at = None
+        else:
+            row.mastered_at = row.review_due_at = None
+            row.attempts_at_lapse = row.attempts
         return False
     if mastered and row.mastered_at is None:
+        first_time = row.review_card is None
         row.mastered_at = now
         row.review_card, row.review_due_at = review_schedule(row.review_card, remembered=True, at=now)
-        return True
+        return first_time
     if not mastered:
         row.mastered_at = row.review_due_at = None
     return False
