@@ -110,7 +110,7 @@ CASES = [
         "network-invite",
         lambda w: "/me/network/invite/",
         LEARNERS_A,
-        lambda w: {"school": w.a.school.pk, "member": w.a.teacher.pk, "kind": "teacher"},
+        lambda w: {"school": w.a.school.pk, "member": w.a.mentor.pk, "kind": "mentor"},
     ),
     # a mentor who is not approved: a clear error (400), nothing changed
     post("network-invite", lambda w: "/me/network/invite/", LEARNERS_A, unapproved_mentor, ok=400),

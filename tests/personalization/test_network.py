@@ -9,13 +9,15 @@ from tessera.personalization import choice_permissions as perms
 from tessera.personalization import network_selectors as selectors
 from tessera.personalization import network_services as services
 from tessera.personalization.models import HelpMessage, HelpRequest, NetworkConnection
+from tessera.schools import services as schools_services
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import Membership
 from tests.personalization import world as pw
 
 
-def test_learner_invites_people_of_their_school_and_they_accept(world) -> None:  # type: ignore[no-untyped-def]
+def test_learner_invites_people_they_learn_with_and_they_accept(world) -> None:  # type: ignore[no-untyped-def]
     a = world.a
+    schools_services.learner_enrol(actor=None, school_class=a.klass, learner=a.other_learner)  # a classmate
     for member, kind in (
         (a.other_learner, "peer"),
         (a.teacher, "teacher"),
@@ -52,9 +54,23 @@ def test_invitation_rules(world) -> None:  # type: ignore[no-untyped-def]
         services.connection_invite(learner=a.teacher, school=a.school, member=a.learner, kind="peer")
     with pytest.raises(DomainError, match="invite someone else"):
         services.connection_invite(learner=a.learner, school=a.school, member=a.learner, kind="peer")
-    services.connection_invite(learner=a.learner, school=a.school, member=a.teacher, kind="teacher")
-    with pytest.raises(Conflict, match="already invited"):
+    first = services.connection_invite(learner=a.learner, school=a.school, member=a.teacher, kind="teacher")
+    again = services.connection_invite(learner=a.learner, school=a.school, member=a.teacher, kind="teacher")
+    assert again == first and NetworkConnection.objects.count() == 1  # a double click invites once
+    services.connection_answer(actor=a.teacher, connection=first, accept=True)
+    with pytest.raises(Conflict, match="already in the network"):
         services.connection_invite(learner=a.learner, school=a.school, member=a.teacher, kind="teacher")
+
+
+def test_a_learner_sees_and_invites_only_the_people_they_learn_with(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    a = world.a
+    page = client_for(a.learner).get("/me/network/").content.decode()
+    assert a.teacher.name in page and a.mentor.name in page
+    for stranger in (a.other_learner, a.other_teacher, a.admin):  # another class's learner and teacher
+        assert stranger.name not in page
+    with pytest.raises(DomainError, match="the people you learn with"):
+        services.connection_invite(learner=a.learner, school=a.school, member=a.other_learner, kind="peer")
+    assert not NetworkConnection.objects.exists()
 
 
 def test_accepting_an_invitation_not_addressed_to_you_is_denied(world, client_for) -> None:  # type: ignore[no-untyped-def]

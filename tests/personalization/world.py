@@ -53,9 +53,11 @@ def proposal(w: Any) -> Proposal:
 
 
 def connection(w: Any) -> NetworkConnection:
+    """An invitation from school A's learner to the learner of the other class (made directly: who may be
+    invited is tested in test_network)."""
     existing = NetworkConnection.objects.filter(learner=w.a.learner, member=w.a.other_learner).first()
-    return existing or network_services.connection_invite(
-        learner=w.a.learner, school=w.a.school, member=w.a.other_learner, kind="peer"
+    return existing or NetworkConnection.objects.create(
+        school=w.a.school, learner=w.a.learner, member=w.a.other_learner, kind="peer", invited_by=w.a.learner
     )
 
 

@@ -22,7 +22,15 @@ from tessera.personalization.models import (
     NetworkConnection,
     Proposal,
 )
-from tessera.schools.models import Enrolment, Membership, SchoolClass, TeachingAssignment, User
+from tessera.schools.models import (
+    Enrolment,
+    Membership,
+    School,
+    SchoolClass,
+    SupportAssignment,
+    TeachingAssignment,
+    User,
+)
 
 
 def _signed_in(user: User | None) -> bool:
@@ -231,3 +239,30 @@ def help_requests_answerable_by(user: User | None) -> QuerySet[HelpRequest]:
 
 def can_answer_help_request(user: User | None, request: HelpRequest) -> bool:
     return help_requests_answerable_by(user).filter(pk=request.pk).exists()
+
+
+def people_a_learner_may_invite(learner: User, school: School) -> QuerySet[User]:
+    """Who a learner may invite into their network: classmates (learners of a class they are enrolled
+    in), their teachers, staff assigned to support them, and the school's approved mentors. Not the whole
+    school: a learner sees the names of the people they learn with, nobody else's."""
+    my_classes = Enrolment.objects.filter(school=school, learner=learner).values("school_class_id")
+    classmate = Enrolment.objects.filter(
+        school=school, learner=OuterRef("pk"), school_class_id__in=my_classes
+    )
+    my_teacher = TeachingAssignment.objects.filter(
+        school=school, teacher=OuterRef("pk"), school_class_id__in=my_classes
+    )
+    supporter = SupportAssignment.objects.filter(
+        school=school, staff=OuterRef("pk"), learner=learner, ended_at__isnull=True
+    )
+    approved_mentor = Membership.objects.filter(
+        school=school, user=OuterRef("pk"), role=Membership.Role.MENTOR, approved_at__isnull=False
+    )
+    return (
+        User.objects.filter(
+            Q(Exists(classmate)) | Q(Exists(my_teacher)) | Q(Exists(supporter)) | Q(Exists(approved_mentor)),
+            is_active=True,
+        )
+        .exclude(pk=learner.pk)
+        .order_by("last_name", "first_name", "pk")
+    )

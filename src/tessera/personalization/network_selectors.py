@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tessera.curriculum.models import Competency
 from tessera.engine.peers import PeerCandidate, PeerSuggestion, suggest_peers
@@ -60,13 +60,8 @@ def networks_joined_by(user: User) -> QuerySet[NetworkConnection]:
 
 
 def invitable_people(user: User, school: School) -> QuerySet[User]:
-    """People of the school a learner may pick from when inviting (everyone with a role but themself)."""
-    members = Membership.objects.filter(school=school, user=OuterRef("pk"))
-    return (
-        User.objects.filter(Exists(members), is_active=True)
-        .exclude(pk=user.pk)
-        .order_by("last_name", "first_name", "pk")
-    )
+    """People a learner may pick from when inviting: the people they learn with (choice_permissions)."""
+    return perms.people_a_learner_may_invite(user, school)
 
 
 def open_to_help(user: User, school: School) -> bool:

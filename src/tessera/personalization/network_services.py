@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tessera.curriculum.models import Competency
@@ -74,12 +74,19 @@ def connection_invite(*, learner: User, school: School, member: User, kind: str)
             f"{member.name} is not an approved mentor yet: only mentors the school has approved can join "
             "a learning network."
         )
+    if not perms.people_a_learner_may_invite(learner, school).filter(pk=member.pk).exists():
+        raise DomainError(
+            "You can invite the people you learn with: classmates, your teachers, your supporters and the "
+            "school's approved mentors."
+        )
     existing = (
         NetworkConnection.objects.select_for_update()
         .filter(school=school, learner=learner, member=member)
         .first()
     )
     if existing is not None:
+        if existing.status == NetworkConnection.Status.PENDING and existing.kind == kind:
+            return existing  # the same invitation again (a double click): nothing to do
         if existing.status != NetworkConnection.Status.DECLINED:
             raise Conflict(f"{member.name} is already {existing.get_status_display().lower()}.")
         existing.status = NetworkConnection.Status.PENDING
@@ -87,9 +94,13 @@ def connection_invite(*, learner: User, school: School, member: User, kind: str)
         existing.answered_at = None
         existing.save(update_fields=["status", "kind", "answered_at"])
         return existing
-    return NetworkConnection.objects.create(
-        school=school, learner=learner, member=member, kind=kind, invited_by=learner
-    )
+    try:
+        with transaction.atomic():
+            return NetworkConnection.objects.create(
+                school=school, learner=learner, member=member, kind=kind, invited_by=learner
+            )
+    except IntegrityError:  # the same invitation, sent twice at the same moment
+        return NetworkConnection.objects.get(school=school, learner=learner, member=member)
 
 
 @transaction.atomic
