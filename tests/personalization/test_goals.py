@@ -211,6 +211,25 @@ def test_calibration_says_in_plain_words_how_confidence_compares_with_evidence(
     assert f"You feel confident about {practice.frac.name}; the evidence says not yet: 45%." in page
 
 
+def test_under_confidence_is_told_too() -> None:
+    from tessera.personalization.selectors import calibration_message
+
+    text, agrees = calibration_message("Fractions", 1, 0.8, False)
+    assert (
+        agrees is False
+        and text
+        == "You feel unsure about Fractions, but your answers show you know more than you think: 80%."
+    )
+    assert calibration_message("Fractions", 2, 0.4, False)[1] is True
+
+
+def test_text_that_is_not_text_is_refused_and_nothing_is_stored(world: Any) -> None:
+    goal = services.goal_create(learner=world.a.learner, school=world.a.school, title="Read a maths book")
+    response = _client(world.a.learner).post(f"/me/goals/{goal.pk}/steps/", {"title": "a\x00b"})
+    assert response.status_code == 400 and "not text" in response.content.decode()
+    assert not goal.steps.exists()
+
+
 def test_confidence_out_of_range_is_refused(world: Any, practice: Any) -> None:
     response = _client(world.a.learner).post(
         f"/me/confidence/?school={world.a.school.pk}", {"competency": practice.add.pk, "confidence": 7}

@@ -176,3 +176,17 @@ def test_the_service_refuses_too_long_text_and_unknown_fields(world: Any) -> Non
         with pytest.raises(services.DomainError):
             services.profile_update(learner=world.a.learner, school=world.a.school, data=data)
     assert not LearnerProfile.objects.exists()
+
+
+def test_a_mentor_reads_a_profile_only_while_approved(world: Any) -> None:
+    from tessera.personalization import permissions
+    from tessera.personalization.models import LearnerProfile
+    from tessera.schools.models import Membership
+
+    profile = LearnerProfile.objects.create(
+        school=world.a.school, learner=world.a.learner, strengths="Drawing"
+    )
+    assert permissions.can_view_profile(world.a.mentor, profile)
+    Membership.objects.filter(user=world.a.mentor, role="mentor").update(approved_at=None)
+    assert not permissions.can_view_profile(world.a.mentor, profile)
+    assert permissions.can_view_profile(world.a.specialist, profile)  # other supporters are not affected

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -134,9 +134,17 @@ def choice_pick(*, learner: User, board: ChoiceBoard, option: ChoiceOption) -> C
             existing.option = option
             existing.save(update_fields=["option", "chosen_at"])
         return existing
-    return Choice.objects.create(
-        school_id=board.school_id, board=board, learner=learner, option=option, purpose=option.purpose
-    )
+    try:
+        with transaction.atomic():
+            return Choice.objects.create(
+                school_id=board.school_id, board=board, learner=learner, option=option, purpose=option.purpose
+            )
+    except IntegrityError:  # a first pick sent twice at the same moment: the other copy won
+        existing = Choice.objects.get(board=board, learner=learner, purpose=option.purpose)
+        if existing.option_id != option.pk:
+            existing.option = option
+            existing.save(update_fields=["option", "chosen_at"])
+        return existing
 
 
 # --- proposals -----------------------------------------------------------------------------------

@@ -256,7 +256,10 @@ def _proposals_again(
 ) -> HttpResponse:
     """The proposals page again (400) with the rejected decision form and its error under its proposal."""
     user = _user(request)
-    page = Paginator(selectors.proposals_of_class(user, access.school_class), PROPOSALS_PER_PAGE).get_page(1)
+    proposals = selectors.proposals_of_class(user, access.school_class)
+    ids = list(proposals.values_list("pk", flat=True))
+    number = ids.index(proposal_id) // PROPOSALS_PER_PAGE + 1 if proposal_id in ids else 1
+    page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(number)  # the page the proposal is on
     forms = {p.pk: DecisionForm(auto_id=f"id_p{p.pk}_%s") for p in page if p.status == "pending"}
     form.auto_id = f"id_p{proposal_id}_%s"
     forms[proposal_id] = form

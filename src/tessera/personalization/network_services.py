@@ -155,9 +155,14 @@ def help_request_ask(
         raise DomainError(f"{helper.name} has not mastered {competency.name}.")
     if not LearnerProfile.objects.filter(school=school, learner=helper, open_to_help=True).exists():
         raise DomainError(f"{helper.name} has not offered to help peers.")
-    if HelpRequest.objects.filter(
+    # One learner's asks one after the other, so a double click cannot open two requests.
+    Membership.objects.select_for_update().filter(user=learner, school=school, role=Role.LEARNER).first()
+    open_request = HelpRequest.objects.filter(
         school=school, learner=learner, helper=helper, competency=competency, status__in=OPEN_HELP
-    ).exists():
+    ).first()
+    if open_request is not None:
+        if open_request.question == question:
+            return open_request  # the same ask again (a double click): nothing new
         raise Conflict(f"You already asked {helper.name} about {competency.name}.")
     return HelpRequest.objects.create(
         school=school, learner=learner, helper=helper, competency=competency, question=question

@@ -49,8 +49,15 @@ def works_with(user: User, *, school: str = "school_id", learner: str = "learner
     taught = Enrolment.objects.filter(
         learner=OuterRef(learner), school=OuterRef(school), school_class_id__in=taught_classes
     )
+    approved_mentor = Membership.objects.filter(
+        user=user, school=OuterRef("school_id"), role=Membership.Role.MENTOR, approved_at__isnull=False
+    )
     supported = SupportAssignment.objects.filter(
-        staff=user, learner=OuterRef(learner), school=OuterRef(school), ended_at__isnull=True
+        Q(Exists(approved_mentor)) | ~Q(role=SupportAssignment.Role.MENTOR),  # a mentor only while approved
+        staff=user,
+        learner=OuterRef(learner),
+        school=OuterRef(school),
+        ended_at__isnull=True,
     )
     return Q(Exists(taught)) | Q(Exists(supported))
 

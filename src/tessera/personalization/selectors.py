@@ -449,6 +449,10 @@ CONFIDENCE_LABELS = {
 }
 
 
+# From this estimate on, feeling unsure is under-confidence worth telling the learner about.
+CLOSE_TO_MASTERY = 0.7
+
+
 def calibration_message(
     name: str, confidence: int, estimate: float | None, mastered: bool
 ) -> tuple[str, bool | None]:
@@ -466,6 +470,11 @@ def calibration_message(
         return _("%s, but your answers show you have mastered it.") % feel, False
     if confident:
         return _("%(feel)s; the evidence says not yet: %(p)d%%.") % {"feel": feel, "p": percent}, False
+    if (estimate or 0) >= CLOSE_TO_MASTERY:
+        return _("%(feel)s, but your answers show you know more than you think: %(p)d%%.") % {
+            "feel": feel,
+            "p": percent,
+        }, False
     return _("%(feel)s, and the evidence agrees: not yet (%(p)d%%). Practice will help.") % {
         "feel": feel,
         "p": percent,

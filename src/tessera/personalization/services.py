@@ -9,6 +9,7 @@ Choice boards, proposals, the network and peer help live in their own ``*_servic
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -192,11 +193,8 @@ def goal_create(
     target_date: datetime.date | None = None,
 ) -> Goal:
     _require_learner(learner, school)
-    title, why = title.strip(), why.strip()
-    if not title or len(title) > SHORT_TEXT or len(why) > LONG_TEXT:
-        raise DomainError(
-            f"A goal needs a title (at most {SHORT_TEXT} characters); why, at most {LONG_TEXT}."
-        )
+    title = _written(title, what="a title for the goal", limit=SHORT_TEXT)
+    why = _written(why, what="why it matters", limit=LONG_TEXT) if why.strip() else ""
     ids = set(competency_ids or [])
     competencies = list(goal_competencies_for(learner, school).filter(pk__in=ids))
     if len(competencies) != len(ids):
@@ -226,14 +224,23 @@ def goal_status_set(*, actor: User, goal_id: int, status: str) -> Goal:
     return goal
 
 
+def _written(text: str, *, what: str, limit: int) -> str:
+    """Text a person wrote, stripped; a clear error when blank, too long, or holding control characters
+    (line breaks and tabs are fine). Services check this too, not only forms: PostgreSQL refuses NUL."""
+    text = text.strip()
+    if not text:
+        raise DomainError(f"Write {what} first.")
+    if len(text) > limit:
+        raise DomainError(f"{what[0].upper()}{what[1:]} has at most {limit} characters.")
+    if any(unicodedata.category(char) == "Cc" and char not in "\n\r\t" for char in text):
+        raise DomainError(f"{what[0].upper()}{what[1:]} contains characters that are not text.")
+    return text
+
+
 @transaction.atomic
 def goal_step_add(*, actor: User, goal_id: int, title: str) -> GoalStep:
     goal = _goal_to_edit(actor, goal_id)
-    title = title.strip()
-    if not title:
-        raise DomainError("Say what the step is.")
-    if len(title) > SHORT_TEXT:
-        raise DomainError(f"A step has at most {SHORT_TEXT} characters.")
+    title = _written(title, what="a step", limit=SHORT_TEXT)
     if goal.steps.count() >= MAX_STEPS:
         raise DomainError(f"A goal has at most {MAX_STEPS} steps.")
     last = goal.steps.aggregate(last=Max("position"))["last"]
@@ -281,13 +288,11 @@ def goal_step_move(*, actor: User, goal_id: int, step_id: int, direction: str) -
 @transaction.atomic
 def reflection_add(*, actor: User, goal_id: int, prompt: str, text: str, milestone: str = "") -> Reflection:
     goal = _goal_to_edit(actor, goal_id)
-    text = text.strip()
-    if not text:
-        raise DomainError("Write your reflection first.")
-    if len(text) > LONG_TEXT:
-        raise DomainError(f"A reflection has at most {LONG_TEXT} characters.")
+    text = _written(text, what="your reflection", limit=LONG_TEXT)
+    prompt = _written(prompt, what="the question you answer", limit=SHORT_TEXT)
+    milestone = _written(milestone, what="the milestone", limit=SHORT_TEXT) if milestone.strip() else ""
     return Reflection.objects.create(
-        school=goal.school, goal=goal, prompt=prompt[:SHORT_TEXT], text=text, milestone=milestone[:SHORT_TEXT]
+        school=goal.school, goal=goal, prompt=prompt, text=text, milestone=milestone
     )
 
 
@@ -298,11 +303,7 @@ def goal_comment_add(*, author: User, goal_id: int, text: str) -> GoalComment:
         raise NotFound("No such goal.")
     if not permissions.can_comment_goal(author, goal):
         raise PermissionDenied("Only the learner's teachers and supporters comment on their goals.")
-    text = text.strip()
-    if not text:
-        raise DomainError("Write a comment first.")
-    if len(text) > LONG_TEXT:
-        raise DomainError(f"A comment has at most {LONG_TEXT} characters.")
+    text = _written(text, what="a comment", limit=LONG_TEXT)
     return GoalComment.objects.create(school=goal.school, goal=goal, author=author, text=text)
 
 
