@@ -48,6 +48,8 @@ BENCH_DIR = ROOT / "var" / "bench"
 LOOPBACK = "127.0.0.1"
 DEMO_PASSWORD = "tessera-demo"  # noqa: S105 - the published demo password
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# A Redis database of its own, so the benchmark's sessions and cache touch nothing else.
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 RIGHT_SHARE = 0.7
 PRODUCTION_WORKERS = 2
 SIGN_IN_CONCURRENCY = 5
@@ -327,10 +329,15 @@ class Configuration:
         return f"{self.database}_{self.settings}"
 
     @property
+    def uses_redis(self) -> bool:
+        """Production on PostgreSQL is the scale-out set-up: with Redis (cache, sessions) when it answers."""
+        return self.database == "postgres" and self.settings == "production" and redis_reachable()
+
+    @property
     def label(self) -> str:
         database = "SQLite" if self.database == "sqlite" else "PostgreSQL"
         how = "local settings, as `make run`" if self.settings == "local" else "production settings"
-        return f"{database}, {how}"
+        return f"{database}{' + Redis' if self.uses_redis else ''}, {how}"
 
     @property
     def workers(self) -> int:
@@ -338,6 +345,15 @@ class Configuration:
 
     def uvicorn_options(self) -> tuple[str, ...]:
         return MAKE_RUN_OPTIONS if self.settings == "local" else PRODUCTION_OPTIONS
+
+
+def redis_reachable() -> bool:
+    parts = urlsplit(BENCH_REDIS_URL)
+    try:
+        with socket.create_connection((parts.hostname or LOOPBACK, parts.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def free_port() -> int:
@@ -388,6 +404,8 @@ class Server:
             env["DATABASE_URL"] = f"sqlite:///{self.var_dir / 'tessera.sqlite3'}"
         else:
             env["DATABASE_URL"] = urlsplit(POSTGRES_URL)._replace(path=f"/{self.database_name}").geturl()
+        if self.configuration.uses_redis:
+            env["REDIS_URL"] = BENCH_REDIS_URL
         if self.configuration.settings == "production":
             env["DJANGO_SETTINGS_MODULE"] = "tessera.config.settings.production"
             env["SECRET_KEY"] = secrets.token_urlsafe(50)

@@ -195,3 +195,26 @@ def test_the_next_item_carries_its_hints_for_the_learner_to_ask_for(learner: Cli
     item = learner.get(f"/api/practice/sessions/{practice.session.pk}/next").json()
     assert item["hints"] == ["Count on from 2."] and item["hints_available"] == 1
     assert item["reason"] == "practice" and item["competency_name"] == "Addition"
+
+
+def test_another_schools_competency_and_an_unknown_id_get_the_same_answer(
+    learner: Client, practice: Any, world: Any
+) -> None:
+    theirs = small_framework(world.b.school).competencies.get(code="add")
+    other = post(learner, "/api/practice/sessions", {"competency_id": theirs.pk})
+    unknown = post(learner, "/api/practice/sessions", {"competency_id": 2**61})
+    assert other.status_code == unknown.status_code == 404
+    assert other.json() == unknown.json() == {"detail": "There is no competency with this id."}
+    assigned = post(learner, "/api/practice/sessions", {"competency_id": practice.add.pk, "how": "assigned"})
+    assert assigned.status_code == 422  # a learner cannot label their own session as assigned
+    assert PracticeSession.objects.count() == 1  # the fixture's
+
+
+def test_a_session_is_started_in_the_school_named(learner: Client, practice: Any, world: Any) -> None:
+    body = {"competency_id": practice.add.pk, "school_id": world.a.school.pk}
+    started = post(learner, "/api/practice/sessions", body)
+    assert started.status_code == 201
+    assert PracticeSession.objects.get(pk=started.json()["id"]).school == world.a.school
+    elsewhere = post(learner, "/api/practice/sessions", {**body, "school_id": world.b.school.pk})
+    assert elsewhere.status_code == 404  # school A's framework is not practised in school B
+    assert PracticeSession.objects.count() == 2

@@ -15,14 +15,14 @@ def test_an_item_in_the_band_is_chosen_over_easier_and_harder_ones() -> None:
 
 def test_unanswered_items_come_first_even_when_out_of_the_band() -> None:
     items = [Candidate(1, 0.0), Candidate(2, 5.0)]
-    chosen = item_choose(items, 0.7, answered={1})
+    chosen = item_choose(items, 0.7, last_seen={1: 3})
     assert chosen is not None and chosen[0].item_id == 2
 
 
-def test_when_every_item_was_answered_the_best_one_comes_again() -> None:
-    items = [Candidate(1, 0.0), Candidate(2, 5.0)]
-    chosen = item_choose(items, 0.7, answered={1, 2})
-    assert chosen is not None and chosen[0].item_id == 1
+def test_when_every_item_was_answered_the_one_seen_longest_ago_comes_again() -> None:
+    items = [Candidate(1, 0.0), Candidate(2, 5.0), Candidate(3, 0.1)]
+    chosen = item_choose(items, 0.7, last_seen={1: 9, 2: 4, 3: 7})
+    assert chosen is not None and chosen[0].item_id == 2
 
 
 def test_no_candidates_no_item() -> None:

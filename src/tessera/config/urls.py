@@ -9,5 +9,8 @@ urlpatterns = [
     path("school/", include("tessera.curriculum.urls")),
     path("learn/", include("tessera.practice.urls")),
     path("family/", include("tessera.family.urls")),
+    path("me/", include("tessera.personalization.urls")),
+    path("learners/", include("tessera.personalization.learner_urls")),
+    path("", include("tessera.personalization.choice_urls")),
     path("", include("tessera.web.urls")),
 ]

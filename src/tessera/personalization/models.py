@@ -75,6 +75,9 @@ class LearnerProfile(TenantModel):
     share_with_guardians = models.BooleanField(
         default=False, help_text=_("The learner's choice, once they are old enough to choose.")
     )
+    open_to_help = models.BooleanField(
+        default=False, help_text=_("The learner agrees to be suggested to peers who ask for help.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

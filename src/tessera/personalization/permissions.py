@@ -19,7 +19,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from tessera.personalization.models import LearnerProfile, PersonalizationPolicy
+from tessera.personalization.models import Goal, LearnerProfile, PersonalizationPolicy
 from tessera.schools.models import (
     Enrolment,
     Guardianship,
@@ -49,8 +49,15 @@ def works_with(user: User, *, school: str = "school_id", learner: str = "learner
     taught = Enrolment.objects.filter(
         learner=OuterRef(learner), school=OuterRef(school), school_class_id__in=taught_classes
     )
+    approved_mentor = Membership.objects.filter(
+        user=user, school=OuterRef("school_id"), role=Membership.Role.MENTOR, approved_at__isnull=False
+    )
     supported = SupportAssignment.objects.filter(
-        staff=user, learner=OuterRef(learner), school=OuterRef(school), ended_at__isnull=True
+        Q(Exists(approved_mentor)) | ~Q(role=SupportAssignment.Role.MENTOR),  # a mentor only while approved
+        staff=user,
+        learner=OuterRef(learner),
+        school=OuterRef(school),
+        ended_at__isnull=True,
     )
     return Q(Exists(taught)) | Q(Exists(supported))
 
@@ -113,3 +120,91 @@ def profiles_editable_by(user: User | None) -> QuerySet[LearnerProfile]:
 
 def can_edit_profile(user: User | None, profile: LearnerProfile) -> bool:
     return profiles_editable_by(user).filter(pk=profile.pk).exists()
+
+
+# --- the learner's own pages: profile, goals (steps, reflections, comments), confidence ------------
+# Goals follow the profile's rule: the learner edits; those who work with them read (and comment);
+# guardians read as the sharing rule allows. ``school``/``learner`` name the columns, as in works_with.
+
+
+def _guardian_shared_pairs(user: User) -> set[tuple[int, int]]:
+    """(school, learner) pairs of the user's children whose profile and goals the sharing rule opens."""
+    pairs = set(
+        Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).values_list(
+            "school_id", "learner_id"
+        )
+    )
+    if not pairs:
+        return set()
+    profiles = {
+        (p.school_id, p.learner_id): p
+        for p in LearnerProfile.objects.filter(learner_id__in={lid for _, lid in pairs}).select_related(
+            "learner"
+        )
+    }
+    learners = {u.pk: u for u in User.objects.filter(pk__in={lid for _, lid in pairs})}
+    shared = set()
+    for school_id, learner_id in pairs:
+        profile = profiles.get((school_id, learner_id)) or LearnerProfile(
+            school_id=school_id, learner=learners[learner_id]
+        )
+        if shared_with_guardians(profile):
+            shared.add((school_id, learner_id))
+    return shared
+
+
+def _pairs(pairs: set[tuple[int, int]], *, school: str = "school_id", learner: str = "learner_id") -> Q:
+    condition = Q(pk__in=[])
+    for school_id, learner_id in sorted(pairs):
+        condition |= Q(**{school: school_id, learner: learner_id})
+    return condition
+
+
+def _personal_visibility(user: User, *, school: str = "school_id", learner: str = "learner_id") -> Q:
+    return (
+        _own(user, school=school, learner=learner)
+        | works_with(user, school=school, learner=learner)
+        | _pairs(_guardian_shared_pairs(user), school=school, learner=learner)
+    )
+
+
+def learners_with_pages_visible_to(user: User | None) -> QuerySet[Membership]:
+    """Learner memberships whose profile, goals and reflections the user may read (same rule as
+    :func:`profiles_visible_to`, also before the learner has saved a profile)."""
+    if user is None or not _is_signed_in(user):
+        return Membership.objects.none()
+    return Membership.objects.filter(role=Membership.Role.LEARNER).filter(
+        _personal_visibility(user, learner="user_id")
+    )
+
+
+def goals_visible_to(user: User | None) -> QuerySet[Goal]:
+    if user is None or not _is_signed_in(user):
+        return Goal.objects.none()
+    return Goal.objects.filter(_personal_visibility(user))
+
+
+def can_view_goal(user: User | None, goal: Goal) -> bool:
+    return goals_visible_to(user).filter(pk=goal.pk).exists()
+
+
+def goals_editable_by(user: User | None) -> QuerySet[Goal]:
+    """Only the learner changes their goals, steps and reflections."""
+    if user is None or not _is_signed_in(user):
+        return Goal.objects.none()
+    return Goal.objects.filter(_own(user))
+
+
+def can_edit_goal(user: User | None, goal: Goal) -> bool:
+    return goals_editable_by(user).filter(pk=goal.pk).exists()
+
+
+def goals_commentable_by(user: User | None) -> QuerySet[Goal]:
+    """Teachers of the learner and the staff assigned to support them comment on goals."""
+    if user is None or not _is_signed_in(user):
+        return Goal.objects.none()
+    return Goal.objects.filter(works_with(user))
+
+
+def can_comment_goal(user: User | None, goal: Goal) -> bool:
+    return goals_commentable_by(user).filter(pk=goal.pk).exists()

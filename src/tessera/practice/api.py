@@ -18,10 +18,11 @@ from pydantic import AfterValidator, StrictFloat, StrictInt, StringConstraints
 
 from tessera.api_input import no_control_characters, request_user
 from tessera.curriculum.answers import MAX_ANSWER_LENGTH
-from tessera.curriculum.models import Competency, Item
+from tessera.curriculum.models import Item
 from tessera.practice import permissions, services
 from tessera.practice.models import PracticeSession
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, NotFound
+from tessera.schools.models import School
 
 router = Router(tags=["practice"])
 
@@ -32,7 +33,16 @@ AnswerText = Annotated[
 
 class SessionIn(Schema):
     competency_id: int = Field(ge=1, le=2**62)
-    how: Literal["chosen", "assigned", "suggested"] = "chosen"
+    how: Literal["chosen", "suggested"] = Field(
+        default="chosen",
+        description="Chosen by the learner, or suggested by Tessera (assignments come later).",
+    )
+    school_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**62,
+        description="Where to practise, for a learner of a shared framework in two schools.",
+    )
 
 
 class SessionOut(Schema):
@@ -113,8 +123,16 @@ def _session_out(session: PracticeSession) -> SessionOut:
 
 @router.post("/practice/sessions", response={201: SessionOut}, summary="Start practising a competency")
 def session_start(request: HttpRequest, payload: SessionIn) -> Status[SessionOut]:
-    competency = get_object_or_404(Competency.objects.select_related("framework"), pk=payload.competency_id)
-    session = services.session_start(learner=request_user(request), competency=competency, how=payload.how)
+    user = request_user(request)
+    competency = permissions.competencies_visible_to(user).filter(pk=payload.competency_id).first()
+    if competency is None:
+        raise NotFound("There is no competency with this id.")
+    school = None
+    if payload.school_id is not None:
+        school = School.objects.filter(pk=payload.school_id).first()
+        if school is None:
+            raise NotFound("There is no school with this id.")
+    session = services.session_start(learner=user, competency=competency, how=payload.how, school=school)
     return Status(201, _session_out(session))
 
 

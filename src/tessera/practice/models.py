@@ -136,6 +136,10 @@ class LearnerCompetencyState(models.Model):
         help_text=_("What the mastery rule compares with its threshold; shown to learners."),
     )
     mastered_at = models.DateTimeField(null=True, blank=True)
+    attempts_at_lapse = models.PositiveIntegerField(
+        default=0,
+        help_text=_("Answers before the last failed review; re-mastery needs fresh evidence after it."),
+    )
     review_card = models.JSONField(null=True, blank=True, help_text=_("The FSRS card (fsrs Card.to_dict())."))
     review_due_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

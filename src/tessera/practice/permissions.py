@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from tessera.curriculum.models import Competency
+from tessera.curriculum.permissions import frameworks_visible_to
 from tessera.practice.models import PracticeSession
 from tessera.schools.models import Membership, User
 
@@ -30,3 +32,9 @@ def can_practise_in(user: User | None, session: PracticeSession) -> bool:
     return Membership.objects.filter(
         school_id=session.school_id, user=user, role=Membership.Role.LEARNER
     ).exists()
+
+
+def competencies_visible_to(user: User) -> QuerySet[Competency]:
+    """Competencies of frameworks the user can see: what a start request may name (anything else is a 404
+    with the same message, so ids of other schools' competencies reveal nothing)."""
+    return Competency.objects.filter(framework__in=frameworks_visible_to(user)).select_related("framework")

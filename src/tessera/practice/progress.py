@@ -7,6 +7,9 @@ A competency of a framework is, for one learner in one school:
 - *ready* when every prerequisite is mastered (or it has none);
 - *locked* otherwise: some prerequisite is not mastered yet (``missing`` names them).
 
+A prerequisite without items cannot be practised, so it cannot be mastered here either: it never locks
+what builds on it (practice's item choice does not step back to it either).
+
 Everything here is a read scoped to one learner and one school; a framework's whole progress costs three
 queries however large it is.
 """
@@ -90,10 +93,13 @@ def framework_progress(learner: User, school: School, framework: Framework) -> l
     ):
         befores[competency_id].append(by_pk[prerequisite_id])
     domains: dict[int, DomainProgress] = {}
+    item_counts = {c.pk: c.item_count for c in competencies}
     for competency in competencies:
         state = states.get(competency.pk)
         missing = [
-            p for p in befores[competency.pk] if states.get(p.pk) is None or states[p.pk].mastered_at is None
+            p
+            for p in befores[competency.pk]
+            if item_counts[p.pk] and (states.get(p.pk) is None or states[p.pk].mastered_at is None)
         ]
         row = CompetencyProgress(
             competency=competency,
@@ -101,7 +107,7 @@ def framework_progress(learner: User, school: School, framework: Framework) -> l
             estimate=state.estimate if state else None,
             level=state.mastery_level if state else None,
             attempts=state.attempts if state else 0,
-            item_count=competency.item_count,
+            item_count=item_counts[competency.pk],
             mastered_at=state.mastered_at if state else None,
             review_due_at=state.review_due_at if state else None,
             missing=missing,
@@ -131,9 +137,8 @@ def unlocked_by(learner: User, school: School, competency: Competency) -> list[C
         ).values_list("competency_id", flat=True)
     )
     needed = defaultdict(set)
-    for follower_id, prerequisite_id in Prerequisite.objects.filter(competency__in=followers).values_list(
-        "competency_id", "prerequisite_id"
-    ):
+    practisable = Prerequisite.objects.filter(competency__in=followers, prerequisite__items__isnull=False)
+    for follower_id, prerequisite_id in practisable.values_list("competency_id", "prerequisite_id"):
         needed[follower_id].add(prerequisite_id)
     return [c for c in followers if needed[c.pk] <= mastered and c.pk not in mastered]
 

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from tessera.curriculum import permissions as curriculum_permissions
@@ -88,14 +92,19 @@ def answer_fingerprint(*, session_id: int, item_id: int, answer: object, hints_u
     return hashlib.sha256(normalized.encode()).hexdigest()
 
 
-def _learner_school(learner: User, competency: Competency) -> School:
-    """The school the learner practises the competency in (its framework's, or theirs for a shared one)."""
+def _learner_school(learner: User, competency: Competency, school: School | None) -> School:
+    """The school the learner practises the competency in: ``school`` when given (a learner of a shared
+    framework in two schools says which), else its framework's, else their first as a learner."""
     framework = competency.framework
     if not curriculum_permissions.can_view_framework(learner, framework):
+        raise NotFound("There is no competency with this id.")
+    if school is not None and framework.school_id not in (None, school.pk):
         raise NotFound("There is no competency with this id.")
     memberships = Membership.objects.filter(user=learner, role=Membership.Role.LEARNER).order_by("pk")
     if framework.school_id is not None:
         memberships = memberships.filter(school_id=framework.school_id)
+    if school is not None:
+        memberships = memberships.filter(school=school)
     membership = memberships.select_related("school").first()
     if membership is None:
         raise PermissionDenied("Only a learner of this school can practise its competencies.")
@@ -108,6 +117,7 @@ def session_start(
     learner: User,
     competency: Competency,
     how: str = PracticeSession.How.CHOSEN,
+    school: School | None = None,
     now: datetime | None = None,
 ) -> PracticeSession:
     """Start a practice session of ``learner`` on ``competency`` (of a framework their school can see).
@@ -116,8 +126,10 @@ def session_start(
         raise DomainError(
             f"“{how}” is not a way to choose a session; use one of {', '.join(PracticeSession.How.values)}."
         )
-    school = _learner_school(learner, competency)
-    session = PracticeSession.objects.create(school=school, learner=learner, competency=competency, how=how)
+    practised_in = _learner_school(learner, competency, school)
+    session = PracticeSession.objects.create(
+        school=practised_in, learner=learner, competency=competency, how=how
+    )
     if now is not None:
         session.started_at = now
         session.save(update_fields=["started_at"])
@@ -208,11 +220,17 @@ def _unmastered_prerequisites(session: PracticeSession) -> list[Competency]:
 
 
 def _item_in_reach(
-    model: LogisticEvidenceModel, state: LearnerState, competency: Competency, answered: set[int]
+    model: LogisticEvidenceModel, session: PracticeSession, state: LearnerState, competency: Competency
 ) -> tuple[Item, float] | None:
     items = {item.pk: item for item in _items_of(competency)}
     estimate = model.predict(state, competency.code)
-    chosen = item_choose([Candidate(i.pk, i.difficulty) for i in items.values()], estimate, answered)
+    last_seen = dict(
+        Answer.objects.filter(learner_id=session.learner_id, school_id=session.school_id, item__in=items)
+        .values("item_id")
+        .annotate(last=Max("pk"))
+        .values_list("item_id", "last")
+    )
+    chosen = item_choose([Candidate(i.pk, i.difficulty) for i in items.values()], estimate, last_seen)
     if chosen is None:
         return None
     return items[chosen[0].item_id], chosen[1]
@@ -221,7 +239,8 @@ def _item_in_reach(
 def item_next(*, learner: User, session: PracticeSession, now: datetime | None = None) -> NextItem:
     """The next item of the session, in reach (predicted success in the target band).
 
-    Usually an item of the session's competency, preferring items not answered in the session. Every
+    Usually an item of the session's competency, preferring items the learner never answered, then the
+    one they answered longest ago. Every
     ``REVIEW_EVERY``-th item is a due review of another mastered competency when one is due. When even the
     easiest item of the competency is out of reach and a prerequisite is not mastered yet, the session steps
     back to that prerequisite first. Raises :class:`Conflict` on an ended session.
@@ -231,19 +250,18 @@ def item_next(*, learner: User, session: PracticeSession, now: datetime | None =
         raise Conflict("This practice session has ended; start a new one to practise more.")
     now = now or timezone.now()
     model = model_for(session.competency.framework)
-    answered = list(session.answers.values_list("item_id", flat=True))
     review = _session_review(session, now)
-    if review is None and len(answered) % REVIEW_EVERY == REVIEW_EVERY - 1:
+    if review is None and session.answers.count() % REVIEW_EVERY == REVIEW_EVERY - 1:
         review = _review_due_competency(session, now)
     if review is not None:
-        return _next_of(model, session, review, set(answered), REVIEW)
-    main = _next_of(model, session, session.competency, set(answered), PRACTICE)
+        return _next_of(model, session, review, REVIEW)
+    main = _next_of(model, session, session.competency, PRACTICE)
     low, _ = TARGET_BAND
     if main.predicted_success >= low:
         return main
     prerequisites = _unmastered_prerequisites(session)
     if prerequisites:
-        return _next_of(model, session, prerequisites[0], set(answered), PREREQUISITE)
+        return _next_of(model, session, prerequisites[0], PREREQUISITE)
     return main
 
 
@@ -263,12 +281,11 @@ def _next_of(
     model: LogisticEvidenceModel,
     session: PracticeSession,
     competency: Competency,
-    answered: set[int],
     reason: Reason,
 ) -> NextItem:
     learner_row, rows = _state_rows(session, [competency])
     state = _state_from(model, learner_row, rows, [competency])
-    chosen = _item_in_reach(model, state, competency, answered)
+    chosen = _item_in_reach(model, session, state, competency)
     if chosen is None:
         raise NotFound("This competency has no items to practise yet.")
     item, chance = chosen
@@ -295,13 +312,14 @@ def _evidence_competency(session: PracticeSession, item: Item, now: datetime) ->
     prerequisites = set(
         Competency.objects.filter(unlocks_links__competency=session.competency).values_list("pk", flat=True)
     )
-    scheduled = set(  # mastered, with a review scheduled (it may have been due when the item was offered)
+    # Mastered at some time (it has a review card): its review may have been due when the item was offered,
+    # and an answer given offline may arrive after the competency lapsed on another device.
+    scheduled = set(
         LearnerCompetencyState.objects.filter(
             school_id=session.school_id,
             learner_id=session.learner_id,
             competency_id__in=assessed,
-            mastered_at__isnull=False,
-            review_due_at__isnull=False,
+            review_card__isnull=False,
         ).values_list("competency_id", flat=True)
     )
     for competency_id, competency in sorted(assessed.items()):
@@ -360,7 +378,7 @@ def answer_submit(
     except ValueError as error:
         raise DomainError(f"The answer cannot be checked: {error}.") from error
     model = model_for(session.competency.framework)
-    with transaction.atomic():
+    with _one_writer_at_a_time(), transaction.atomic():
         try:
             with transaction.atomic():
                 stored = Answer.objects.create(
@@ -384,6 +402,25 @@ def answer_submit(
     return result
 
 
+_sqlite_writer = threading.Lock()
+
+
+@contextmanager
+def _one_writer_at_a_time() -> Iterator[None]:
+    """On SQLite, answers of one server process queue on a lock before they open their write transaction.
+
+    SQLite has one writer at a time, and a writer that finds the database locked polls and sleeps (its busy
+    handler), which is unfair: under a class-wide burst some answers waited longer than the busy timeout
+    and failed (measured with 50 learners on one process). Waiting on a lock is woken in turn instead. On
+    PostgreSQL nothing is held: row locks order one learner's answers and different learners run at once.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with _sqlite_writer:
+        yield
+
+
 def _state_advance(
     model: LogisticEvidenceModel,
     session: PracticeSession,
@@ -401,7 +438,8 @@ def _state_advance(
     state = model.update(state, code, int(stored.correct))
     estimate = model.predict(state, code)
     level = mastery_level(model, state, code, MASTERY_POLICY)
-    mastered = is_mastered(level, model.attempts(state, code), MASTERY_POLICY)
+    fresh_evidence = model.attempts(state, code) - competency_row.attempts_at_lapse
+    mastered = is_mastered(level, fresh_evidence, MASTERY_POLICY)
     stored.is_review = _is_review(competency_row, now)
     learner_row.model_name = model.name
     learner_row.numbers, learner_row.recent = list(state.learner), list(state.recent)
@@ -441,7 +479,7 @@ def _progress_sentence(
         return f"{moved}. A review slipped, so it needs some practice again before it counts as mastered."
     if row.mastered_at is not None:
         return f"{moved}. Mastered after {row.attempts} answers; a review will check that it stays."
-    needed = MASTERY_POLICY.min_evidence - row.attempts
+    needed = MASTERY_POLICY.min_evidence - (row.attempts - row.attempts_at_lapse)
     if needed > 0:
         return f"{moved}. A few more answers ({needed} at least) before it can count as mastered."
     return f"{moved}. It counts as mastered from {round(MASTERY_POLICY.threshold * 100)}%."
@@ -452,22 +490,26 @@ def _is_review(row: LearnerCompetencyState, now: datetime) -> bool:
 
 
 def _mastery_record(row: LearnerCompetencyState, mastered: bool, stored: Answer, now: datetime) -> bool:
-    """Apply the mastery rule and the review schedule to ``row``; True when the competency became mastered.
+    """Apply the mastery rule and the review schedule to ``row``; True when the competency is mastered for
+    the first time (what it unlocks is announced once).
 
-    A review answered wrong takes mastery away (the engine's estimate drops too) and the FSRS card is rated
-    *Again*; the competency is scheduled again once the rule holds again. A correct review rates it *Good*.
+    A review answered wrong takes mastery away (the engine's estimate drops too), rates the FSRS card
+    *Again*, and asks for fresh evidence: the rule's minimum number of answers counts again from here. The
+    competency is scheduled again once the rule holds again. A correct review rates it *Good*.
     """
     if stored.is_review:
         row.review_card, due = review_schedule(row.review_card, remembered=stored.correct, at=now)
         if stored.correct:
             row.review_due_at = due
-            return False
-        row.mastered_at = row.review_due_at = None
+        else:
+            row.mastered_at = row.review_due_at = None
+            row.attempts_at_lapse = row.attempts
         return False
     if mastered and row.mastered_at is None:
+        first_time = row.review_card is None
         row.mastered_at = now
         row.review_card, row.review_due_at = review_schedule(row.review_card, remembered=True, at=now)
-        return True
+        return first_time
     if not mastered:
         row.mastered_at = row.review_due_at = None
     return False

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from tessera.curriculum.models import Competency, Framework, Item
+from tessera.curriculum.models import Framework, Item
 from tessera.curriculum.permissions import frameworks_visible_to
 from tessera.practice import permissions, progress, services
 from tessera.practice.models import Answer, LearnerCompetencyState, PracticeSession
@@ -130,13 +130,10 @@ def session_start(request: HttpRequest) -> HttpResponse:
     how = request.POST.get("how", PracticeSession.How.CHOSEN)
     if how not in (PracticeSession.How.SUGGESTED, PracticeSession.How.CHOSEN):
         how = PracticeSession.How.CHOSEN
+    competency = _posted(request, "competency", permissions.competencies_visible_to(user))
+    school = _posted(request, "school", School.objects.all()) if request.POST.get("school") else None
     try:
-        competency_id = int(request.POST.get("competency", ""))
-    except ValueError:
-        raise Http404(_("There is no competency with this id.")) from None
-    competency = get_object_or_404(Competency.objects.select_related("framework"), pk=competency_id)
-    try:
-        session = services.session_start(learner=user, competency=competency, how=how)
+        session = services.session_start(learner=user, competency=competency, how=how, school=school)
     except NotFound as error:
         raise Http404(error.message) from error
     except DomainPermissionDenied:
@@ -145,6 +142,18 @@ def session_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("learn-today")
     return redirect("learn-practice", session_id=session.pk)
+
+
+def _posted(request: HttpRequest, field: str, rows: QuerySet[Any]) -> Any:
+    """The row whose id the form posted in ``field``, among ``rows``; 404 naming nothing otherwise."""
+    try:
+        pk = int(request.POST.get(field, ""))
+    except ValueError:
+        raise Http404(_("There is no %(field)s with this id.") % {"field": field}) from None
+    row = rows.filter(pk=pk).first() if 0 < pk < 2**62 else None
+    if row is None:
+        raise Http404(_("There is no %(field)s with this id.") % {"field": field})
+    return row
 
 
 @login_required

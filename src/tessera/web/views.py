@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tessera.curriculum import selectors as curriculum_selectors
+from tessera.personalization import selectors as personalization_selectors
 from tessera.schools import selectors
 from tessera.schools.models import User
 
@@ -51,7 +52,12 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
     if learner is None:
         raise Http404("No such learner.")
     classes = selectors.learner_classes(user, learner).select_related("term")
-    return render(request, "web/learner_detail.html", {"learner": learner, "classes": classes})
+    context = {
+        "learner": learner,
+        "classes": classes,
+        "personal_pages": personalization_selectors.learner_page_for(user, learner.pk) is not None,
+    }
+    return render(request, "web/learner_detail.html", context)
 
 
 @require_GET

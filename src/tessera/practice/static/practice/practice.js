@@ -2,8 +2,8 @@
  * were saved on this phone while offline.
  *
  * An answer is put in a queue in localStorage (keyed by its client_id, with the whole request) BEFORE it
- * is sent, and leaves the queue only after the server answered 2xx, or a 4xx other than 401/408/429 (then
- * the learner is told why). The queue is sent in order on page load, on the `online` event and on a retry
+ * is sent, and leaves the queue only after the server answered 2xx, or a 4xx other than 401/403/408/429
+ * (then the learner is told why); a 5xx keeps it for the next try. The queue is sent in order on page load, on the `online` event and on a retry
  * timer, always with the same client_id: the server stores an answer once per client_id, so sending it
  * twice is harmless. No inline scripts (strict CSP): this file is the whole client.
  */
@@ -29,7 +29,7 @@
     return text;
   }
 
-  var KEEP_STATUSES = { 401: true, 408: true, 429: true };
+  var KEEP_STATUSES = { 401: true, 403: true, 408: true, 429: true };
   var storageKey = "tessera.answers.v1." + queueRoot.getAttribute("data-user");
   var memoryQueue = [];
   var flushing = null;
@@ -137,17 +137,21 @@
     listeners[kind].forEach(function (listener) { listener(entry, result); });
   }
 
-  /* Send every queued answer, oldest first; stop at the first that cannot be sent now. */
+  /* Send every queued answer, oldest first. Offline or signed out: stop, everything waits. An answer the
+   * server cannot take right now (5xx, 403 such as an expired CSRF token, 408, 429) stays queued and the
+   * pass goes on with the next ones, so one stuck answer never holds back the others. */
   function flush() {
     if (flushing) {
       /* One pass at a time, in order; an answer queued during a pass gets its own pass after it. */
       return flushing.then(function () { return flush(); });
     }
+    var held = {};
+    var allSent = true;
     flushing = new Promise(function (resolve) {
       function step() {
-        var entries = readQueue();
+        var entries = readQueue().filter(function (entry) { return !held[entry.client_id]; });
         if (!entries.length) {
-          resolve(true);
+          resolve(allSent);
           return;
         }
         var entry = entries[0];
@@ -155,15 +159,19 @@
           if (result.ok) {
             dequeue(entry.client_id);
             emit("sent", entry, result);
-            step();
-          } else if (!result.offline && result.status >= 400 && result.status < 500 && !KEEP_STATUSES[result.status]) {
-            dequeue(entry.client_id);
-            emit("rejected", entry, result);
-            step();
-          } else {
+          } else if (result.offline || result.status === 401) {
             emit("stalled", entry, result);
             resolve(false);
+            return;
+          } else if (result.status >= 400 && result.status < 500 && !KEEP_STATUSES[result.status]) {
+            dequeue(entry.client_id);
+            emit("rejected", entry, result);
+          } else {
+            held[entry.client_id] = true;
+            allSent = false;
+            emit("stalled", entry, result);
           }
+          step();
         });
       }
       step();
@@ -457,6 +465,10 @@
       showError(t("notAccepted", { detail: result.detail }));
       setFormDisabled(false);
       nextButton.hidden = true;
+      var firstControl = form.querySelector("input:not([disabled])");
+      if (firstControl) {
+        firstControl.focus(); /* back to the answer, with the reason read out by the alert */
+      }
     }
   });
   listeners.stalled.push(function (entry, result) {
@@ -502,7 +514,8 @@
     unlocks.hidden = unlocked.length === 0;
 
     feedbackBox.hidden = false;
-    say("");
+    /* The live status region announces the verdict (a region filled while hidden often is not read). */
+    say(t(data.correct ? "right" : "wrong") + " " + t("masteryOf", { name: data.competency_name || "" }) + " " + percent + "%");
     nextButton.hidden = false;
     nextButton.focus();
   }

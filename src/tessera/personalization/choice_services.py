@@ -1,0 +1,248 @@
+"""Writes for voice and choice in a class: choice boards and their options, learners' picks, proposals
+and their decisions, and a class's progression (calendar or competency-based).
+
+Keyword-only, transactional, checking permissions with :mod:`tessera.personalization.choice_permissions`
+and raising domain errors (:mod:`tessera.schools.errors`) that say what is wrong; nothing is changed
+when one is raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tessera.curriculum.models import Competency, Framework, Resource
+from tessera.personalization import choice_permissions as perms
+from tessera.personalization.models import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    Choice,
+    ChoiceBoard,
+    ChoiceOption,
+    ClassProgression,
+    Proposal,
+)
+from tessera.schools.errors import Conflict, DomainError, PermissionDenied
+from tessera.schools.models import Enrolment, SchoolClass, User
+
+Purpose = ChoiceOption.Purpose
+Status = Proposal.Status
+Mode = ClassProgression.Mode
+
+
+def _text(value: str, *, what: str, limit: int, required: bool = True) -> str:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise DomainError(f"Write the {what}.")
+    if len(cleaned) > limit:
+        raise DomainError(f"The {what} is too long: at most {limit} characters, not {len(cleaned)}.")
+    return cleaned
+
+
+def _school_can_use(school_id: int, framework_school_id: int | None) -> bool:
+    """A school uses its own frameworks and the shared ones."""
+    return framework_school_id is None or framework_school_id == school_id
+
+
+def _check_competency(school_class: SchoolClass, competency: Competency | None) -> None:
+    if competency is not None and not _school_can_use(school_class.school_id, competency.school_id):
+        raise DomainError("That competency is not in a framework of this school.")
+
+
+# --- choice boards -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def board_create(
+    *,
+    actor: User,
+    school_class: SchoolClass,
+    objective: str,
+    competency: Competency | None = None,
+    co_designed_with: User | None = None,
+) -> ChoiceBoard:
+    """A teacher of the class offers a board for an objective, optionally designed with a learner of
+    the class (named on the board)."""
+    if not perms.can_teach_class(actor, school_class):
+        raise PermissionDenied("Only a teacher of this class can create a choice board.")
+    objective = _text(objective, what="objective", limit=SHORT_TEXT)
+    _check_competency(school_class, competency)
+    if (
+        co_designed_with is not None
+        and not Enrolment.objects.filter(school_class=school_class, learner=co_designed_with).exists()
+    ):
+        raise DomainError("A board is co-designed with a learner of this class; that person is not in it.")
+    return ChoiceBoard.objects.create(
+        school=school_class.school,
+        school_class=school_class,
+        objective=objective,
+        competency=competency,
+        created_by=actor,
+        co_designed_with=co_designed_with,
+    )
+
+
+@transaction.atomic
+def option_add(
+    *,
+    actor: User,
+    board: ChoiceBoard,
+    purpose: str,
+    title: str,
+    description: str = "",
+    resource: Resource | None = None,
+) -> ChoiceOption:
+    """A teacher of the board's class adds a way to learn or a way to show learning."""
+    if not perms.can_manage_board(actor, board):
+        raise PermissionDenied("Only a teacher of this class can change its choice boards.")
+    if purpose not in Purpose.values:
+        raise DomainError("Say whether this option is a way to learn or a way to show learning.")
+    title = _text(title, what="title", limit=SHORT_TEXT)
+    description = _text(description, what="description", limit=LONG_TEXT, required=False)
+    if resource is not None and not _school_can_use(board.school_id, resource.school_id):
+        raise DomainError("That resource is not in a framework of this school.")
+    position = ChoiceOption.objects.filter(board=board, purpose=purpose).count()
+    return ChoiceOption.objects.create(
+        school_id=board.school_id,
+        board=board,
+        purpose=purpose,
+        title=title,
+        description=description,
+        resource=resource,
+        position=position,
+    )
+
+
+@transaction.atomic
+def choice_pick(*, learner: User, board: ChoiceBoard, option: ChoiceOption) -> Choice:
+    """The learner picks one option for its purpose. Picking the same one again changes nothing;
+    picking another replaces the earlier pick (and records the new time)."""
+    if not perms.can_pick_on_board(learner, board):
+        raise PermissionDenied("Only learners of this class can pick on its choice boards.")
+    if option.board_id != board.pk:
+        raise DomainError("That option is not on this board.")
+    existing = (
+        Choice.objects.select_for_update()
+        .filter(board=board, learner=learner, purpose=option.purpose)
+        .first()
+    )
+    if existing is not None:
+        if existing.option_id != option.pk:
+            existing.option = option
+            existing.save(update_fields=["option", "chosen_at"])
+        return existing
+    try:
+        with transaction.atomic():
+            return Choice.objects.create(
+                school_id=board.school_id, board=board, learner=learner, option=option, purpose=option.purpose
+            )
+    except IntegrityError:  # a first pick sent twice at the same moment: the other copy won
+        existing = Choice.objects.get(board=board, learner=learner, purpose=option.purpose)
+        if existing.option_id != option.pk:
+            existing.option = option
+            existing.save(update_fields=["option", "chosen_at"])
+        return existing
+
+
+# --- proposals -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    learner: User,
+    school_class: SchoolClass,
+    title: str,
+    description: str,
+    competency: Competency | None = None,
+) -> Proposal:
+    """A learner proposes their own objective or activity in a class they are enrolled in."""
+    if not perms.can_learn_in_class(learner, school_class):
+        raise PermissionDenied("You can propose only in a class you are enrolled in.")
+    title = _text(title, what="title", limit=SHORT_TEXT)
+    description = _text(description, what="description", limit=LONG_TEXT)
+    _check_competency(school_class, competency)
+    return Proposal.objects.create(
+        school=school_class.school,
+        school_class=school_class,
+        learner=learner,
+        title=title,
+        description=description,
+        competency=competency,
+    )
+
+
+@transaction.atomic
+def proposal_decide(*, actor: User, proposal: Proposal, decision: str, comment: str = "") -> Proposal:
+    """A teacher of the class accepts the proposal, accepts it with changes (``adjusted``: the comment
+    says which), or declines it (the comment gives the reason)."""
+    if not perms.can_decide_proposal(actor, proposal):
+        raise PermissionDenied("Only a teacher of this class can decide on its proposals.")
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Status.PENDING:
+        raise Conflict(f"This proposal was already decided ({proposal.get_status_display().lower()}).")
+    if decision not in (Status.ACCEPTED, Status.ADJUSTED, Status.DECLINED):
+        raise DomainError("Choose accept, adjust or decline.")
+    required = decision != Status.ACCEPTED
+    what = "reason for declining" if decision == Status.DECLINED else "comment"
+    if decision == Status.ADJUSTED:
+        what = "comment saying what to change"
+    comment = _text(comment, what=what, limit=LONG_TEXT, required=required)
+    proposal.status = decision
+    proposal.teacher_comment = comment
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "teacher_comment", "decided_by", "decided_at"])
+    return proposal
+
+
+# --- class progression ---------------------------------------------------------------------------
+
+
+def default_sequence(framework: Framework) -> list[Competency]:
+    """A framework's competencies in teaching order (domain by domain, as the framework orders them)."""
+    return list(framework.competencies.order_by("domain__position", "position", "pk"))
+
+
+@transaction.atomic
+def progression_set(
+    *,
+    actor: User,
+    school_class: SchoolClass,
+    mode: str,
+    framework: Framework | None = None,
+    competencies: Sequence[Competency] = (),
+) -> ClassProgression:
+    """A teacher sets how the class moves on. In personalization mode the class has a competency
+    sequence: the competencies chosen, or else every competency of ``framework`` in teaching order."""
+    if not perms.can_teach_class(actor, school_class):
+        raise PermissionDenied("Only a teacher of this class can set how it progresses.")
+    if mode not in Mode.values:
+        raise DomainError("Choose calendar or competency-based progression.")
+    chosen = list(competencies)
+    if framework is not None and not _school_can_use(school_class.school_id, framework.school_id):
+        raise DomainError("That framework is not one of this school's.")
+    for competency in chosen:
+        _check_competency(school_class, competency)
+    if mode == Mode.PERSONALIZATION and not chosen:
+        if framework is None:
+            raise DomainError("Choose the framework (or the competencies) the class moves through.")
+        chosen = default_sequence(framework)
+        if not chosen:
+            raise DomainError("That framework has no competencies yet.")
+    progression, _ = ClassProgression.objects.select_for_update().get_or_create(
+        school_class=school_class, defaults={"school": school_class.school}
+    )
+    progression.mode = mode
+    progression.save(update_fields=["mode"])
+    if chosen:
+        progression.competencies.set(chosen)
+    return progression
+
+
+def frameworks_for_class(school_class: SchoolClass) -> Q:
+    """Frameworks a class may use: its school's and the shared ones (as a filter on Framework)."""
+    return Q(school__isnull=True) | Q(school_id=school_class.school_id)

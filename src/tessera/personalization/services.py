@@ -1,0 +1,323 @@
+"""Every write of the learner's own part of personalization: profile (with its history), library, goals
+with steps, reflections and comments, confidence ratings.
+
+Keyword-only, transactional, raising :mod:`tessera.schools.errors`: :class:`NotFound` when the user may
+not see the object (so nothing leaks), :class:`PermissionDenied` when they may see it but not do this.
+Choice boards, proposals, the network and peer help live in their own ``*_services`` modules.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from tessera.curriculum import permissions as curriculum_permissions
+from tessera.curriculum.models import Competency, Resource
+from tessera.personalization import permissions
+from tessera.personalization.models import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    ConfidenceRating,
+    Goal,
+    GoalComment,
+    GoalStep,
+    LearnerProfile,
+    LearnerProfileVersion,
+    LearningPreference,
+    Reflection,
+    SavedResource,
+)
+from tessera.schools.errors import DomainError, NotFound, PermissionDenied
+from tessera.schools.models import School, User
+
+PROFILE_FIELDS = (
+    "strengths",
+    "challenges",
+    "interests",
+    "passions",
+    "aspirations",
+    "learning_preferences",
+    "languages",
+    "accessibility",
+    "reading_level",
+    "share_with_guardians",
+)
+TEXT_FIELDS = ("strengths", "challenges", "passions", "aspirations", "languages", "accessibility")
+MAX_INTERESTS = 20
+MAX_STEPS = 30
+
+
+def _require_learner(learner: User, school: School) -> None:
+    if not permissions.is_learner_in(learner, school.pk):
+        raise PermissionDenied("Only a learner of this school has a profile, goals and a library here.")
+
+
+def profile_snapshot(profile: LearnerProfile) -> dict[str, Any]:
+    return {name: getattr(profile, name) for name in PROFILE_FIELDS}
+
+
+def _clean_topics(topics: list[str]) -> list[str]:
+    seen: list[str] = []
+    for topic in topics:
+        topic = " ".join(topic.split()).lower()[:60]
+        if topic and topic not in seen:
+            seen.append(topic)
+    if len(seen) > MAX_INTERESTS:
+        raise DomainError(f"At most {MAX_INTERESTS} interests, please.")
+    return seen
+
+
+@transaction.atomic
+def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tuple[LearnerProfile, bool]:
+    """Save the learner's own profile. A save that changes something writes a version (its history).
+    Returns the profile and whether anything changed. ``share_with_guardians`` is set only through
+    :func:`profile_sharing_set`."""
+    _require_learner(learner, school)
+    profile, _created = LearnerProfile.objects.select_for_update().get_or_create(
+        school=school, learner=learner
+    )
+    before = profile_snapshot(profile)
+    unknown = set(data) - set(PROFILE_FIELDS) | ({"share_with_guardians"} & set(data))
+    if unknown:
+        raise DomainError(f"Not a profile field: {', '.join(sorted(unknown))}.")
+    if "interests" in data:
+        data = {**data, "interests": _clean_topics(list(data["interests"]))}
+    if "learning_preferences" in data:
+        valid = set(LearningPreference.values)
+        bad = [p for p in data["learning_preferences"] if p not in valid]
+        if bad:
+            raise DomainError(f"Unknown learning preference: {', '.join(bad)}.")
+        data = {
+            **data,
+            "learning_preferences": [
+                p for p in LearningPreference.values if p in data["learning_preferences"]
+            ],
+        }
+    level = data.get("reading_level")
+    if level is not None and not 0 <= level <= 13:
+        raise DomainError("The reading level is a grade from 0 to 13.")
+    for name in TEXT_FIELDS:
+        if name in data:
+            value = str(data[name] or "").strip()
+            limit = SHORT_TEXT if name == "languages" else LONG_TEXT
+            if len(value) > limit:
+                raise DomainError(f"{name.capitalize()}: at most {limit} characters, please.")
+            data = {**data, name: value}
+    for name, value in data.items():
+        setattr(profile, name, value)
+    changed = profile_snapshot(profile) != before
+    if changed or _created:
+        profile.save()
+    if changed:
+        LearnerProfileVersion.objects.create(
+            school=school, profile=profile, snapshot=profile_snapshot(profile), edited_by=learner
+        )
+    return profile, changed
+
+
+@transaction.atomic
+def profile_sharing_set(*, learner: User, school: School, share: bool) -> LearnerProfile:
+    """The learner's choice whether their family sees their profile and goals, from the school's age."""
+    _require_learner(learner, school)
+    profile, _ = LearnerProfile.objects.select_for_update().get_or_create(school=school, learner=learner)
+    age = learner.age_on(timezone.localdate())
+    from_age = permissions.choosing_age(school.pk)
+    if age is not None and age < from_age:
+        raise PermissionDenied(
+            f"Your school shares your profile with your family until you are {from_age}; then you choose."
+        )
+    if profile.share_with_guardians != share:
+        profile.share_with_guardians = share
+        profile.save(update_fields=["share_with_guardians", "updated_at"])
+        LearnerProfileVersion.objects.create(
+            school=school, profile=profile, snapshot=profile_snapshot(profile), edited_by=learner
+        )
+    return profile
+
+
+# --- library -------------------------------------------------------------------------------------
+
+
+def _resource_for(learner: User, school: School, resource_id: int) -> Resource:
+    frameworks = curriculum_permissions.frameworks_visible_to(learner).filter(
+        Q(school=school) | Q(school__isnull=True)
+    )
+    resource = Resource.objects.filter(pk=resource_id, framework__in=frameworks).first()
+    if resource is None:
+        raise NotFound("No such resource.")
+    return resource
+
+
+@transaction.atomic
+def resource_save(*, learner: User, school: School, resource_id: int) -> SavedResource:
+    """Save a resource to the learner's library (saving it again changes nothing)."""
+    _require_learner(learner, school)
+    resource = _resource_for(learner, school, resource_id)
+    saved, _ = SavedResource.objects.get_or_create(school=school, learner=learner, resource=resource)
+    return saved
+
+
+@transaction.atomic
+def resource_unsave(*, learner: User, school: School, resource_id: int) -> bool:
+    """Remove it from the library; returns whether it was there."""
+    _require_learner(learner, school)
+    resource = _resource_for(learner, school, resource_id)
+    deleted, _ = SavedResource.objects.filter(school=school, learner=learner, resource=resource).delete()
+    return deleted > 0
+
+
+# --- goals ---------------------------------------------------------------------------------------
+
+
+def goal_competencies_for(learner: User, school: School) -> Any:
+    """Competencies a goal may link: of the frameworks the learner's school uses (its own and shared)."""
+    frameworks = curriculum_permissions.frameworks_visible_to(learner).filter(
+        Q(school=school) | Q(school__isnull=True)
+    )
+    return Competency.objects.filter(framework__in=frameworks)
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    learner: User,
+    school: School,
+    title: str,
+    why: str = "",
+    competency_ids: list[int] | None = None,
+    target_date: datetime.date | None = None,
+) -> Goal:
+    _require_learner(learner, school)
+    title = _written(title, what="a title for the goal", limit=SHORT_TEXT)
+    why = _written(why, what="why it matters", limit=LONG_TEXT) if why.strip() else ""
+    ids = set(competency_ids or [])
+    competencies = list(goal_competencies_for(learner, school).filter(pk__in=ids))
+    if len(competencies) != len(ids):
+        raise NotFound("A linked competency is not one of your school's.")
+    goal = Goal.objects.create(school=school, learner=learner, title=title, why=why, target_date=target_date)
+    goal.competencies.set(competencies)
+    return goal
+
+
+def _goal_to_edit(actor: User, goal_id: int) -> Goal:
+    goal = permissions.goals_visible_to(actor).filter(pk=goal_id).first()
+    if goal is None:
+        raise NotFound("No such goal.")
+    if not permissions.can_edit_goal(actor, goal):
+        raise PermissionDenied("Only the learner whose goal it is can change it.")
+    return goal
+
+
+@transaction.atomic
+def goal_status_set(*, actor: User, goal_id: int, status: str) -> Goal:
+    goal = _goal_to_edit(actor, goal_id)
+    if status not in Goal.Status.values:
+        raise DomainError("Unknown goal status.")
+    goal.status = status
+    goal.reached_at = timezone.now() if status == Goal.Status.REACHED else None
+    goal.save(update_fields=["status", "reached_at"])
+    return goal
+
+
+def _written(text: str, *, what: str, limit: int) -> str:
+    """Text a person wrote, stripped; a clear error when blank, too long, or holding control characters
+    (line breaks and tabs are fine). Services check this too, not only forms: PostgreSQL refuses NUL."""
+    text = text.strip()
+    if not text:
+        raise DomainError(f"Write {what} first.")
+    if len(text) > limit:
+        raise DomainError(f"{what[0].upper()}{what[1:]} has at most {limit} characters.")
+    if any(unicodedata.category(char) == "Cc" and char not in "\n\r\t" for char in text):
+        raise DomainError(f"{what[0].upper()}{what[1:]} contains characters that are not text.")
+    return text
+
+
+@transaction.atomic
+def goal_step_add(*, actor: User, goal_id: int, title: str) -> GoalStep:
+    goal = _goal_to_edit(actor, goal_id)
+    title = _written(title, what="a step", limit=SHORT_TEXT)
+    if goal.steps.count() >= MAX_STEPS:
+        raise DomainError(f"A goal has at most {MAX_STEPS} steps.")
+    last = goal.steps.aggregate(last=Max("position"))["last"]
+    return GoalStep.objects.create(school=goal.school, goal=goal, title=title, position=(last or 0) + 1)
+
+
+def _step(goal: Goal, step_id: int) -> GoalStep:
+    step = goal.steps.filter(pk=step_id).first()
+    if step is None:
+        raise NotFound("No such step in this goal.")
+    return step
+
+
+@transaction.atomic
+def goal_step_tick(*, actor: User, goal_id: int, step_id: int, done: bool) -> GoalStep:
+    goal = _goal_to_edit(actor, goal_id)
+    step = _step(goal, step_id)
+    if done and step.done_at is None:
+        step.done_at = timezone.now()
+    elif not done:
+        step.done_at = None
+    step.save(update_fields=["done_at"])
+    return step
+
+
+@transaction.atomic
+def goal_step_move(*, actor: User, goal_id: int, step_id: int, direction: str) -> list[GoalStep]:
+    """Move a step one place up or down; positions are renumbered 1…n."""
+    goal = _goal_to_edit(actor, goal_id)
+    step = _step(goal, step_id)
+    if direction not in ("up", "down"):
+        raise DomainError("Move a step up or down.")
+    steps = list(goal.steps.select_for_update().order_by("position", "pk"))
+    index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(steps):
+        steps[index], steps[other] = steps[other], steps[index]
+    for position, row in enumerate(steps, start=1):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    return steps
+
+
+@transaction.atomic
+def reflection_add(*, actor: User, goal_id: int, prompt: str, text: str, milestone: str = "") -> Reflection:
+    goal = _goal_to_edit(actor, goal_id)
+    text = _written(text, what="your reflection", limit=LONG_TEXT)
+    prompt = _written(prompt, what="the question you answer", limit=SHORT_TEXT)
+    milestone = _written(milestone, what="the milestone", limit=SHORT_TEXT) if milestone.strip() else ""
+    return Reflection.objects.create(
+        school=goal.school, goal=goal, prompt=prompt, text=text, milestone=milestone
+    )
+
+
+@transaction.atomic
+def goal_comment_add(*, author: User, goal_id: int, text: str) -> GoalComment:
+    goal = permissions.goals_visible_to(author).filter(pk=goal_id).first()
+    if goal is None:
+        raise NotFound("No such goal.")
+    if not permissions.can_comment_goal(author, goal):
+        raise PermissionDenied("Only the learner's teachers and supporters comment on their goals.")
+    text = _written(text, what="a comment", limit=LONG_TEXT)
+    return GoalComment.objects.create(school=goal.school, goal=goal, author=author, text=text)
+
+
+@transaction.atomic
+def confidence_rate(
+    *, learner: User, school: School, competency_id: int, confidence: int
+) -> ConfidenceRating:
+    """Record how sure the learner feels about a competency (1 not yet … 4 I could teach it)."""
+    _require_learner(learner, school)
+    if not 1 <= confidence <= 4:
+        raise DomainError("Confidence is from 1 (not yet) to 4 (I could teach it).")
+    competency = goal_competencies_for(learner, school).filter(pk=competency_id).first()
+    if competency is None:
+        raise NotFound("No such competency in your school's frameworks.")
+    return ConfidenceRating.objects.create(
+        school=school, learner=learner, competency=competency, confidence=confidence
+    )
