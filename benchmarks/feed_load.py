@@ -61,9 +61,10 @@ CONNECT_CONCURRENCY = 50
 DRAIN_SECONDS = 5.0
 
 SETUP = """
-import json
+import importlib, json
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+SessionStore = importlib.import_module(settings.SESSION_ENGINE).SessionStore
 from tessera.family.models import FeedEvent
 from tessera.schools.models import Guardianship, Membership, School, User
 school = School.objects.get(slug="demo")

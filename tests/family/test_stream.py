@@ -8,6 +8,7 @@ work (``sync_to_async``) then runs in the test's thread, and events are committe
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from typing import Any
 
@@ -262,3 +263,36 @@ def test_a_lost_notification_delays_an_event_to_the_next_heartbeat_but_never_los
         await feed.close()
 
     run()
+
+
+def test_the_streams_of_one_child_share_one_read_per_notification(
+    world: Any, slow_heartbeat: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tessera.family import stream
+
+    a = world.a
+    school_services.guardian_link(actor=None, school=a.school, guardian=a.other_teacher, learner=a.learner)
+    reads: list[int] = []
+    real_read = stream._snapshot_read
+
+    def counted(**kwargs: Any) -> Any:
+        reads.append(kwargs["after_id"])
+        return real_read(**kwargs)
+
+    monkeypatch.setattr(stream, "_snapshot_read", counted)
+
+    @async_to_sync
+    async def run() -> None:
+        feeds = [
+            (await open_feed(person, a.school, a.learner))[1] for person in (a.guardian, a.other_teacher)
+        ]
+        waiting = [asyncio.ensure_future(feed.events(1)) for feed in feeds if feed is not None]
+        await asyncio.sleep(0.5)  # both streams have replayed (nothing) and wait for notifications
+        ids = await sync_to_async(commit_events)(a.school, a.learner, 1)
+        for received in await asyncio.gather(*waiting):
+            assert [e.id for e in received] == ids
+        for feed in feeds:
+            await feed.close()  # type: ignore[union-attr]
+
+    run()
+    assert len(reads) == 1, reads
