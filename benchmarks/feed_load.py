@@ -341,6 +341,7 @@ async def run_load(
         open_seconds = time.perf_counter() - started
         await asyncio.sleep(5)  # settle
         rss_after, threads_after, _ = rss_and_threads(pgid)
+        redis_clients = redis_connected_clients()
         open_now = sum(1 for c in connections if c.connects and c.task is not None and not c.task.done())
         print(
             f"   {open_now} streams open after {open_seconds:.1f} s; RSS {rss_before / 2**20:.0f} → "
@@ -395,6 +396,7 @@ async def run_load(
         "rss_after": rss_after,
         "threads_before": threads_before,
         "threads_after": threads_after,
+        "redis_clients": redis_clients,
         "processes": processes,
         "committed": len(committed),
         "outcome": outcome,
@@ -450,6 +452,12 @@ class FeedServer(Server):
         self._wait_ready()
 
 
+def redis_connected_clients() -> int:
+    import redis
+
+    return int(redis.Redis.from_url(REDIS_URL).info("clients")["connected_clients"])
+
+
 def redis_unreachable() -> str:
     try:
         import redis
@@ -493,6 +501,7 @@ def markdown_table(result: dict[str, Any], *, workers: int, rate: float, duratio
         f"| memory per open connection: idle → all open / marginal (half → all open) | "
         f"{per_connection / 1024:.1f} / {marginal / 1024:.1f} KB |",
         f"| server threads, idle → open | {result['threads_before']} → {result['threads_after']} |",
+        f"| Redis clients with all streams open (servers and this probe) | {result['redis_clients']} |",
     ]
     return "\n".join(lines)
 

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync, sync_to_async
 from django.conf import settings
+from django.core.cache import caches
 from django.db import close_old_connections, connections
 
 from tessera.family import fanout, selectors
@@ -45,18 +46,31 @@ async def release_request_thread() -> None:
     """Django serves each ASGI request inside asgiref's ``ThreadSensitiveContext``: its first
     thread-sensitive call (a synchronous middleware, the session, the permission check) starts a thread,
     and that thread's database connection, which both live until the response has been sent, that is
-    for as long as a feed stays open (a pool of 16 connections per worker would be empty after 16 feeds).
-    The stream needs neither: the connection goes back (to the pool) and the thread ends here; Django
-    starts another for the response's closing, ended with the request."""
+    for as long as a feed stays open (a pool of 16 connections per worker would be empty after 16 feeds),
+    and so does the request's Redis cache client. The stream needs none of them: they are given back and
+    the thread ends here; Django starts another thread for the response's closing, ended with the request."""
     contexts = getattr(SyncToAsync, "thread_sensitive_context", None)
     executors = getattr(SyncToAsync, "context_to_thread_executor", None)
     if contexts is None or executors is None:
         return
     context = contexts.get(None)
-    executor = executors.pop(context, None) if context is not None else None
+    if context is None or context not in executors:
+        return
+    await sync_to_async(_release_request_resources)()  # in that thread, with the request's context
+    executor = executors.pop(context, None)
     if executor is not None:
-        await asyncio.get_running_loop().run_in_executor(executor, connections.close_all)
         executor.shutdown(wait=False)
+
+
+def _release_request_resources() -> None:
+    """Give back what the request's thread holds: its database connections (to the pool) and the Redis
+    connections of the request's cache clients (Django makes a cache client per request context; a
+    later use reconnects)."""
+    connections.close_all()
+    for cache in caches.all(initialized_only=True):
+        pools = getattr(getattr(cache, "_cache", None), "_pools", None)
+        for pool in (pools or {}).values():
+            pool.disconnect()
 
 
 def _then_release_connection(function: Callable[..., T], kwargs: dict[str, Any]) -> T:
