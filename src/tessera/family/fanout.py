@@ -63,6 +63,11 @@ class Subscription:
         return True
 
 
+def _ring_all(group: list[Subscription]) -> None:
+    for subscription in group:
+        subscription._set()
+
+
 class Broadcaster:
     """The streams open in this process, by child key."""
 
@@ -85,10 +90,16 @@ class Broadcaster:
                     del self._subscriptions[subscription.key]
 
     def notify(self, key: str) -> None:
+        """Ring every stream of ``key``: those of one event loop in one callback, so they all wake with the
+        same ring time and can share one read (:class:`tessera.family.stream.SharedReads`)."""
         with self._lock:
             subscribers = list(self._subscriptions.get(key, ()))
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for subscription in subscribers:
-            subscription.ring()
+            by_loop.setdefault(subscription.loop, []).append(subscription)
+        for loop, group in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop has closed: its streams are gone
+                loop.call_soon_threadsafe(_ring_all, group)
 
     def notify_all(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         with self._lock:
