@@ -38,6 +38,8 @@ def test_guardian_sees_each_child_separately_across_schools(world, client_for) -
     assert "Your children" in page
     assert "Learner A" in page and "School A" in page
     assert "Learner B" in page and "School B" in page
+    for school, learner in ((world.a.school, world.a.learner), (world.b.school, world.b.learner)):
+        assert f'href="/family/{school.pk}/{learner.pk}/"' in page  # each child's live news, per school
 
 
 def test_revoked_guardian_no_longer_sees_the_child(world, client_for) -> None:  # type: ignore[no-untyped-def]
