@@ -81,3 +81,31 @@ def test_a_copy_that_loses_the_insert_race_returns_the_original(practice: Any, m
         practice.submit(7, client_id=client_id)
     assert Answer.objects.count() == 1
     assert LearnerCompetencyState.objects.get().attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_different_answers_at_the_same_moment_both_count(practice: Any) -> None:
+    """Two answers of one learner (two devices, or a queue flushed twice) arriving together: both are stored
+    and both reach the learner state; the row locks (PostgreSQL) or the writer queue (SQLite) keep one
+    update from overwriting the other."""
+    model_for(practice.framework)
+    barrier = threading.Barrier(COPIES)
+    errors: list[BaseException] = []
+
+    def submit(answer: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            practice.submit(answer, client_id=uuid.uuid4())
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(answer,)) for answer in (5, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert sorted(Answer.objects.values_list("correct", flat=True)) == [False, True]
+    assert LearnerCompetencyState.objects.get().attempts == 2
