@@ -56,3 +56,8 @@ class FeedStream(TenantModel):
 
     def __str__(self) -> str:
         return f"feed of {self.learner_id} in {self.school_id}"
+
+
+from tessera.family.message_models import Announcement, Conversation, Message  # noqa: E402
+
+__all__ = ["Announcement", "Conversation", "FeedEvent", "FeedStream", "Message"]

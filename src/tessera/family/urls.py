@@ -1,6 +1,6 @@
 """The guardian's pages and live feeds, under /family/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tessera.family import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.family_home, name="family-home"),
     path("<int:school_id>/<int:learner_id>/", views.family_child, name="family-child"),
     path("feed/<int:school_id>/<int:learner_id>/stream", views.family_feed_stream, name="family-feed-stream"),
+    path("", include("tessera.family.message_urls")),
 ]

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tessera.family import selectors
+from tessera.family import message_selectors, selectors
 from tessera.family.permissions import can_follow_feed
 from tessera.family.stream import feed_events, parse_last_event_id
 from tessera.schools.models import User
@@ -31,7 +31,8 @@ def family_home(request: HttpRequest) -> HttpResponse:
     children = selectors.children_of(_user(request))
     if not children:
         return render(request, "family/not_a_guardian.html", status=403)
-    return render(request, "family/home.html", {"children": children})
+    announcements = message_selectors.announcements_for(_user(request), page=request.GET.get("page"))
+    return render(request, "family/home.html", {"children": children, "announcements": announcements})
 
 
 @require_GET

@@ -1,0 +1,16 @@
+"""Messages and announcements, included by :mod:`tessera.family.urls`."""
+
+from django.urls import path
+
+from tessera.family import message_views as views
+
+urlpatterns = [
+    path("messages/", views.message_list, name="family-messages"),
+    path(
+        "messages/start/<int:school_id>/<int:learner_id>/<int:other_id>/",
+        views.conversation_start,
+        name="family-conversation-start",
+    ),
+    path("messages/<int:conversation_id>/", views.conversation_detail, name="family-conversation"),
+    path("announcements/<int:school_id>/new/", views.announcement_new, name="family-announcement-new"),
+]
