@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tessera.family import message_selectors as sel
@@ -114,7 +115,7 @@ def announcement_new(request: HttpRequest, school_id: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 school_class=form.cleaned_data["school_class"],
             )
-            flash.success(request, "Announcement posted.")
+            flash.success(request, _("Announcement posted."))
             return redirect("family-announcement-new", school_id=school.pk)
         status = 400
     else:
