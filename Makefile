@@ -8,7 +8,7 @@ WORKERS ?= 1
 
 PYBKT_VENV ?= $(VENV)/pybkt
 
-.PHONY: bench-answers bench-feed bench-tracing bench-simulate bench-recommend bench-pybkt run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+.PHONY: bench-answers bench-feed bench-tracing bench-simulate bench-recommend bench-pybkt messages run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ setup: install
 run: setup
 	@echo "Serving Tessera on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/uvicorn tessera.config.asgi:application --app-dir src --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# Refresh the Spanish catalogue from the sources, then compile it (needs GNU gettext; commit both files).
+messages: install
+	cd src/tessera && $(abspath $(BIN))/python ../../manage.py makemessages -l es --no-obsolete --ignore 'static/*'
+	cd src/tessera && $(abspath $(BIN))/python ../../manage.py compilemessages -l es
 
 demo: install
 	$(BIN)/python manage.py load_demo_school

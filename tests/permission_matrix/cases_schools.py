@@ -49,6 +49,17 @@ CASES = [
     ),
     Case("home", "GET", lambda w: "/", EVERYONE_SIGNED_IN, is_api=False),
     Case("password_change", "GET", lambda w: "/accounts/password/", EVERYONE_SIGNED_IN, is_api=False),
+    # Everyone chooses the language of their own pages (and only their own: the form has no user field).
+    Case("account-language", "GET", lambda w: "/accounts/language/", EVERYONE_SIGNED_IN, is_api=False),
+    Case(
+        "account-language",
+        "POST",
+        lambda w: "/accounts/language/",
+        EVERYONE_SIGNED_IN,
+        ok=302,
+        payload=lambda w: {"language": "es"},
+        is_api=False,
+    ),
     Case(
         "password_change_done", "GET", lambda w: "/accounts/password/done/", EVERYONE_SIGNED_IN, is_api=False
     ),

@@ -33,6 +33,7 @@ from asgiref.sync import SyncToAsync, sync_to_async
 from django.conf import settings
 from django.core.cache import caches
 from django.db import close_old_connections, connections
+from django.utils import translation
 
 from tessera.family import fanout, selectors
 from tessera.family.permissions import feed_followers
@@ -73,16 +74,21 @@ def _release_request_resources() -> None:
             pool.disconnect()
 
 
-def _then_release_connection(function: Callable[..., T], kwargs: dict[str, Any]) -> T:
+def _then_release_connection(function: Callable[..., T], kwargs: dict[str, Any], language: str | None) -> T:
     try:
-        return function(**kwargs)
+        if language is None:
+            return function(**kwargs)
+        with translation.override(language):  # the sentences are built here, in the guardian's language
+            return function(**kwargs)
     finally:
         close_old_connections()  # back to the pool (or closed): executor threads are shared
 
 
-async def _read(function: Callable[..., T], **kwargs: Any) -> T:
-    """Run a database read in the event loop's shared executor, not in a thread of this request."""
-    return await sync_to_async(partial(_then_release_connection, function, kwargs), thread_sensitive=False)()
+async def _read(function: Callable[..., T], *, language: str | None = None, **kwargs: Any) -> T:
+    """Run a database read in the event loop's shared executor, not in a thread of this request
+    (under ``language`` when given: executor threads do not carry the request's active language)."""
+    read = partial(_then_release_connection, function, kwargs, language)
+    return await sync_to_async(read, thread_sensitive=False)()
 
 
 def parse_last_event_id(value: str | None) -> int | None:
@@ -126,11 +132,20 @@ class SharedReads:
     """
 
     def __init__(self) -> None:
-        self._reads: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Task[Snapshot]] = {}
+        self._reads: dict[tuple[asyncio.AbstractEventLoop, str, str | None], asyncio.Task[Snapshot]] = {}
 
-    async def read(self, *, school_id: int, learner_id: int, after_id: int, not_before: float) -> Snapshot:
+    async def read(
+        self,
+        *,
+        school_id: int,
+        learner_id: int,
+        after_id: int,
+        not_before: float,
+        language: str | None = None,
+    ) -> Snapshot:
         loop = asyncio.get_running_loop()
-        key = (loop, fanout.stream_key(school_id, learner_id))
+        # Streams share a read only when they read in the same language (the sentences are in it).
+        key = (loop, fanout.stream_key(school_id, learner_id), language)
         task = self._reads.get(key)
         snapshot_of = getattr(task, "snapshot_of", None)
         if task is None or snapshot_of is None or snapshot_of[0] < not_before or snapshot_of[1] > after_id:
@@ -138,6 +153,7 @@ class SharedReads:
             task = loop.create_task(
                 _read(
                     _snapshot_read,
+                    language=language,
                     school_id=school_id,
                     learner_id=learner_id,
                     after_id=after_id,
@@ -165,9 +181,9 @@ def sse_event(item: selectors.FeedItem) -> str:
 
 
 async def feed_events(
-    *, user: User, school_id: int, learner_id: int, last_event_id: int | None
+    *, user: User, school_id: int, learner_id: int, last_event_id: int | None, language: str | None = None
 ) -> AsyncIterator[str]:
-    """The body of a feed response (see the module's docstring)."""
+    """The body of a feed response (see the module's docstring); sentences in ``language`` (the request's)."""
     heartbeat = settings.FAMILY_FEED_HEARTBEAT_SECONDS
     subscription = fanout.broadcaster.subscribe(fanout.stream_key(school_id, learner_id))
     try:
@@ -176,11 +192,17 @@ async def feed_events(
         yield f"retry: {RETRY_MS}\n\n"
         cursor: int
         if last_event_id is None:
-            items, cursor = await _read(selectors.feed_recent, school_id=school_id, learner_id=learner_id)
+            items, cursor = await _read(
+                selectors.feed_recent, language=language, school_id=school_id, learner_id=learner_id
+            )
         else:
             cursor = last_event_id
             items = await _read(
-                selectors.feed_after, school_id=school_id, learner_id=learner_id, after_id=cursor
+                selectors.feed_after,
+                language=language,
+                school_id=school_id,
+                learner_id=learner_id,
+                after_id=cursor,
             )
         while True:
             while items:
@@ -190,7 +212,11 @@ async def feed_events(
                 if len(items) < selectors.FEED_BATCH:
                     break
                 items = await _read(
-                    selectors.feed_after, school_id=school_id, learner_id=learner_id, after_id=cursor
+                    selectors.feed_after,
+                    language=language,
+                    school_id=school_id,
+                    learner_id=learner_id,
+                    after_id=cursor,
                 )
             rung = await subscription.wait(heartbeat)
             if not rung:
@@ -199,7 +225,11 @@ async def feed_events(
             # The guardianship is checked in the same read, right before sending anything.
             not_before = subscription.rung_at if rung else asyncio.get_running_loop().time()
             snapshot = await shared_reads.read(
-                school_id=school_id, learner_id=learner_id, after_id=cursor, not_before=not_before
+                school_id=school_id,
+                learner_id=learner_id,
+                after_id=cursor,
+                not_before=not_before,
+                language=language,
             )
             if user.pk not in snapshot.followers:
                 return  # the guardianship was revoked: the stream ends

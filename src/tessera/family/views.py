@@ -56,7 +56,13 @@ async def family_feed_stream(request: HttpRequest, school_id: int, learner_id: i
         request.headers.get("Last-Event-ID", request.GET.get("last_event_id"))
     )
     response = StreamingHttpResponse(
-        feed_events(user=user, school_id=school_id, learner_id=learner_id, last_event_id=last_event_id),
+        feed_events(
+            user=user,
+            school_id=school_id,
+            learner_id=learner_id,
+            last_event_id=last_event_id,
+            language=getattr(request, "LANGUAGE_CODE", None),  # the guardian's (see UserLanguageMiddleware)
+        ),
         content_type="text/event-stream; charset=utf-8",
     )
     response["Cache-Control"] = "no-cache, no-store"

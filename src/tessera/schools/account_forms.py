@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
@@ -86,3 +87,13 @@ class InvitationSignUpForm(UserCreationForm):  # type: ignore[type-arg]
         self.fields["last_name"].required = True
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+
+
+class LanguageForm(forms.Form):
+    """The language of one's own pages; blank follows the browser."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=lambda: [("", _("Same as my browser")), *settings.LANGUAGES],
+    )

@@ -47,6 +47,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("language/", account_views.language_choose, name="account-language"),
     path("invitation/", account_views.invitation_accept, name="invitation-accept"),
     path("invitations/new/<int:learner_id>/", account_views.invitation_create, name="invitation-create"),
 ]

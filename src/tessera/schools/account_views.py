@@ -15,13 +15,19 @@ from django.core.exceptions import PermissionDenied as PermissionDeniedPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from tessera.schools import permissions, selectors
-from tessera.schools.account_forms import GuardianInvitationForm, InvitationLinkForm, InvitationSignUpForm
+from tessera.schools.account_forms import (
+    GuardianInvitationForm,
+    InvitationLinkForm,
+    InvitationSignUpForm,
+    LanguageForm,
+)
 from tessera.schools.errors import DomainError
 from tessera.schools.invitations import (
     InvitationCodeError,
@@ -110,3 +116,26 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             )
             return redirect("home")
     return render(request, "accounts/invitation_accept.html", {"form": form, "signed_in": signed_in})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """The signed-in person chooses the language of their pages (and of their children's news)."""
+    user = _signed_in_user(request)
+    form = LanguageForm(request.POST or None, initial={"language": user.language})
+    if request.method == "POST" and form.is_valid():
+        user.language = form.cleaned_data["language"]
+        user.save(update_fields=["language"])
+        language = user.language or translation.get_language_from_request(request)
+        with translation.override(language):
+            if user.language:
+                messages.success(
+                    request,
+                    _("Your pages are now in %(language)s.") % {"language": user.get_language_display()},
+                )
+            else:
+                messages.success(request, _("Your pages now follow your browser's language."))
+        return redirect("account-language")
+    return render(request, "accounts/language.html", {"form": form})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -21,7 +22,10 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    language = models.CharField(_("language"), max_length=10, default="en")
+    # The language of the pages this person sees; blank follows the browser's Accept-Language.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
 
     def __str__(self) -> str:
         return self.name

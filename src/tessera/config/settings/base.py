@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tessera.schools.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -165,6 +166,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
+# One catalogue for the whole project (not one per app): the apps share many strings, and one file is
+# one place for a translator to work through. Compiled .mo files are committed (CI may lack gettext).
+LOCALE_PATHS = [SRC_DIR / "locale"]  # src/tessera/locale
 USE_TZ = True
 
 STATIC_URL = "/static/"
