@@ -25,21 +25,13 @@ from tessera.personalization.models import (
     ClassProgression,
     Proposal,
 )
+from tessera.personalization.written import text_checked
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import Enrolment, SchoolClass, User
 
 Purpose = ChoiceOption.Purpose
 Status = Proposal.Status
 Mode = ClassProgression.Mode
-
-
-def _text(value: str, *, what: str, limit: int, required: bool = True) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise DomainError(f"Write the {what}.")
-    if len(cleaned) > limit:
-        raise DomainError(f"The {what} is too long: at most {limit} characters, not {len(cleaned)}.")
-    return cleaned
 
 
 def _school_can_use(school_id: int, framework_school_id: int | None) -> bool:
@@ -68,7 +60,7 @@ def board_create(
     the class (named on the board)."""
     if not perms.can_teach_class(actor, school_class):
         raise PermissionDenied("Only a teacher of this class can create a choice board.")
-    objective = _text(objective, what="objective", limit=SHORT_TEXT)
+    objective = text_checked(objective, what="objective", limit=SHORT_TEXT)
     _check_competency(school_class, competency)
     if (
         co_designed_with is not None
@@ -100,8 +92,8 @@ def option_add(
         raise PermissionDenied("Only a teacher of this class can change its choice boards.")
     if purpose not in Purpose.values:
         raise DomainError("Say whether this option is a way to learn or a way to show learning.")
-    title = _text(title, what="title", limit=SHORT_TEXT)
-    description = _text(description, what="description", limit=LONG_TEXT, required=False)
+    title = text_checked(title, what="title", limit=SHORT_TEXT)
+    description = text_checked(description, what="description", limit=LONG_TEXT, required=False)
     if resource is not None and not _school_can_use(board.school_id, resource.school_id):
         raise DomainError("That resource is not in a framework of this school.")
     position = ChoiceOption.objects.filter(board=board, purpose=purpose).count()
@@ -162,8 +154,8 @@ def proposal_create(
     """A learner proposes their own objective or activity in a class they are enrolled in."""
     if not perms.can_learn_in_class(learner, school_class):
         raise PermissionDenied("You can propose only in a class you are enrolled in.")
-    title = _text(title, what="title", limit=SHORT_TEXT)
-    description = _text(description, what="description", limit=LONG_TEXT)
+    title = text_checked(title, what="title", limit=SHORT_TEXT)
+    description = text_checked(description, what="description", limit=LONG_TEXT)
     _check_competency(school_class, competency)
     return Proposal.objects.create(
         school=school_class.school,
@@ -190,7 +182,7 @@ def proposal_decide(*, actor: User, proposal: Proposal, decision: str, comment: 
     what = "reason for declining" if decision == Status.DECLINED else "comment"
     if decision == Status.ADJUSTED:
         what = "comment saying what to change"
-    comment = _text(comment, what=what, limit=LONG_TEXT, required=required)
+    comment = text_checked(comment, what=what, limit=LONG_TEXT, required=required)
     proposal.status = decision
     proposal.teacher_comment = comment
     proposal.decided_by = actor

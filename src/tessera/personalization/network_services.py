@@ -22,6 +22,7 @@ from tessera.personalization.models import (
     LearnerProfile,
     NetworkConnection,
 )
+from tessera.personalization.written import text_checked
 from tessera.practice.models import LearnerCompetencyState
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import Membership, School, User
@@ -42,15 +43,6 @@ OPEN_HELP = (HelpRequest.Status.ASKED, HelpRequest.Status.ACCEPTED)
 def _require_learner(user: User, school: School, *, to: str) -> None:
     if not Membership.objects.filter(user=user, school=school, role=Role.LEARNER).exists():
         raise PermissionDenied(f"Only a learner of this school can {to}.")
-
-
-def _text(value: str, *, what: str, limit: int) -> str:
-    cleaned = (value or "").strip()
-    if not cleaned:
-        raise DomainError(f"Write the {what}.")
-    if len(cleaned) > limit:
-        raise DomainError(f"The {what} is too long: at most {limit} characters, not {len(cleaned)}.")
-    return cleaned
 
 
 # --- the learning network ------------------------------------------------------------------------
@@ -142,7 +134,7 @@ def help_request_ask(
 ) -> HelpRequest:
     """A learner who has not mastered ``competency`` asks a peer who has, and who agreed to help."""
     _require_learner(learner, school, to="ask peers for help")
-    question = _text(question, what="question", limit=LONG_TEXT)
+    question = text_checked(question, what="question", limit=LONG_TEXT)
     if helper.pk == learner.pk:
         raise DomainError("Ask someone else: you cannot ask yourself for help.")
     if competency.school_id not in (None, school.pk):
@@ -206,7 +198,7 @@ def help_message_post(*, author: User, request: HelpRequest, text: str) -> HelpM
         raise DomainError(f"{request.helper.name} has not accepted yet: messages start once they do.")
     if request.status != HelpRequest.Status.ACCEPTED:
         raise DomainError("This conversation is over: no more messages.")
-    text = _text(text, what="message", limit=MESSAGE_LIMIT)
+    text = text_checked(text, what="message", limit=MESSAGE_LIMIT)
     return HelpMessage.objects.create(school_id=request.school_id, request=request, author=author, text=text)
 
 
@@ -217,7 +209,7 @@ def help_message_report(*, actor: User, message: HelpMessage, reason: str) -> He
         raise PermissionDenied("Only the two learners of this conversation can report its messages.")
     if message.author_id == actor.pk:
         raise PermissionDenied("You cannot report your own message.")
-    reason = _text(reason, what="reason", limit=SHORT_TEXT)
+    reason = text_checked(reason, what="reason", limit=SHORT_TEXT)
     message = HelpMessage.objects.select_for_update().get(pk=message.pk)
     if message.reported_at is not None:
         raise Conflict("This message was already reported.")
