@@ -28,6 +28,13 @@ CASES = [
         is_api=False,
     ),
     Case(
+        "family-child-progress",
+        "GET",
+        lambda w: f"/family/{w.a.school.pk}/{w.a.learner.pk}/progress/",
+        roles("guardian"),
+        is_api=False,
+    ),
+    Case(
         "family-feed-stream",
         "GET",
         lambda w: f"/family/feed/{w.a.school.pk}/{w.a.learner.pk}/stream",

@@ -7,6 +7,11 @@ from tessera.family import views
 urlpatterns = [
     path("", views.family_home, name="family-home"),
     path("<int:school_id>/<int:learner_id>/", views.family_child, name="family-child"),
+    path(
+        "<int:school_id>/<int:learner_id>/progress/",
+        views.family_child_progress,
+        name="family-child-progress",
+    ),
     path("feed/<int:school_id>/<int:learner_id>/stream", views.family_feed_stream, name="family-feed-stream"),
     path("", include("tessera.family.message_urls")),
 ]

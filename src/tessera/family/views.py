@@ -14,8 +14,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tessera.family import message_selectors, selectors
+from tessera.family.child_progress import child_progress
 from tessera.family.permissions import can_follow_feed
 from tessera.family.stream import feed_events, parse_last_event_id
+from tessera.practice.progress import STATUS_LABELS
 from tessera.schools.models import User
 
 
@@ -68,3 +70,13 @@ async def family_feed_stream(request: HttpRequest, school_id: int, learner_id: i
     response["Cache-Control"] = "no-cache, no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: send each event as it comes
     return response
+
+
+@require_GET
+@login_required
+def family_child_progress(request: HttpRequest, school_id: int, learner_id: int) -> HttpResponse:
+    """What the child is working on next and why, what they mastered, their week (404 if not their child)."""
+    child = child_progress(_user(request), school_id=school_id, learner_id=learner_id)
+    if child is None:
+        raise Http404("There is no child with this id.")
+    return render(request, "family/progress.html", {"child": child, "status_labels": STATUS_LABELS})

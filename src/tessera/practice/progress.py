@@ -21,15 +21,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tessera.curriculum.models import Competency, Framework, Prerequisite
+from tessera.curriculum.permissions import frameworks_visible_to
 from tessera.practice.models import Answer, LearnerCompetencyState
 from tessera.schools.models import School, User
 
 MASTERED, IN_PROGRESS, READY, LOCKED = "mastered", "in_progress", "ready", "locked"
 SATURDAY = 5
+STATUS_LABELS = {
+    MASTERED: gettext_lazy("mastered"),
+    IN_PROGRESS: gettext_lazy("in progress"),
+    READY: gettext_lazy("ready"),
+    LOCKED: gettext_lazy("locked"),
+}
 
 
 @dataclass
@@ -44,6 +52,7 @@ class CompetencyProgress:
     review_due_at: datetime | None = None
     missing: list[Competency] = field(default_factory=list)
     prerequisites: list[Competency] = field(default_factory=list)
+    mastered_prerequisites: list[Competency] = field(default_factory=list)
 
     @property
     def practisable(self) -> bool:
@@ -61,6 +70,12 @@ class DomainProgress:
     @property
     def mastered_count(self) -> int:
         return sum(1 for row in self.competencies if row.status == MASTERED)
+
+
+def frameworks_of(learner: User, school: School) -> list[Framework]:
+    """Frameworks the learner may practise in ``school``: the school's own and the shared ones."""
+    visible = frameworks_visible_to(learner).filter(Q(school=school) | Q(school__isnull=True))
+    return list(visible.order_by("name", "pk"))
 
 
 def _states(learner: User, school: School, framework: Framework) -> dict[int, LearnerCompetencyState]:
@@ -112,6 +127,9 @@ def framework_progress(learner: User, school: School, framework: Framework) -> l
             review_due_at=state.review_due_at if state else None,
             missing=missing,
             prerequisites=befores[competency.pk],
+            mastered_prerequisites=[
+                p for p in befores[competency.pk] if p.pk in states and states[p.pk].mastered_at is not None
+            ],
         )
         domain = domains.setdefault(competency.domain_id, DomainProgress(competency.domain.name, []))
         domain.competencies.append(row)

@@ -10,22 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from tessera.curriculum.models import Framework, Item
-from tessera.curriculum.permissions import frameworks_visible_to
 from tessera.practice import permissions, progress, services
 from tessera.practice.models import Answer, LearnerCompetencyState, PracticeSession
 from tessera.schools.errors import DomainError, NotFound
@@ -33,12 +30,6 @@ from tessera.schools.errors import PermissionDenied as DomainPermissionDenied
 from tessera.schools.models import Membership, School, User
 
 HISTORY_PER_PAGE = 25
-STATUS_LABELS = {
-    progress.MASTERED: gettext_lazy("mastered"),
-    progress.IN_PROGRESS: gettext_lazy("in progress"),
-    progress.READY: gettext_lazy("ready"),
-    progress.LOCKED: gettext_lazy("locked"),
-}
 
 
 def _user(request: HttpRequest) -> User:
@@ -47,23 +38,10 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _zone(school: School) -> ZoneInfo:
-    try:
-        return ZoneInfo(school.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def learner_schools(user: User) -> list[School]:
     """The schools where ``user`` is a learner, oldest membership first."""
     memberships = Membership.objects.filter(user=user, role=Membership.Role.LEARNER).select_related("school")
     return [m.school for m in memberships.order_by("pk")]
-
-
-def _frameworks_of(user: User, school: School) -> list[Framework]:
-    """Frameworks the learner may practise in ``school``: the school's own and the shared ones."""
-    visible = frameworks_visible_to(user).filter(Q(school=school) | Q(school__isnull=True))
-    return list(visible.order_by("name", "pk"))
 
 
 def _not_a_learner(request: HttpRequest) -> HttpResponse:
@@ -77,9 +55,11 @@ def _reason(row: progress.CompetencyProgress) -> str:
         return _(
             "in progress: you have started it (%(percent)s%% so far); keep going until it is mastered"
         ) % {"percent": percent}
-    if row.prerequisites:
-        names = ", ".join(c.name for c in row.prerequisites)
+    if row.mastered_prerequisites:
+        names = ", ".join(c.name for c in row.mastered_prerequisites)
         return _("ready: you mastered %(names)s, which it builds on") % {"names": names}
+    if row.prerequisites:  # only prerequisites without questions, which lock nothing
+        return _("ready: nothing has to be mastered before it")
     return _("ready: a starting point, nothing comes before it")
 
 
@@ -108,11 +88,11 @@ def today(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = []
     for school in schools:
-        zone = _zone(school)
+        zone = school.zone
         streak = progress.practice_streak(user, school, today=timezone.localtime(now, zone).date(), zone=zone)
         due = list(progress.reviews_due(user, school, now))
         entry = SchoolToday(school, streak)
-        for framework in _frameworks_of(user, school):
+        for framework in progress.frameworks_of(user, school):
             steps = progress.next_steps(progress.framework_progress(user, school, framework))
             reviews = [r for r in due if r.competency.framework_id == framework.pk]
             entry.frameworks.append(FrameworkToday(framework, steps, reviews))
@@ -184,15 +164,15 @@ def mastery(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     for school in schools:
         frameworks = []
-        for framework in _frameworks_of(user, school):
+        for framework in progress.frameworks_of(user, school):
             domains = progress.framework_progress(user, school, framework)
             steps = [(row, _reason(row)) for row in progress.next_steps(domains)]
             frameworks.append(FrameworkMastery(framework, domains, steps))
-        rows.append({"school": school, "frameworks": frameworks, "zone": _zone(school)})
+        rows.append({"school": school, "frameworks": frameworks, "zone": school.zone})
     return render(
         request,
         "practice/mastery.html",
-        {"schools": rows, "several": len(rows) > 1, "status_labels": STATUS_LABELS},
+        {"schools": rows, "several": len(rows) > 1, "status_labels": progress.STATUS_LABELS},
     )
 
 
@@ -229,7 +209,7 @@ def history(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("school", "")
     if wanted:
         school = next((s for s in schools if str(s.pk) == wanted), None) or _no_school()
-    zone = _zone(school)
+    zone = school.zone
     page = Paginator(progress.answer_history(user, school), HISTORY_PER_PAGE).get_page(
         request.GET.get("page")
     )

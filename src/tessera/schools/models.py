@@ -8,6 +8,7 @@ be a teacher in one school and the guardian of a child in another.
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -52,6 +53,15 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The school's time zone (UTC when the stored name is not a known zone): school days, streaks and
+        "today" are counted in it."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
 
 class TenantModel(models.Model):
