@@ -55,6 +55,15 @@ def conversations_visible_to(user: User) -> QuerySet[Conversation]:
     return Conversation.objects.filter(as_guardian | as_teacher)
 
 
+def unread_count(user: User) -> int:
+    """Messages others wrote to the user, in conversations they may still use, not read yet."""
+    return (
+        Message.objects.filter(conversation__in=conversations_visible_to(user), read_at__isnull=True)
+        .exclude(sender=user)
+        .count()
+    )
+
+
 def can_use_conversation(user: User, conversation: Conversation) -> bool:
     return conversations_visible_to(user).filter(pk=conversation.pk).exists()
 

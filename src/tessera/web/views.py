@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tessera.curriculum import selectors as curriculum_selectors
+from tessera.family import message_selectors
 from tessera.personalization import selectors as personalization_selectors
 from tessera.schools import selectors
 from tessera.schools.models import User
@@ -31,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "home": selectors.home_for(user),
         "curriculum_schools": curriculum_selectors.schools_with_curriculum_pages(user),
+        "unread_messages": message_selectors.unread_count(user),
     }
     return render(request, "web/home.html", context)
 
