@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tessera.curriculum.demo import demo_framework_load
+from tessera.family.demo import demo_family_load
 from tessera.practice.demo_history import HistoryReport, demo_history_load
 from tessera.schools.demo import DEMO_PASSWORD, demo_logins, demo_school_load
 from tessera.schools.errors import DomainError
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             school, created = demo_school_load()
             framework, framework_created = demo_framework_load(school=school)
             history = None if options["no_history"] else demo_history_load(school=school, framework=framework)
+            notes = demo_family_load(school=school)
         except DomainError as error:
             raise CommandError(
                 f"Could not load the demo school, so nothing was changed: {error.message} "
@@ -40,6 +42,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{verb} maths framework “{framework.name}”."))
         if history is not None:
             self.stdout.write(self.style.SUCCESS(_history_line(history)))
+        if notes:
+            self.stdout.write(
+                self.style.SUCCESS(f"Created a school announcement and {notes} teachers' notes to guardians.")
+            )
         if options["quiet_logins"]:
             return
         logins = demo_logins(school)
