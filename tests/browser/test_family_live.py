@@ -176,9 +176,9 @@ def test_a_guardian_sees_mastery_live_and_messages_the_teacher(
     assert teacher.get_by_text("Very well: she mastered a new competency today.").is_visible()
 
     # The guardian's open page tells them at once; the conversation shows the reply and the read receipt.
-    guardian.get_by_role(
-        "link", name=re.compile(rf"^New message from {re.escape(family.teacher_name)}")
-    ).wait_for(timeout=LIVE_WITHIN_MS)
+    reply_news = guardian.locator(f"#event-{newest_event(live_app, family.learner_id, 'message_received')}")
+    reply_news.wait_for(timeout=LIVE_WITHIN_MS)
+    assert reply_news.inner_text().startswith(f"New message from {family.teacher_name} about ")
     writer.reload()
     assert writer.get_by_text("Very well: she mastered a new competency today.").is_visible()
     assert writer.get_by_text(re.compile(r"^Read at ")).is_visible()
