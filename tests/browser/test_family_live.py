@@ -147,11 +147,21 @@ def test_a_guardian_sees_mastery_live_and_messages_the_teacher(
 
     news = guardian.locator(f"#event-{event_id}")
     news.wait_for(timeout=LIVE_WITHIN_MS)
-    assert re.match(
-        rf"{re.escape(family.learner_first_name)} mastered .+ today after \d+ practice questions?$",
+    said = re.match(
+        rf"{re.escape(family.learner_first_name)} mastered (.+) today after \d+ practice questions?$",
         news.inner_text(),
     )
+    assert said, news.inner_text()
     assert guardian.evaluate("window.tesseraNotReloaded") is True, "the page was reloaded"
+    assert horizontal_overflow(guardian) == 0
+    report = axe_violations(guardian)
+    assert not report, report
+
+    # The progress page says what is next and why, and shows the competency as mastered.
+    guardian.get_by_role("link", name=re.compile(r"^Progress of ")).click()
+    guardian.get_by_role("heading", level=1, name=f"Progress of {family.learner_name}").wait_for()
+    assert guardian.get_by_text(f"What {family.learner_first_name} works on next, and why").first.is_visible()
+    assert said.group(1) in guardian.locator(".status-mastered .competency-name").all_text_contents()
     assert horizontal_overflow(guardian) == 0
     report = axe_violations(guardian)
     assert not report, report
@@ -176,6 +186,8 @@ def test_a_guardian_sees_mastery_live_and_messages_the_teacher(
     assert teacher.get_by_text("Very well: she mastered a new competency today.").is_visible()
 
     # The guardian's open page tells them at once; the conversation shows the reply and the read receipt.
+    guardian.go_back()
+    guardian.get_by_text("Live: new events appear here as they happen.").wait_for()
     reply_news = guardian.locator(f"#event-{newest_event(live_app, family.learner_id, 'message_received')}")
     reply_news.wait_for(timeout=LIVE_WITHIN_MS)
     assert reply_news.inner_text().startswith(f"New message from {family.teacher_name} about ")
