@@ -271,7 +271,7 @@ def test_no_event_when_the_change_is_refused_or_rolled_back(world: Any) -> None:
     a = world.a
     goal = services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
     with pytest.raises(NotFound):
-        services.goal_status_set(actor=a.guardian, goal_id=goal.pk, status=Goal.Status.REACHED)
+        services.goal_status_set(actor=world.b.guardian, goal_id=goal.pk, status=Goal.Status.REACHED)
     with pytest.raises(PermissionDenied):
         services.goal_status_set(actor=a.teacher, goal_id=goal.pk, status=Goal.Status.REACHED)
     with pytest.raises(RuntimeError), transaction.atomic():
