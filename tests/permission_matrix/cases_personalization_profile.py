@@ -53,7 +53,9 @@ def membership_id(w: Any) -> int:
     """School A's learner, who shares their profile with their family (so the guardian reads it whatever
     the learner's age on the day the suite runs)."""
     LearnerProfile.objects.update_or_create(
-        school=w.a.school, learner=w.a.learner, defaults={"share_profile": True, "share_goals": True, "share_reflections": True}
+        school=w.a.school,
+        learner=w.a.learner,
+        defaults={"share_profile": True, "share_goals": True, "share_reflections": True},
     )
     return int(w.a.membership(w.a.learner).pk)
 
