@@ -9,6 +9,12 @@ def copy_choice(apps, schema_editor):  # type: ignore[no-untyped-def]
     LearnerProfile.objects.filter(share_with_guardians=True).update(
         share_profile=True, share_goals=True, share_reflections=True
     )
+    # The history shows the choices as they were: three where there was one.
+    LearnerProfileVersion = apps.get_model("personalization", "LearnerProfileVersion")
+    for version in LearnerProfileVersion.objects.filter(snapshot__has_key="share_with_guardians"):
+        shared = bool(version.snapshot.pop("share_with_guardians"))
+        version.snapshot.update(share_profile=shared, share_goals=shared, share_reflections=shared)
+        version.save(update_fields=["snapshot"])
 
 
 def join_choices(apps, schema_editor):  # type: ignore[no-untyped-def]
