@@ -397,7 +397,7 @@ def test_the_cursor_moves_past_a_full_batch_of_hidden_events(
     from tessera.family import selectors
 
     a = world.a
-    monkeypatch.setattr(selectors, "FEED_BATCH", 3)
+    monkeypatch.setitem(selectors.feed_after.__kwdefaults__, "limit", 3)  # type: ignore[index]
     PersonalizationPolicy.objects.create(school=a.school, always_share_practice=False)
     commit_events(a.school, a.learner, 7)  # practice: not shared by this school
     goal = _commit(a.school, a.learner, "goal_reached", {"goal": "Shared by the school (a.learner is 12)"})
