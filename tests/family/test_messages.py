@@ -218,3 +218,17 @@ def test_a_guardian_of_another_child_in_the_same_school_gets_404(world: Any) -> 
         f"/family/messages/{conversation.pk}/" not in _client(other).get("/family/messages/").content.decode()
     )
     assert Message.objects.count() == 0
+
+
+def test_a_message_is_news_only_for_the_guardian_in_the_conversation(world: Any) -> None:
+    a = world.a
+    second = User.objects.create(username="second.guardian", first_name="Second")
+    school_services.guardian_link(actor=None, school=a.school, guardian=second, learner=a.learner)
+    conversation = _conversation(a)
+    _send(_client(a.teacher), conversation, "Only for the first guardian")
+    event = FeedEvent.objects.get()
+    assert event.guardian == a.guardian
+    news = f"New message from {a.teacher.name} about"
+    assert news in _client(a.guardian).get("/family/").content.decode()
+    assert news not in _client(second).get("/family/").content.decode()
+    assert news not in _client(second).get(f"/family/{a.school.pk}/{a.learner.pk}/").content.decode()

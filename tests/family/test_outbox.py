@@ -139,3 +139,56 @@ def test_the_sentence_reads_like_a_note_from_the_teacher(world: Any) -> None:
         event_sentence(event, now=later)
         == "Maya mastered Equivalent fractions yesterday after 14 practice questions"
     )
+
+
+def test_each_kind_records_the_topic_it_reveals_unless_told_otherwise(world: Any) -> None:
+    a = world.a
+    with transaction.atomic():
+        topics = [
+            feed_event_record(school=a.school, learner=a.learner, kind=kind, payload={}).topic
+            for kind in FeedEvent.Kind.values
+        ]
+        comment = feed_event_record(
+            school=a.school, learner=a.learner, kind="teacher_feedback", payload={}, topic="goals"
+        )
+    assert topics == ["practice", "goals", "assessment", "feedback", "support", "messages"]
+    assert comment.topic == "goals"
+    with pytest.raises(DomainError, match="not a feed topic"), transaction.atomic():
+        feed_event_record(school=a.school, learner=a.learner, kind="teacher_feedback", payload={}, topic="x")
+
+
+def test_a_reached_goal_and_its_event_commit_or_roll_back_together(world: Any) -> None:
+    from tessera.personalization import services as personalization
+    from tessera.personalization.models import Goal
+
+    a = world.a
+    goal = personalization.goal_create(learner=a.learner, school=a.school, title="Swim 1 km")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        personalization.goal_status_set(actor=a.learner, goal_id=goal.pk, status="reached")
+        assert FeedEvent.objects.filter(kind="goal_reached").exists()
+        raise RuntimeError("the request failed after the change")
+    assert Goal.objects.get().status == "active" and not FeedEvent.objects.exists()
+    personalization.goal_status_set(actor=a.learner, goal_id=goal.pk, status="reached")
+    assert Goal.objects.get().status == "reached" and FeedEvent.objects.get().kind == "goal_reached"
+
+
+def test_the_sentences_of_goal_and_feedback_events(world: Any) -> None:
+    a = world.a
+    a.learner.first_name = "Maya"
+    a.learner.save()
+    now = timezone.now()
+
+    def sentence(kind: str, payload: dict[str, Any]) -> str:
+        with transaction.atomic():
+            event = feed_event_record(school=a.school, learner=a.learner, kind=kind, payload=payload)
+        return event_sentence(event, now=now)
+
+    assert sentence("goal_reached", {"goal": "Swim 1 km"}) == "Maya reached their goal “Swim 1 km” today"
+    assert (
+        sentence("teacher_feedback", {"teacher": "Ms T", "goal": "Swim 1 km"})
+        == "Ms T commented on the goal “Swim 1 km” of Maya today"
+    )
+    assert (
+        sentence("teacher_feedback", {"teacher": "Ms T", "proposal": "A comic"})
+        == "Ms T answered the proposal “A comic” of Maya today"
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tessera.family.models import FeedEvent
 from tessera.family.stream import parse_last_event_id
+from tessera.personalization.models import PersonalizationPolicy
 from tessera.schools import services as school_services
 from tessera.schools.models import Guardianship, Membership
 from tests.family.conftest import commit_events, open_feed
@@ -296,3 +297,117 @@ def test_the_streams_of_one_child_share_one_read_per_notification(
 
     run()
     assert len(reads) == 1, reads
+
+
+# ------------------------------------------------------------------------------- who is told what
+
+
+def _commit(school: Any, learner: Any, kind: str, payload: dict[str, Any], **audience: Any) -> int:
+    from django.db import transaction
+
+    from tessera.family.services import feed_event_record
+
+    with transaction.atomic():
+        return feed_event_record(school=school, learner=learner, kind=kind, payload=payload, **audience).pk
+
+
+def test_a_message_event_reaches_only_the_guardian_it_was_written_to(
+    world: Any, fast_heartbeat: float
+) -> None:
+    a = world.a
+    school_services.guardian_link(actor=None, school=a.school, guardian=a.other_teacher, learner=a.learner)
+    second = a.other_teacher  # a second guardian of the same child, not in the conversation
+
+    @async_to_sync
+    async def run() -> None:
+        first_feed = (await open_feed(a.guardian, a.school, a.learner))[1]
+        second_feed = (await open_feed(second, a.school, a.learner))[1]
+        assert first_feed is not None and second_feed is not None
+        await first_feed.until_keep_alive()
+        await second_feed.until_keep_alive()
+        message = await sync_to_async(_commit)(
+            a.school, a.learner, "message_received", {"sender": "Ms T"}, guardian=a.guardian
+        )
+        mastered = await sync_to_async(commit_events)(a.school, a.learner, 1)
+        assert [e.id for e in await first_feed.events(2)] == [message, *mastered]
+        assert [e.id for e in await second_feed.events(1)] == mastered
+        assert await second_feed.until_keep_alive() == []
+        for feed in (first_feed, second_feed):
+            await feed.close()
+        for last_event_id in ("0", None):  # nor on a replay, nor in the recent window
+            _, feed = await open_feed(second, a.school, a.learner, last_event_id)
+            assert feed is not None
+            assert [e.id for e in await feed.until_keep_alive()] == mastered
+            await feed.close()
+
+    run()
+
+
+def test_a_goal_event_is_sent_only_while_the_learner_shares_their_goals(
+    world: Any, fast_heartbeat: float
+) -> None:
+    from tessera.personalization import services as personalization
+
+    a = world.a
+    PersonalizationPolicy.objects.create(
+        school=a.school, learner_chooses_sharing_from_age=12
+    )  # a.learner: 12
+
+    def goal_reached(title: str) -> int:
+        return _commit(a.school, a.learner, "goal_reached", {"goal": title})
+
+    def share_goals(share: bool) -> None:
+        personalization.profile_sharing_set(
+            learner=a.learner, school=a.school, profile=False, goals=share, reflections=False
+        )
+
+    @async_to_sync
+    async def run() -> None:
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        await feed.until_keep_alive()
+        hidden = await sync_to_async(goal_reached)("Private goal")
+        mastered = await sync_to_async(commit_events)(a.school, a.learner, 1)
+        assert [e.id for e in await feed.events(1)] == mastered  # past the hidden one
+        await sync_to_async(share_goals)(True)
+        shared = await sync_to_async(goal_reached)("Shared goal")
+        (event,) = await feed.events(1)
+        assert event.id == shared and event.data is not None
+        assert event.data["text"] == "Learner reached their goal “Shared goal” today"
+        assert await feed.until_keep_alive() == [], "the hidden event is not sent later"
+        await feed.close()
+
+        # Read again from the start: what is shared now, also for the past (sharing is applied on read).
+        _, feed = await open_feed(a.guardian, a.school, a.learner, last_event_id="0")
+        assert feed is not None
+        assert [e.id for e in await feed.until_keep_alive()] == [hidden, *mastered, shared]
+        await feed.close()
+        await sync_to_async(share_goals)(False)
+        _, feed = await open_feed(a.guardian, a.school, a.learner)
+        assert feed is not None
+        assert [e.id for e in await feed.until_keep_alive()] == mastered
+        await feed.close()
+
+    run()
+
+
+def test_the_cursor_moves_past_a_full_batch_of_hidden_events(
+    world: Any, fast_heartbeat: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tessera.family import selectors
+
+    a = world.a
+    monkeypatch.setitem(selectors.feed_after.__kwdefaults__, "limit", 3)  # type: ignore[index]
+    PersonalizationPolicy.objects.create(school=a.school, always_share_practice=False)
+    commit_events(a.school, a.learner, 7)  # practice: not shared by this school
+    goal = _commit(a.school, a.learner, "goal_reached", {"goal": "Shared by the school (a.learner is 12)"})
+
+    @async_to_sync
+    async def run() -> list[int]:
+        _, feed = await open_feed(a.guardian, a.school, a.learner, last_event_id="0")
+        assert feed is not None
+        seen = [e.id for e in await feed.until_keep_alive()]
+        await feed.close()
+        return seen  # type: ignore[return-value]
+
+    assert run() == [goal]

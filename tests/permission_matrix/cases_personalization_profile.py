@@ -53,7 +53,9 @@ def membership_id(w: Any) -> int:
     """School A's learner, who shares their profile with their family (so the guardian reads it whatever
     the learner's age on the day the suite runs)."""
     LearnerProfile.objects.update_or_create(
-        school=w.a.school, learner=w.a.learner, defaults={"share_with_guardians": True}
+        school=w.a.school,
+        learner=w.a.learner,
+        defaults={"share_profile": True, "share_goals": True, "share_reflections": True},
     )
     return int(w.a.membership(w.a.learner).pk)
 
@@ -103,7 +105,7 @@ CASES = [
         method="POST",
         ok=302,
         forbidden=roles("learner"),
-        payload=lambda w: {"share": "on"},
+        payload=lambda w: {"profile": "on", "goals": "on"},
     ),
     page("personalization-profile-history", lambda w: "/me/profile/history/", LEARNERS),
     page("personalization-library", lambda w: "/me/library/?q=add", LEARNERS),

@@ -127,7 +127,7 @@ def test_guardians_see_it_while_the_school_shares_it(world: Any, client_for: Any
     own = Client()
     own.force_login(world.a.learner, backend="django.contrib.auth.backends.ModelBackend")
     page = own.get(f"/me/profile/?school={world.a.school.pk}").content.decode()
-    assert "Your school shares your profile and goals with your family until you are 16" in page
+    assert "Your school shares these with your family until you are 16" in page
     refused = own.post(f"/me/profile/sharing/?school={world.a.school.pk}", {})
     assert refused.status_code == 403
     assert "until you are 16" in refused.content.decode()
@@ -137,7 +137,7 @@ def test_from_the_choosing_age_the_learner_decides(world: Any, client_for: Any) 
     PersonalizationPolicy.objects.create(school=world.a.school, learner_chooses_sharing_from_age=12)
     learner = client_for(world.a.learner)
     page = learner.get(f"/me/profile/?school={world.a.school.pk}").content.decode()
-    assert "Share my profile and goals with my family" in page
+    assert "Share my profile with my family" in page
     assert "your school still shares the reports it must share" in page
     url = f"/learners/{world.a.membership(world.a.learner).pk}/profile/"
     guardian = Client()
@@ -145,7 +145,7 @@ def test_from_the_choosing_age_the_learner_decides(world: Any, client_for: Any) 
     assert guardian.get(url).status_code == 404  # not shared yet: the learner has not chosen to
 
     assert (
-        learner.post(f"/me/profile/sharing/?school={world.a.school.pk}", {"share": "on"}).status_code == 302
+        learner.post(f"/me/profile/sharing/?school={world.a.school.pk}", {"profile": "on"}).status_code == 302
     )
     assert guardian.get(url).status_code == 200
     learner.post(f"/me/profile/sharing/?school={world.a.school.pk}", {})
@@ -170,7 +170,7 @@ def test_the_service_refuses_too_long_text_and_unknown_fields(world: Any) -> Non
     for data in (
         {"passions": "x" * 2001},
         {"languages": "x" * 201},
-        {"share_with_guardians": True},
+        {"share_profile": True},
         {"nope": 1},
     ):
         with pytest.raises(services.DomainError):

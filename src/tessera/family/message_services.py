@@ -1,7 +1,8 @@
 """Every write of messages and announcements: keyword-only, transactional, raising domain errors.
 
 A message to a guardian records a ``message_received`` feed event in the same transaction, so the event
-exists exactly when the message does. A double submit (the same form token, or the same text from the
+exists exactly when the message does; the event is for that guardian only (the child's other guardians
+are not in the conversation). A double submit (the same form token, or the same text from the
 same sender within :data:`DOUBLE_SUBMIT_SECONDS`) stores the message once and returns the first one.
 """
 
@@ -98,6 +99,7 @@ def message_send(*, actor: User, conversation: Conversation, text: str, token: s
                 school=conversation.school,
                 learner=conversation.learner,
                 kind=FeedEvent.Kind.MESSAGE_RECEIVED,
+                guardian=conversation.guardian,  # the other guardians are not in this conversation
                 payload={
                     "sender": actor.name,
                     "conversation_id": conversation.pk,

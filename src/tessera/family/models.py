@@ -23,6 +23,24 @@ from tessera.schools.models import TenantModel
 
 
 class FeedEvent(TenantModel):
+    """One thing to tell the child's guardians, with who may read it.
+
+    ``topic`` says what the event reveals (practice, goals, assessment…); whether a child's guardians see
+    a topic is decided when the feed is read (:func:`tessera.personalization.permissions.
+    topics_shared_with_guardians`), so a learner who stops sharing their goals also hides the goal events
+    already recorded. ``guardian`` is set for an event meant for one guardian only (a message in their
+    conversation); empty, it is for every guardian of the child.
+    """
+
+    class Topic(models.TextChoices):
+        PRACTICE = "practice", _("Practice progress")
+        GOALS = "goals", _("Goals")
+        REFLECTIONS = "reflections", _("Reflections")
+        ASSESSMENT = "assessment", _("Assessment grades")
+        SUPPORT = "support", _("Support sessions")
+        FEEDBACK = "feedback", _("Teacher feedback")
+        MESSAGES = "messages", _("Messages")
+
     class Kind(models.TextChoices):
         COMPETENCY_MASTERED = "competency_mastered", _("Competency mastered")
         GOAL_REACHED = "goal_reached", _("Goal reached")
@@ -34,6 +52,15 @@ class FeedEvent(TenantModel):
     id = models.BigAutoField(primary_key=True)
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only this guardian sees the event; empty: every guardian of the child."),
+    )
     payload = models.JSONField(default=dict, help_text=_("What the plain-language sentence needs."))
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -1,4 +1,16 @@
-"""Every read of the family feed, already limited to what the guardian may see."""
+"""Every read of the family feed, already limited to what the guardian may see.
+
+Two rules limit a child's events, both applied when the feed is read (never when it is written, so a
+change of what is shared also hides, or shows again, the events already recorded):
+
+- the event's topic must be shared with the child's guardians now
+  (:func:`tessera.personalization.permissions.topics_shared_with_guardians`), the same for every guardian
+  of the child, so the live streams of a child share one read (:mod:`tessera.family.stream`);
+- an event meant for one guardian (``FeedEvent.guardian``, e.g. a message in their conversation) is only
+  theirs: :func:`for_guardian` keeps a guardian's items of such a shared read.
+
+:func:`events_visible_to_guardian` is the one queryset with both rules, for pages and digests.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +19,17 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tessera.family.models import FeedEvent
-from tessera.family.permissions import feeds_visible_to
-from tessera.schools.models import Guardianship, School, User
+from tessera.family.permissions import can_follow_feed, feeds_visible_to
+from tessera.personalization import permissions as sharing
+from tessera.personalization.models import Goal
+from tessera.schools.models import Guardianship, Membership, School, User
 
 FEED_BATCH = 200  # events read per query when catching up
 
@@ -28,6 +43,7 @@ class FeedItem:
     text: str
     link: str
     at: datetime.datetime
+    guardian_id: int | None = None  # only for this guardian (None: every guardian of the child)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -73,6 +89,10 @@ def event_sentence(event: FeedEvent, *, now: datetime.datetime | None = None) ->
     if kind == FeedEvent.Kind.ASSESSMENT_GRADED:
         return _("%(assessment)s of %(name)s was graded %(when)s: %(grade)s") % values
     if kind == FeedEvent.Kind.TEACHER_FEEDBACK:
+        if "goal" in p:
+            return _("%(teacher)s commented on the goal “%(goal)s” of %(name)s %(when)s") % values
+        if "proposal" in p:
+            return _("%(teacher)s answered the proposal “%(proposal)s” of %(name)s %(when)s") % values
         return _("%(teacher)s wrote feedback for %(name)s %(when)s") % values
     if kind == FeedEvent.Kind.SUPPORT_SESSION:
         return _("%(name)s had a support session %(when)s") % values
@@ -91,22 +111,32 @@ def feed_item(event: FeedEvent, *, now: datetime.datetime | None = None) -> Feed
     except (KeyError, ValueError, TypeError):  # a payload without what its sentence needs
         text = _("Something new for %(name)s") % {"name": event.learner.first_name or event.learner.name}
     link = f"{child_page_url(event.school_id, event.learner_id)}#event-{event.pk}"
-    return FeedItem(event.pk, event.kind, text, link, event.created_at)
+    return FeedItem(event.pk, event.kind, text, link, event.created_at, event.guardian_id)
 
 
-def _events(school_id: int, learner_id: int):  # type: ignore[no-untyped-def]
-    return FeedEvent.objects.filter(school_id=school_id, learner_id=learner_id).select_related(
-        "learner", "school"
+def events_visible_to_guardian(*, guardian_id: int, school_id: int, learner_id: int) -> QuerySet[FeedEvent]:
+    """The child's events this guardian may read now: none unless they are a current guardian of the
+    child in that school; of a shared topic; for every guardian or for them. In id order."""
+    guardian = User.objects.filter(pk=guardian_id).first()
+    if guardian is None or not can_follow_feed(user=guardian, school_id=school_id, learner_id=learner_id):
+        return FeedEvent.objects.none()
+    topics = sharing.topics_shared_with_guardians(school_id, learner_id)
+    return (
+        FeedEvent.objects.filter(school_id=school_id, learner_id=learner_id, topic__in=topics)
+        .filter(Q(guardian__isnull=True) | Q(guardian_id=guardian_id))
+        .select_related("learner", "school")
+        .order_by("id")
     )
 
 
 def feed_recent(
-    *, school_id: int, learner_id: int, now: datetime.datetime | None = None
+    *, guardian_id: int, school_id: int, learner_id: int, now: datetime.datetime | None = None
 ) -> tuple[list[FeedItem], int]:
-    """The recent window, oldest first, and the cursor to follow it from: at most
-    ``FAMILY_FEED_RECENT_EVENTS`` events of the last ``FAMILY_FEED_RECENT_DAYS`` days, and the newest id
-    of the child's events (0 when none). What a stream sends first without a (valid) ``Last-Event-ID``;
-    everything after the cursor is new."""
+    """The guardian's recent window, oldest first, and the cursor to follow it from: at most
+    ``FAMILY_FEED_RECENT_EVENTS`` of the events they may read of the last ``FAMILY_FEED_RECENT_DAYS``
+    days, and the newest id of all the child's events (0 when none; hidden ones too, so a stream never
+    reads them again). What a stream sends first without a (valid) ``Last-Event-ID``; everything after the
+    cursor is new."""
     now = now or timezone.now()
     cursor = (
         FeedEvent.objects.filter(school_id=school_id, learner_id=learner_id)
@@ -115,16 +145,62 @@ def feed_recent(
         .first()
     ) or 0
     since = now - datetime.timedelta(days=settings.FAMILY_FEED_RECENT_DAYS)
-    newest = _events(school_id, learner_id).filter(created_at__gte=since, id__lte=cursor).order_by("-id")
+    visible = events_visible_to_guardian(guardian_id=guardian_id, school_id=school_id, learner_id=learner_id)
+    newest = visible.filter(created_at__gte=since, id__lte=cursor).order_by("-id")
     events = list(newest[: settings.FAMILY_FEED_RECENT_EVENTS])
     return [feed_item(e, now=now) for e in reversed(events)], cursor
 
 
-def feed_after(*, school_id: int, learner_id: int, after_id: int, limit: int = FEED_BATCH) -> list[FeedItem]:
-    """Events after ``after_id``, oldest first (at most ``limit``; ask again after the last)."""
-    events = _events(school_id, learner_id).filter(id__gt=after_id).order_by("id")[:limit]
+@dataclass(frozen=True)
+class FeedPage:
+    """A read of a child's events after a cursor, for all of the child's guardians at once."""
+
+    items: list[FeedItem]  # of the topics shared now; some may be for one guardian (see for_guardian)
+    cursor: int  # the last id read, hidden events included: the next read continues after it
+    complete: bool  # fewer than the limit were read: nothing more for now
+
+
+def feed_after(*, school_id: int, learner_id: int, after_id: int, limit: int = FEED_BATCH) -> FeedPage:
+    """Events after ``after_id``, oldest first (at most ``limit`` read; ask again after ``cursor``), of the
+    topics shared with the child's guardians now. Not limited to one guardian: see :func:`for_guardian`."""
+    events = list(
+        FeedEvent.objects.filter(school_id=school_id, learner_id=learner_id, id__gt=after_id)
+        .select_related("learner", "school")
+        .order_by("id")[:limit]
+    )
+    topics = sharing.topics_shared_with_guardians(school_id, learner_id) if events else frozenset()
     now = timezone.now()
-    return [feed_item(e, now=now) for e in events]
+    items = [feed_item(e, now=now) for e in events if e.topic in topics]
+    cursor = events[-1].pk if events else after_id
+    return FeedPage(items, cursor, len(events) < limit)
+
+
+def for_guardian(items: list[FeedItem], guardian_id: int) -> list[FeedItem]:
+    """The items of a child's read that are for this guardian (every guardian's, and their own)."""
+    return [item for item in items if item.guardian_id in (None, guardian_id)]
+
+
+@dataclass(frozen=True)
+class ChildSharing:
+    """What a child shares with their guardians in one school, for the child's page."""
+
+    topics: frozenset[str]
+    chooses: bool  # old enough (or birth date unknown) to choose; else the school shares
+    choosing_age: int
+    membership: Membership | None  # the child's learner membership: their profile and goal pages
+    goals: list[Goal]
+
+    @property
+    def profile(self) -> bool:
+        return sharing.PROFILE in self.topics
+
+    @property
+    def goals_shared(self) -> bool:
+        return FeedEvent.Topic.GOALS in self.topics
+
+    @property
+    def reflections(self) -> bool:
+        return FeedEvent.Topic.REFLECTIONS in self.topics
 
 
 @dataclass(frozen=True)
@@ -136,10 +212,16 @@ class ChildFeed:
     cursor: int
 
 
+def _feed(user: User, link: Guardianship) -> ChildFeed:
+    return ChildFeed(
+        link, *feed_recent(guardian_id=user.pk, school_id=link.school_id, learner_id=link.learner_id)
+    )
+
+
 def children_of(user: User) -> list[ChildFeed]:
     """Each child the user is a current guardian of, per school, with its recent events."""
     links = feeds_visible_to(user).select_related("learner", "school").order_by("learner__first_name", "pk")
-    return [ChildFeed(g, *feed_recent(school_id=g.school_id, learner_id=g.learner_id)) for g in links]
+    return [_feed(user, g) for g in links]
 
 
 def child_of(user: User, *, school_id: int, learner_id: int) -> ChildFeed | None:
@@ -151,4 +233,19 @@ def child_of(user: User, *, school_id: int, learner_id: int) -> ChildFeed | None
     )
     if link is None:
         return None
-    return ChildFeed(link, *feed_recent(school_id=school_id, learner_id=learner_id))
+    return _feed(user, link)
+
+
+def child_sharing(child: ChildFeed) -> ChildSharing:
+    """What the child of ``child`` shares with their guardians now, with the goals when shared."""
+    g = child.guardianship
+    topics = sharing.topics_shared_with_guardians(g.school_id, g.learner_id)
+    age = g.learner.age_on(timezone.localdate())
+    from_age = sharing.choosing_age(g.school_id)
+    membership = Membership.objects.filter(
+        school_id=g.school_id, user_id=g.learner_id, role=Membership.Role.LEARNER
+    ).first()
+    goals = []
+    if FeedEvent.Topic.GOALS in topics:
+        goals = list(Goal.objects.filter(school_id=g.school_id, learner_id=g.learner_id))
+    return ChildSharing(topics, age is None or age >= from_age, from_age, membership, goals)

@@ -24,10 +24,27 @@ if TYPE_CHECKING:
     from tessera.practice.models import PracticeSession
 
 KINDS = set(FeedEvent.Kind.values)
+Topic = FeedEvent.Topic
+# What an event reveals unless its caller says otherwise (a teacher's comment on a goal reveals the goal).
+TOPIC_OF_KIND = {
+    FeedEvent.Kind.COMPETENCY_MASTERED: Topic.PRACTICE,
+    FeedEvent.Kind.GOAL_REACHED: Topic.GOALS,
+    FeedEvent.Kind.ASSESSMENT_GRADED: Topic.ASSESSMENT,
+    FeedEvent.Kind.TEACHER_FEEDBACK: Topic.FEEDBACK,
+    FeedEvent.Kind.SUPPORT_SESSION: Topic.SUPPORT,
+    FeedEvent.Kind.MESSAGE_RECEIVED: Topic.MESSAGES,
+}
 
 
 def feed_event_record(
-    *, school: School, learner: User, kind: str, payload: dict[str, Any], at: datetime | None = None
+    *,
+    school: School,
+    learner: User,
+    kind: str,
+    payload: dict[str, Any],
+    at: datetime | None = None,
+    topic: str | None = None,
+    guardian: User | None = None,
 ) -> FeedEvent:
     """Record one event of ``learner`` in ``school`` in the outbox, in the caller's transaction.
 
@@ -35,15 +52,26 @@ def feed_event_record(
     :class:`FeedStream` row first, so events of one child get ids in commit order (see
     :mod:`tessera.family.models`), and registers ``transaction.on_commit`` to wake the open streams.
     ``at`` is when the change happened (generated history passes it); the clock otherwise.
-    Raises :class:`DomainError` for an unknown kind or when called outside a transaction.
+    ``topic`` is what the event reveals (by default the kind's, :data:`TOPIC_OF_KIND`): guardians see it
+    only while that topic is shared with them. ``guardian`` limits it to one guardian of the child.
+    Raises :class:`DomainError` for an unknown kind or topic, or when called outside a transaction.
     """
     if kind not in KINDS:
         raise DomainError(f"“{kind}” is not a kind of feed event; use one of {', '.join(sorted(KINDS))}.")
+    topic = topic or TOPIC_OF_KIND[FeedEvent.Kind(kind)]
+    if topic not in Topic.values:
+        raise DomainError(f"“{topic}” is not a feed topic; use one of {', '.join(sorted(Topic.values))}.")
     if not transaction.get_connection().in_atomic_block:
         raise DomainError("feed_event_record must run inside the transaction of the change it reports.")
     stream, _ = FeedStream.objects.select_for_update().get_or_create(school=school, learner=learner)
     event = FeedEvent.objects.create(
-        school=school, learner=learner, kind=kind, payload=payload, created_at=at or timezone.now()
+        school=school,
+        learner=learner,
+        kind=kind,
+        topic=topic,
+        guardian=guardian,
+        payload=payload,
+        created_at=at or timezone.now(),
     )
     stream.last_event_id = event.pk
     stream.save(update_fields=["last_event_id"])

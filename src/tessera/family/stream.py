@@ -12,7 +12,9 @@ objects, not a thread. It
    when a notification is lost or repeated.
 
 The guardianship is checked again before each batch of events and at every heartbeat: when it has been
-revoked, the stream ends.
+revoked, the stream ends. Only what the guardian may read is sent (:mod:`tessera.family.selectors`): the
+topics the child shares are applied in the read all streams of the child share, the events meant for one
+guardian per stream; the cursor moves past the hidden events all the same.
 
 No thread is held per open feed: the stream's reads run in the event loop's shared executor (a few
 threads per process, each read returning its database connection when done), and the thread Django
@@ -106,19 +108,15 @@ class Snapshot:
     """Who may follow a child's feed, and the child's events after ``after_id``, read at ``started``."""
 
     followers: frozenset[int]
-    items: list[selectors.FeedItem]
+    page: selectors.FeedPage
     after_id: int
     started: float
-
-    @property
-    def complete(self) -> bool:
-        return len(self.items) < selectors.FEED_BATCH
 
 
 def _snapshot_read(*, school_id: int, learner_id: int, after_id: int, started: float) -> Snapshot:
     followers = feed_followers(school_id=school_id, learner_id=learner_id)
-    items = selectors.feed_after(school_id=school_id, learner_id=learner_id, after_id=after_id)
-    return Snapshot(followers, items, after_id, started)
+    page = selectors.feed_after(school_id=school_id, learner_id=learner_id, after_id=after_id)
+    return Snapshot(followers, page, after_id, started)
 
 
 class SharedReads:
@@ -168,8 +166,10 @@ class SharedReads:
         snapshot = await asyncio.shield(task)
         if snapshot.after_id == after_id:
             return snapshot
-        items = [item for item in snapshot.items if item.id > after_id]
-        return Snapshot(snapshot.followers, items, after_id, snapshot.started)
+        page = snapshot.page
+        items = [item for item in page.items if item.id > after_id]
+        mine = selectors.FeedPage(items, max(page.cursor, after_id), page.complete)
+        return Snapshot(snapshot.followers, mine, after_id, snapshot.started)
 
 
 shared_reads = SharedReads()
@@ -191,33 +191,33 @@ async def feed_events(
         await fanout.listen()
         yield f"retry: {RETRY_MS}\n\n"
         cursor: int
+        complete: bool  # the events up to the cursor are sent (or hidden from this guardian)
         if last_event_id is None:
             items, cursor = await _read(
-                selectors.feed_recent, language=language, school_id=school_id, learner_id=learner_id
-            )
-        else:
-            cursor = last_event_id
-            items = await _read(
-                selectors.feed_after,
+                selectors.feed_recent,
                 language=language,
+                guardian_id=user.pk,
                 school_id=school_id,
                 learner_id=learner_id,
-                after_id=cursor,
             )
+            for item in items:
+                yield sse_event(item)
+            complete = True
+        else:
+            cursor, complete = last_event_id, False
         while True:
-            while items:
-                for item in items:
-                    yield sse_event(item)
-                    cursor = max(cursor, item.id)
-                if len(items) < selectors.FEED_BATCH:
-                    break
-                items = await _read(
+            while not complete:
+                page = await _read(
                     selectors.feed_after,
                     language=language,
                     school_id=school_id,
                     learner_id=learner_id,
                     after_id=cursor,
                 )
+                for item in selectors.for_guardian(page.items, user.pk):
+                    yield sse_event(item)
+                # Past the hidden events too: ids are cursor positions, nothing is read or sent twice.
+                cursor, complete = max(cursor, page.cursor), page.complete
             rung = await subscription.wait(heartbeat)
             if not rung:
                 yield ": keep-alive\n\n"
@@ -233,7 +233,9 @@ async def feed_events(
             )
             if user.pk not in snapshot.followers:
                 return  # the guardianship was revoked: the stream ends
-            items = snapshot.items
+            for item in selectors.for_guardian(snapshot.page.items, user.pk):
+                yield sse_event(item)
+            cursor, complete = max(cursor, snapshot.page.cursor), snapshot.page.complete
     finally:
         fanout.broadcaster.unsubscribe(subscription)
         fanout.stop_listening_if_idle()

@@ -43,7 +43,8 @@ def family_child(request: HttpRequest, school_id: int, learner_id: int) -> HttpR
     child = selectors.child_of(_user(request), school_id=school_id, learner_id=learner_id)
     if child is None:
         raise Http404("There is no child with this id.")
-    return render(request, "family/child.html", {"child": child})
+    context = {"child": child, "sharing": selectors.child_sharing(child)}
+    return render(request, "family/child.html", context)
 
 
 @require_GET

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tessera.curriculum.models import Competency, Framework, Resource
+from tessera.family.models import FeedEvent
+from tessera.family.services import feed_event_record
 from tessera.personalization import choice_permissions as perms
 from tessera.personalization.models import (
     LONG_TEXT,
@@ -170,7 +172,8 @@ def proposal_create(
 @transaction.atomic
 def proposal_decide(*, actor: User, proposal: Proposal, decision: str, comment: str = "") -> Proposal:
     """A teacher of the class accepts the proposal, accepts it with changes (``adjusted``: the comment
-    says which), or declines it (the comment gives the reason)."""
+    says which), or declines it (the comment gives the reason). The family is told that the teacher
+    answered (``teacher_feedback``, topic feedback: the school's rule, as the proposal was made in class)."""
     if not perms.can_decide_proposal(actor, proposal):
         raise PermissionDenied("Only a teacher of this class can decide on its proposals.")
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -188,6 +191,18 @@ def proposal_decide(*, actor: User, proposal: Proposal, decision: str, comment: 
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "teacher_comment", "decided_by", "decided_at"])
+    feed_event_record(
+        school=proposal.school,
+        learner=proposal.learner,
+        kind=FeedEvent.Kind.TEACHER_FEEDBACK,
+        payload={
+            "teacher": actor.name,
+            "proposal": proposal.title,
+            "proposal_id": proposal.pk,
+            "decision": decision,
+        },
+        at=proposal.decided_at,
+    )
     return proposal
 
 

@@ -69,7 +69,53 @@ class ProfileForm(forms.Form):
 
 
 class SharingForm(forms.Form):
-    share = forms.BooleanField(label=_("Share my profile and goals with my family"), required=False)
+    """The learner's three choices; reflections only with goals (a reflection is about a goal)."""
+
+    profile = forms.BooleanField(label=_("Share my profile with my family"), required=False)
+    goals = forms.BooleanField(label=_("Share my goals with my family"), required=False)
+    reflections = forms.BooleanField(
+        label=_("Share my reflections with my family"),
+        required=False,
+        help_text=_("Your reflections are about your goals, so they can only be shared with your goals."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reflections") and not data.get("goals"):
+            self.add_error(
+                "reflections",
+                _(
+                    "Your reflections are about your goals: share your goals too, "
+                    "or keep your reflections private."
+                ),
+            )
+        return data
+
+
+class SharingPolicyForm(forms.Form):
+    """A school administrator's sharing rules (:class:`PersonalizationPolicy`)."""
+
+    learner_chooses_sharing_from_age = forms.IntegerField(
+        label=_("Learners choose from the age of"),
+        min_value=5,
+        max_value=25,
+        help_text=_(
+            "From this age a learner chooses whether their family sees their profile, goals and reflections. "
+            "Below it, the school shares them."
+        ),
+    )
+    always_share_practice = forms.BooleanField(
+        label=_("Practice progress (competencies mastered)"), required=False
+    )
+    always_share_assessment = forms.BooleanField(label=_("Assessment grades"), required=False)
+    always_share_feedback = forms.BooleanField(
+        label=_("Teacher feedback (answers to the learner's proposals)"), required=False
+    )
+    always_share_support = forms.BooleanField(
+        label=_("Support sessions"),
+        required=False,
+        help_text=_("Only where the learner's support plan allows it."),
+    )
 
 
 class LibrarySearchForm(forms.Form):

@@ -1,8 +1,9 @@
 """Personalization: what the learner owns and chooses.
 
 - :class:`LearnerProfile` (one per learner and school) with its history (:class:`LearnerProfileVersion`,
-  one row per saved edit) and the learner's choice whether guardians may see it (the school's
-  :class:`PersonalizationPolicy` sets the age from which the learner chooses).
+  one row per saved edit) and the learner's choices whether guardians see their profile, goals and
+  reflections (the school's :class:`PersonalizationPolicy` sets the age from which the learner chooses,
+  and what is always shared).
 - Voice and choice: :class:`ChoiceBoard` (an objective in a class, with ways to learn and ways to show
   learning as :class:`ChoiceOption`) and the learner's :class:`Choice`; :class:`Proposal` (a learner's own
   objective or activity, accepted, adjusted with a comment, or declined with a reason).
@@ -44,11 +45,31 @@ class LearningPreference(models.TextChoices):
 
 
 class PersonalizationPolicy(TenantModel):
-    """A school's rules for personalization. From ``learner_chooses_sharing_from_age`` on, the learner
-    decides whether guardians see their profile, goals and reflections; below it the school's rule applies
-    (shared)."""
+    """A school's rules for what guardians are told.
 
-    learner_chooses_sharing_from_age = models.PositiveSmallIntegerField(default=13)
+    - What is **always shared** with a learner's guardians, whatever the learner's age or choice: the
+      ``always_share_*`` flags (practice progress, assessment grades, support sessions, teacher feedback).
+      Support sessions are off by default: a support plan says whether families hear of them.
+    - From ``learner_chooses_sharing_from_age`` on, the learner decides whether guardians see their
+      profile, goals and reflections (:class:`LearnerProfile`); below it the school shares them.
+
+    Messages to a guardian are always theirs to read. The one place that combines these rules is
+    :func:`tessera.personalization.permissions.topics_shared_with_guardians`.
+    """
+
+    learner_chooses_sharing_from_age = models.PositiveSmallIntegerField(
+        default=13, help_text=_("From this age the learner chooses what their family sees of their own work.")
+    )
+    always_share_practice = models.BooleanField(
+        default=True, help_text=_("Practice progress: competencies mastered.")
+    )
+    always_share_assessment = models.BooleanField(default=True, help_text=_("Assessment grades."))
+    always_share_support = models.BooleanField(
+        default=False, help_text=_("Support sessions, where the learner's support plan allows it.")
+    )
+    always_share_feedback = models.BooleanField(
+        default=True, help_text=_("Teachers' feedback, such as answers to the learner's proposals.")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school"], name="personalization_policy_once")]
@@ -72,8 +93,12 @@ class LearnerProfile(TenantModel):
         blank=True, default="", max_length=LONG_TEXT, help_text=_("e.g. larger text, read-aloud.")
     )
     reading_level = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("A grade, 0 to 13."))
-    share_with_guardians = models.BooleanField(
-        default=False, help_text=_("The learner's choice, once they are old enough to choose.")
+    # The learner's choices, once they are old enough to choose (see PersonalizationPolicy). A reflection
+    # belongs to a goal, so sharing reflections needs sharing goals (a database constraint).
+    share_profile = models.BooleanField(default=False, help_text=_("My family sees my profile."))
+    share_goals = models.BooleanField(default=False, help_text=_("My family sees my goals."))
+    share_reflections = models.BooleanField(
+        default=False, help_text=_("My family sees my reflections on my goals.")
     )
     open_to_help = models.BooleanField(
         default=False, help_text=_("The learner agrees to be suggested to peers who ask for help.")
@@ -86,6 +111,10 @@ class LearnerProfile(TenantModel):
             models.CheckConstraint(
                 condition=Q(reading_level__isnull=True) | Q(reading_level__lte=13),
                 name="learner_profile_reading_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_reflections=False) | Q(share_goals=True),
+                name="learner_profile_reflections_need_goals",
             ),
         ]
 

@@ -6,8 +6,9 @@ What a learner owns (profile, goals, reflections, confidence ratings, saved reso
 - edited by the learner alone (while they are a learner of that school);
 - seen by the people who work with them in that school: teachers of a class they are enrolled in, and staff
   assigned to support them (specialist, para-professional, approved mentor) while the assignment lasts;
-- seen by their guardians in that school only as the sharing rule allows (:func:`shared_with_guardians`):
-  below the school's choosing age the school's rule applies (shared); from that age the learner chooses.
+- seen by their guardians in that school only as the sharing rule allows
+  (:func:`topics_shared_with_guardians`): below the school's choosing age the school's rule applies
+  (shared); from that age the learner chooses, separately for profile, goals and reflections.
 
 Administrators manage rosters; they do not read learners' profiles or goals unless they teach them.
 """
@@ -19,6 +20,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tessera.family.models import FeedEvent
 from tessera.personalization.models import Goal, LearnerProfile, PersonalizationPolicy
 from tessera.schools.models import (
     Enrolment,
@@ -28,8 +30,6 @@ from tessera.schools.models import (
     TeachingAssignment,
     User,
 )
-
-DEFAULT_CHOOSING_AGE = 13
 
 
 def _is_signed_in(user: User | None) -> bool:
@@ -69,32 +69,88 @@ def _own(user: User, *, school: str = "school_id", learner: str = "learner_id") 
     return Q(**{learner: user.pk}) & Q(Exists(still_learner))
 
 
+# --- what guardians are told ------------------------------------------------------------------------
+# Topics are the family feed's (FeedEvent.Topic) plus "profile", which has no events but is shared the
+# same way. The learner chooses three of them from the school's choosing age; the school sets the others.
+
+Topic = FeedEvent.Topic
+PROFILE = "profile"
+LEARNER_CHOSEN = (PROFILE, Topic.GOALS.value, Topic.REFLECTIONS.value)
+_ALWAYS_SHARED_FLAGS = {
+    Topic.PRACTICE.value: "always_share_practice",
+    Topic.ASSESSMENT.value: "always_share_assessment",
+    Topic.SUPPORT.value: "always_share_support",
+    Topic.FEEDBACK.value: "always_share_feedback",
+}
+
+
+def policy_of(school_id: int) -> PersonalizationPolicy:
+    """The school's policy, or the defaults (unsaved) when it has not set one."""
+    return PersonalizationPolicy.objects.filter(school_id=school_id).first() or PersonalizationPolicy(
+        school_id=school_id
+    )
+
+
 def choosing_age(school_id: int) -> int:
-    policy = PersonalizationPolicy.objects.filter(school_id=school_id).first()
-    return policy.learner_chooses_sharing_from_age if policy else DEFAULT_CHOOSING_AGE
+    return policy_of(school_id).learner_chooses_sharing_from_age
 
 
-def shared_with_guardians(profile: LearnerProfile, *, today: datetime.date | None = None) -> bool:
-    """The sharing rule hook: below the school's choosing age, shared (the school's rule for minors); from
-    that age, the learner's own choice (``profile.share_with_guardians``). An unknown birth date counts as
-    old enough to choose, so nothing is shared against a learner's will by a missing date."""
+def _shared_topics(
+    policy: PersonalizationPolicy, profile: LearnerProfile, today: datetime.date | None
+) -> frozenset[str]:
+    topics = {Topic.MESSAGES.value}  # a message to a guardian is always theirs to read
+    topics |= {topic for topic, flag in _ALWAYS_SHARED_FLAGS.items() if getattr(policy, flag)}
     age = profile.learner.age_on(today or timezone.localdate())
-    if age is not None and age < choosing_age(profile.school_id):
-        return True
-    return profile.share_with_guardians
+    if age is not None and age < policy.learner_chooses_sharing_from_age:
+        return frozenset(topics | set(LEARNER_CHOSEN))
+    if profile.share_profile:
+        topics.add(PROFILE)
+    if profile.share_goals:
+        topics.add(Topic.GOALS.value)
+        if profile.share_reflections:  # a reflection is about a goal: never without the goals
+            topics.add(Topic.REFLECTIONS.value)
+    return frozenset(topics)
+
+
+def topics_shared_with_guardians(
+    school_id: int, learner_id: int, *, today: datetime.date | None = None
+) -> frozenset[str]:
+    """What the guardians of this learner in this school are told now: THE sharing rule.
+
+    - Messages, always (each guardian reads only their own conversations).
+    - What the school always shares (:class:`PersonalizationPolicy` ``always_share_*``: practice, assessment,
+      support, feedback), at every age and whatever the learner chooses.
+    - Profile, goals and reflections: below the school's choosing age, shared (the school's rule for
+      minors); from that age, as the learner chooses (reflections only together with goals). An unknown
+      birth date counts as old enough to choose, so a missing date shares nothing against the learner's will.
+
+    Topics are :class:`tessera.family.models.FeedEvent.Topic` values and :data:`PROFILE`.
+    """
+    profile = (
+        LearnerProfile.objects.filter(school_id=school_id, learner_id=learner_id)
+        .select_related("learner")
+        .first()
+    )
+    if profile is None:
+        learner = User.objects.filter(pk=learner_id).first()
+        if learner is None:
+            return frozenset()
+        profile = LearnerProfile(school_id=school_id, learner=learner)
+    return _shared_topics(policy_of(school_id), profile, today)
+
+
+def guardians_see(profile: LearnerProfile, what: str, *, today: datetime.date | None = None) -> bool:
+    """Whether the learner's guardians see ``what`` (a topic of :func:`topics_shared_with_guardians`);
+    for a profile already at hand, saved or not."""
+    return what in _shared_topics(policy_of(profile.school_id), profile, today)
 
 
 def _guardian_visible_profile_ids(user: User) -> list[int]:
-    children = Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).values_list(
-        "school_id", "learner_id"
-    )
-    pairs = set(children)
+    pairs = _guardian_shared_pairs(user, PROFILE)
     if not pairs:
         return []
-    candidates = LearnerProfile.objects.filter(
-        learner_id__in={learner for _, learner in pairs}
-    ).select_related("learner")
-    return [p.pk for p in candidates if (p.school_id, p.learner_id) in pairs and shared_with_guardians(p)]
+    candidates = LearnerProfile.objects.filter(learner_id__in={learner for _, learner in pairs})
+    return [p.pk for p in candidates if (p.school_id, p.learner_id) in pairs]
 
 
 def profiles_visible_to(user: User | None) -> QuerySet[LearnerProfile]:
@@ -127,8 +183,8 @@ def can_edit_profile(user: User | None, profile: LearnerProfile) -> bool:
 # guardians read as the sharing rule allows. ``school``/``learner`` name the columns, as in works_with.
 
 
-def _guardian_shared_pairs(user: User) -> set[tuple[int, int]]:
-    """(school, learner) pairs of the user's children whose profile and goals the sharing rule opens."""
+def _guardian_shared_pairs(user: User, *what: str) -> set[tuple[int, int]]:
+    """(school, learner) pairs of the user's children who share any of ``what`` with their guardians."""
     pairs = set(
         Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).values_list(
             "school_id", "learner_id"
@@ -143,12 +199,16 @@ def _guardian_shared_pairs(user: User) -> set[tuple[int, int]]:
         )
     }
     learners = {u.pk: u for u in User.objects.filter(pk__in={lid for _, lid in pairs})}
+    policies = {
+        p.school_id: p for p in PersonalizationPolicy.objects.filter(school_id__in={s for s, _ in pairs})
+    }
     shared = set()
     for school_id, learner_id in pairs:
         profile = profiles.get((school_id, learner_id)) or LearnerProfile(
             school_id=school_id, learner=learners[learner_id]
         )
-        if shared_with_guardians(profile):
+        policy = policies.get(school_id) or PersonalizationPolicy(school_id=school_id)
+        if _shared_topics(policy, profile, None) & set(what):
             shared.add((school_id, learner_id))
     return shared
 
@@ -160,28 +220,37 @@ def _pairs(pairs: set[tuple[int, int]], *, school: str = "school_id", learner: s
     return condition
 
 
-def _personal_visibility(user: User, *, school: str = "school_id", learner: str = "learner_id") -> Q:
+def _personal_visibility(user: User, *what: str, school: str = "school_id", learner: str = "learner_id") -> Q:
     return (
         _own(user, school=school, learner=learner)
         | works_with(user, school=school, learner=learner)
-        | _pairs(_guardian_shared_pairs(user), school=school, learner=learner)
+        | _pairs(_guardian_shared_pairs(user, *what), school=school, learner=learner)
     )
 
 
-def learners_with_pages_visible_to(user: User | None) -> QuerySet[Membership]:
-    """Learner memberships whose profile, goals and reflections the user may read (same rule as
-    :func:`profiles_visible_to`, also before the learner has saved a profile)."""
+def learners_with_pages_visible_to(user: User | None, *what: str) -> QuerySet[Membership]:
+    """Learner memberships with pages the user may read, also before a profile is saved. A guardian: of
+    the learners who share any of ``what`` (by default their profile or their goals)."""
     if user is None or not _is_signed_in(user):
         return Membership.objects.none()
+    what = what or (PROFILE, Topic.GOALS)
     return Membership.objects.filter(role=Membership.Role.LEARNER).filter(
-        _personal_visibility(user, learner="user_id")
+        _personal_visibility(user, *what, learner="user_id")
     )
 
 
 def goals_visible_to(user: User | None) -> QuerySet[Goal]:
     if user is None or not _is_signed_in(user):
         return Goal.objects.none()
-    return Goal.objects.filter(_personal_visibility(user))
+    return Goal.objects.filter(_personal_visibility(user, Topic.GOALS))
+
+
+def can_view_reflections(user: User | None, goal: Goal) -> bool:
+    """Whether the user reads the reflections of a goal they may see: guardians only when the learner
+    shares reflections too."""
+    if user is None or not _is_signed_in(user):
+        return False
+    return Goal.objects.filter(_personal_visibility(user, Topic.REFLECTIONS), pk=goal.pk).exists()
 
 
 def can_view_goal(user: User | None, goal: Goal) -> bool:

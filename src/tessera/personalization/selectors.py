@@ -76,8 +76,11 @@ PROFILE_LABELS = {
     "languages": gettext_lazy("Languages"),
     "accessibility": gettext_lazy("Accessibility preferences"),
     "reading_level": gettext_lazy("Reading level"),
-    "share_with_guardians": gettext_lazy("Shared with my family"),
+    "share_profile": gettext_lazy("Profile shared with my family"),
+    "share_goals": gettext_lazy("Goals shared with my family"),
+    "share_reflections": gettext_lazy("Reflections shared with my family"),
 }
+SHARING_FIELDS = ("share_profile", "share_goals", "share_reflections")
 PREFERENCE_LABELS = dict(LearningPreference.choices)
 
 
@@ -86,7 +89,7 @@ def display_value(name: str, value: Any) -> str:
         return ", ".join(str(PREFERENCE_LABELS.get(v, v)) for v in value or [])
     if name == "interests":
         return ", ".join(value or [])
-    if name == "share_with_guardians":
+    if name in SHARING_FIELDS:
         return _("yes") if value else _("no")
     if name == "reading_level":
         return "" if value is None else _("grade %d") % value
@@ -126,7 +129,9 @@ def profile_history(profile: LearnerProfile) -> list[VersionRow]:
 class ProfileView:
     profile: LearnerProfile | None
     fields: list[tuple[str, str]]
-    shared_with_guardians: bool
+    shares_profile: bool  # what the learner's guardians see now (the school's rule or the learner's choice)
+    shares_goals: bool
+    shares_reflections: bool
     can_choose_sharing: bool
     choosing_age: int
 
@@ -139,12 +144,14 @@ def profile_view(learner: User, school: School) -> ProfileView:
     fields = [
         (str(label), display_value(name, getattr(shown, name)))
         for name, label in PROFILE_LABELS.items()
-        if name != "share_with_guardians"
+        if name not in SHARING_FIELDS
     ]
     return ProfileView(
         profile=profile,
         fields=fields,
-        shared_with_guardians=permissions.shared_with_guardians(shown),
+        shares_profile=permissions.guardians_see(shown, permissions.PROFILE),
+        shares_goals=permissions.guardians_see(shown, permissions.Topic.GOALS),
+        shares_reflections=permissions.guardians_see(shown, permissions.Topic.REFLECTIONS),
         can_choose_sharing=age is None or age >= from_age,
         choosing_age=from_age,
     )

@@ -1,5 +1,6 @@
-"""Every write of the learner's own part of personalization: profile (with its history), library, goals
-with steps, reflections and comments, confidence ratings.
+"""Every write of the learner's own part of personalization: profile (with its history) and sharing
+choices, library, goals with steps, reflections and comments, confidence ratings; and the school's sharing
+rules (:func:`sharing_policy_set`).
 
 Keyword-only, transactional, raising :mod:`tessera.schools.errors`: :class:`NotFound` when the user may
 not see the object (so nothing leaks), :class:`PermissionDenied` when they may see it but not do this.
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency, Resource
+from tessera.family.models import FeedEvent
+from tessera.family.services import feed_event_record
 from tessera.personalization import permissions
 from tessera.personalization.models import (
     LONG_TEXT,
@@ -29,11 +32,13 @@ from tessera.personalization.models import (
     LearnerProfile,
     LearnerProfileVersion,
     LearningPreference,
+    PersonalizationPolicy,
     Reflection,
     SavedResource,
 )
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 from tessera.schools.models import School, User
+from tessera.schools.permissions import require_school_admin
 
 PROFILE_FIELDS = (
     "strengths",
@@ -45,8 +50,11 @@ PROFILE_FIELDS = (
     "languages",
     "accessibility",
     "reading_level",
-    "share_with_guardians",
+    "share_profile",
+    "share_goals",
+    "share_reflections",
 )
+SHARING_FIELDS = ("share_profile", "share_goals", "share_reflections")
 TEXT_FIELDS = ("strengths", "challenges", "passions", "aspirations", "languages", "accessibility")
 MAX_INTERESTS = 20
 MAX_STEPS = 30
@@ -75,14 +83,14 @@ def _clean_topics(topics: list[str]) -> list[str]:
 @transaction.atomic
 def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tuple[LearnerProfile, bool]:
     """Save the learner's own profile. A save that changes something writes a version (its history).
-    Returns the profile and whether anything changed. ``share_with_guardians`` is set only through
+    Returns the profile and whether anything changed. The sharing choices are set only through
     :func:`profile_sharing_set`."""
     _require_learner(learner, school)
     profile, _created = LearnerProfile.objects.select_for_update().get_or_create(
         school=school, learner=learner
     )
     before = profile_snapshot(profile)
-    unknown = set(data) - set(PROFILE_FIELDS) | ({"share_with_guardians"} & set(data))
+    unknown = set(data) - set(PROFILE_FIELDS) | (set(SHARING_FIELDS) & set(data))
     if unknown:
         raise DomainError(f"Not a profile field: {', '.join(sorted(unknown))}.")
     if "interests" in data:
@@ -121,23 +129,35 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
 
 
 @transaction.atomic
-def profile_sharing_set(*, learner: User, school: School, share: bool) -> LearnerProfile:
-    """The learner's choice whether their family sees their profile and goals, from the school's age."""
+def profile_sharing_set(
+    *, learner: User, school: School, profile: bool, goals: bool, reflections: bool
+) -> tuple[LearnerProfile, bool]:
+    """The learner's choices whether their family sees their profile, their goals and their reflections,
+    from the school's choosing age (:class:`PermissionDenied` below it). Reflections belong to goals, so
+    sharing them without the goals is a :class:`DomainError`. Returns the profile and whether a choice
+    changed (saving the same choices again changes nothing and writes no history)."""
     _require_learner(learner, school)
-    profile, _ = LearnerProfile.objects.select_for_update().get_or_create(school=school, learner=learner)
+    if reflections and not goals:
+        raise DomainError(
+            "Your reflections are about your goals: share your goals too, or keep your reflections private."
+        )
+    record, _ = LearnerProfile.objects.select_for_update().get_or_create(school=school, learner=learner)
     age = learner.age_on(timezone.localdate())
     from_age = permissions.choosing_age(school.pk)
     if age is not None and age < from_age:
         raise PermissionDenied(
             f"Your school shares your profile with your family until you are {from_age}; then you choose."
         )
-    if profile.share_with_guardians != share:
-        profile.share_with_guardians = share
-        profile.save(update_fields=["share_with_guardians", "updated_at"])
+    choices = {"share_profile": profile, "share_goals": goals, "share_reflections": reflections}
+    changed = any(getattr(record, name) != value for name, value in choices.items())
+    if changed:
+        for name, value in choices.items():
+            setattr(record, name, value)
+        record.save(update_fields=[*SHARING_FIELDS, "updated_at"])
         LearnerProfileVersion.objects.create(
-            school=school, profile=profile, snapshot=profile_snapshot(profile), edited_by=learner
+            school=school, profile=record, snapshot=profile_snapshot(record), edited_by=learner
         )
-    return profile
+    return record, changed
 
 
 # --- library -------------------------------------------------------------------------------------
@@ -215,12 +235,25 @@ def _goal_to_edit(actor: User, goal_id: int) -> Goal:
 
 @transaction.atomic
 def goal_status_set(*, actor: User, goal_id: int, status: str) -> Goal:
+    """Set the goal's status; reaching it tells the family (``goal_reached``, with the change). Reaching
+    it again after reopening it is news again."""
     goal = _goal_to_edit(actor, goal_id)
     if status not in Goal.Status.values:
         raise DomainError("Unknown goal status.")
+    if status == goal.status == Goal.Status.REACHED:
+        return goal  # marked reached again: the same reaching, nothing new to tell the family
+    newly_reached = status == Goal.Status.REACHED
     goal.status = status
     goal.reached_at = timezone.now() if status == Goal.Status.REACHED else None
     goal.save(update_fields=["status", "reached_at"])
+    if newly_reached:
+        feed_event_record(
+            school=goal.school,
+            learner=goal.learner,
+            kind=FeedEvent.Kind.GOAL_REACHED,
+            payload={"goal": goal.title, "goal_id": goal.pk},
+            at=goal.reached_at,
+        )
     return goal
 
 
@@ -304,7 +337,18 @@ def goal_comment_add(*, author: User, goal_id: int, text: str) -> GoalComment:
     if not permissions.can_comment_goal(author, goal):
         raise PermissionDenied("Only the learner's teachers and supporters comment on their goals.")
     text = _written(text, what="a comment", limit=LONG_TEXT)
-    return GoalComment.objects.create(school=goal.school, goal=goal, author=author, text=text)
+    comment = GoalComment.objects.create(school=goal.school, goal=goal, author=author, text=text)
+    # Told to the family as feedback on the goal: its topic is the goals, since the sentence names the
+    # goal; guardians of a learner who keeps their goals private do not hear of it.
+    feed_event_record(
+        school=goal.school,
+        learner=goal.learner,
+        kind=FeedEvent.Kind.TEACHER_FEEDBACK,
+        topic=FeedEvent.Topic.GOALS,
+        payload={"teacher": author.name, "goal": goal.title, "goal_id": goal.pk, "comment_id": comment.pk},
+        at=comment.created_at,
+    )
+    return comment
 
 
 @transaction.atomic
@@ -321,3 +365,42 @@ def confidence_rate(
     return ConfidenceRating.objects.create(
         school=school, learner=learner, competency=competency, confidence=confidence
     )
+
+
+# --- the school's sharing rules ----------------------------------------------------------------------
+
+POLICY_FIELDS = (
+    "learner_chooses_sharing_from_age",
+    "always_share_practice",
+    "always_share_assessment",
+    "always_share_support",
+    "always_share_feedback",
+)
+CHOOSING_AGES = range(5, 26)
+
+
+@transaction.atomic
+def sharing_policy_set(
+    *, actor: User, school: School, data: dict[str, Any]
+) -> tuple[PersonalizationPolicy, bool]:
+    """A school administrator sets what the school always shares with guardians and from which age the
+    learner chooses about their profile, goals and reflections. Returns the policy and whether it changed;
+    the family feeds follow at once (they apply the rule when read)."""
+    require_school_admin(actor, school, to="set what it shares with families")
+    unknown = set(data) - set(POLICY_FIELDS)
+    if unknown:
+        raise DomainError(f"Not a sharing rule: {', '.join(sorted(unknown))}.")
+    age = data.get("learner_chooses_sharing_from_age")
+    if age is not None and age not in CHOOSING_AGES:
+        raise DomainError(
+            f"The age from which learners choose is from {CHOOSING_AGES.start} to {CHOOSING_AGES.stop - 1}."
+        )
+    policy, created = PersonalizationPolicy.objects.select_for_update().get_or_create(school=school)
+    changed = False
+    for name, value in data.items():
+        if getattr(policy, name) != value:
+            setattr(policy, name, value)
+            changed = True
+    if changed or created:
+        policy.save()
+    return policy, changed

@@ -87,6 +87,27 @@ def _context(request: HttpRequest, me: Membership, section: str, **extra: Any) -
 # --- profile -------------------------------------------------------------------------------------
 
 
+def _profile_page(
+    request: HttpRequest,
+    me: Membership,
+    *,
+    form: forms.ProfileForm | None = None,
+    sharing: forms.SharingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    view = selectors.profile_view(user, me.school)
+    if form is None:
+        form = forms.ProfileForm(
+            initial=forms.ProfileForm.initial_from(selectors.profile_of(user, me.school))
+        )
+    if sharing is None:
+        shared = {"profile": view.shares_profile, "goals": view.shares_goals}
+        sharing = forms.SharingForm(initial={**shared, "reflections": view.shares_reflections})
+    context = _context(request, me, "profile", form=form, view=view, sharing=sharing)
+    return render(request, "personalization/profile_edit.html", context, status=status)
+
+
 @_handled
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
@@ -103,34 +124,43 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Profile saved.") if changed else _("Nothing changed."))
             return redirect(_url("personalization-profile", me))
-    view = selectors.profile_view(user, me.school)
-    context = _context(
-        request,
-        me,
-        "profile",
-        form=form,
-        view=view,
-        sharing=forms.SharingForm(initial={"share": view.shared_with_guardians}),
-    )
-    return render(
-        request, "personalization/profile_edit.html", context, status=400 if request.method == "POST" else 200
-    )
+    return _profile_page(request, me, form=form, status=400 if request.method == "POST" else 200)
 
 
 @_handled
 @require_POST
 def profile_sharing(request: HttpRequest) -> HttpResponse:
+    """The learner's three sharing choices. Reflections without goals is a form error (400, nothing
+    saved); below the school's choosing age a 403 says the school shares them until then."""
     me = _me(request)
     form = forms.SharingForm(request.POST)
-    form.is_valid()
-    share = bool(form.cleaned_data.get("share"))
-    services.profile_sharing_set(learner=_user(request), school=me.school, share=share)
-    messages.success(
-        request,
-        _("Your family can now see your profile and goals.")
-        if share
-        else _("Your profile and goals are now private from your family."),
+    if not form.is_valid():
+        return _profile_page(request, me, sharing=form, status=400)
+    data = form.cleaned_data
+    _profile, changed = services.profile_sharing_set(
+        learner=_user(request),
+        school=me.school,
+        profile=data["profile"],
+        goals=data["goals"],
+        reflections=data["reflections"],
     )
+    shared = [
+        str(label)
+        for label, chosen in (
+            (_("your profile"), data["profile"]),
+            (_("your goals"), data["goals"]),
+            (_("your reflections"), data["reflections"]),
+        )
+        if chosen
+    ]
+    if not changed:
+        messages.success(request, _("Your choices are saved; nothing changed."))
+    elif shared:
+        messages.success(request, _("Saved. Your family can now see: %s.") % ", ".join(shared))
+    else:
+        messages.success(
+            request, _("Saved. Your profile, goals and reflections are now private from your family.")
+        )
     return redirect(_url("personalization-profile", me))
 
 
@@ -400,16 +430,25 @@ def _learner(request: HttpRequest, membership_id: int) -> Membership:
     return membership
 
 
+def _learner_with_profile(request: HttpRequest, membership_id: int) -> Membership:
+    """The learner whose profile the user may read (a guardian: when it is shared, not only the goals)."""
+    learner = _learner(request, membership_id)
+    visible = permissions.learners_with_pages_visible_to(_user(request), permissions.PROFILE)
+    if not visible.filter(pk=learner.pk).exists():
+        raise _Refused(404, _("No such learner, or their profile is not shared with you."))
+    return learner
+
+
 @_handled
 def learner_profile(request: HttpRequest, membership_id: int) -> HttpResponse:
-    learner = _learner(request, membership_id)
+    learner = _learner_with_profile(request, membership_id)
     view = selectors.profile_view(learner.user, learner.school)
     return render(request, "personalization/learner_profile.html", {"learner": learner, "view": view})
 
 
 @_handled
 def learner_profile_history(request: HttpRequest, membership_id: int) -> HttpResponse:
-    learner = _learner(request, membership_id)
+    learner = _learner_with_profile(request, membership_id)
     profile = selectors.profile_of(learner.user, learner.school)
     rows = selectors.profile_history(profile) if profile else []
     return render(
@@ -420,9 +459,8 @@ def learner_profile_history(request: HttpRequest, membership_id: int) -> HttpRes
 @_handled
 def learner_goals(request: HttpRequest, membership_id: int) -> HttpResponse:
     learner = _learner(request, membership_id)
-    rows = [
-        (goal, selectors.goal_progress(goal)) for goal in selectors.goals_of(learner.user, learner.school)
-    ]
+    goals = selectors.goals_of(learner.user, learner.school) & permissions.goals_visible_to(_user(request))
+    rows = [(goal, selectors.goal_progress(goal)) for goal in goals]
     return render(request, "personalization/learner_goals.html", {"learner": learner, "rows": rows})
 
 
@@ -443,7 +481,10 @@ def learner_goal(request: HttpRequest, membership_id: int, goal_id: int) -> Http
         "can_comment": can_comment,
         "comment_form": forms.CommentForm(),
         **_goal_context(goal),
+        "reflections_hidden": not permissions.can_view_reflections(_user(request), goal),
     }
+    if context["reflections_hidden"]:
+        context["reflections"] = []
     return render(request, "personalization/learner_goal.html", context)
 
 
