@@ -194,7 +194,7 @@ def test_a_child_whose_guardianship_was_revoked_is_not_in_the_digest(world: Any,
 
 def test_send_digests_twice_sends_one_email_and_next_week_another(world: Any, clock: Clock) -> None:
     weekly(world.a.guardian)
-    call_command("send_digests", "--now", FRIDAY.isoformat(), stdout=None)
+    call_command("send_digests", "--now", FRIDAY.isoformat())
     call_command("send_digests", "--now", (FRIDAY + datetime.timedelta(minutes=5)).isoformat())
     assert len(mail.outbox) == 1
     assert digest_send.call(world.a.guardian.pk, "2027-W01") is False, "a retried task sends nothing"
