@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -298,3 +298,34 @@ def test_the_default_time_zone_is_that_of_the_first_childs_school(world: Any) ->
     world.a.school.save()
     html = signed_in(world.a.guardian).get("/family/notifications/").content.decode()
     assert 'value="America/Bogota"' in html
+
+
+def test_a_task_enqueued_before_the_guardian_switched_back_to_the_app_sends_nothing(
+    world: Any, clock: Clock
+) -> None:
+    weekly(world.a.guardian)
+    notification_settings_update(
+        guardian=world.a.guardian,
+        delivery="in_app",
+        weekday=5,
+        hour=17,
+        quiet_start=None,
+        quiet_end=None,
+        timezone="UTC",
+    )
+    assert digest_send.call(world.a.guardian.pk, "2027-W01") is False
+    assert mail.outbox == []
+    assert not DigestDelivery.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(datetime.time(22), datetime.time(22)), (datetime.time(22), None), (None, datetime.time(7))],
+)
+def test_the_database_refuses_quiet_hours_with_one_end_or_equal_ends(
+    world: Any, start: datetime.time | None, end: datetime.time | None
+) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GuardianNotificationSettings.objects.create(
+            guardian=world.a.guardian, timezone="UTC", quiet_start=start, quiet_end=end
+        )

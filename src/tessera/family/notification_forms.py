@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tessera.family.notification_models import GuardianNotificationSettings
 
 Settings = GuardianNotificationSettings
-TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time", "aria-describedby": "quiet-help"}, format="%H:%M")
 
 
 class NotificationSettingsForm(forms.Form):
