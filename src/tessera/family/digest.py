@@ -40,8 +40,6 @@ class ChildDigest:
 class Digest:
     guardian: User
     language: str
-    since: datetime.datetime
-    until: datetime.datetime
     children: list[ChildDigest]
     settings_url: str
 
@@ -94,8 +92,6 @@ def digest_build(*, guardian: User, until: datetime.datetime) -> Digest:
     return Digest(
         guardian=guardian,
         language=language,
-        since=since,
-        until=until,
         children=children,
         settings_url=absolute_url(reverse("family-notifications")),
     )
