@@ -24,8 +24,12 @@ setup: install
 	$(BIN)/python manage.py load_demo_school
 	$(BIN)/python manage.py fit_learner_model --missing-only
 
+# The background worker (queued tasks, and due weekly digests every DIGEST_CHECK_SECONDS) runs beside
+# uvicorn and is stopped with it.
 run: setup
-	@echo "Serving Tessera on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	@echo "Serving Tessera on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/uvicorn tessera.config.asgi:application --app-dir src --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 # Refresh the Spanish catalogue from the sources, then compile it (needs GNU gettext; commit both files).

@@ -7,9 +7,13 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from tessera.family import message_services
+from tessera.family.services import feed_mastery_record
+from tessera.personalization.models import PersonalizationPolicy
 from tessera.schools.models import Guardianship
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +70,31 @@ def test_only_a_current_guardian_of_the_child_in_that_school_reads_it(
 def test_the_feed_card_links_to_the_progress_page(world: Any) -> None:
     html = _get(world.a.guardian, "/family/").content.decode()
     assert f'href="{_url(world.a.school, world.a.learner)}"' in html
+
+
+def test_the_school_may_keep_practice_progress_from_families(world: Any, practice: Any) -> None:
+    PersonalizationPolicy.objects.update_or_create(
+        school=world.a.school, defaults={"always_share_practice": False}
+    )
+    practice.submit(5)
+    text = " ".join(_get(world.a.guardian, _url(world.a.school, world.a.learner)).content.decode().split())
+    assert "School A does not share practice progress with families." in text
+    assert "Addition" not in text and "this week" not in text
+
+
+def test_mastery_news_links_to_the_competency_on_the_progress_page_and_a_message_to_its_conversation(
+    world: Any, practice: Any
+) -> None:
+    a = world.a
+    with transaction.atomic():
+        mastered = feed_mastery_record(session=practice.session, competency=practice.add, answers=4)
+    conversation = message_services.conversation_start(
+        actor=a.guardian, school_id=a.school.pk, learner_id=a.learner.pk, other_id=a.teacher.pk
+    )
+    message_services.message_send(actor=a.teacher, conversation=conversation, text="Hello", token="t-1")
+    page = _get(a.guardian, f"/family/{a.school.pk}/{a.learner.pk}/").content.decode()
+    assert f'href="{_url(a.school, a.learner)}#competency-{practice.add.pk}"' in page
+    assert f'href="/family/messages/{conversation.pk}/"' in page
+    assert f'id="event-{mastered.pk}"' in page
+    progress_page = _get(a.guardian, _url(a.school, a.learner)).content.decode()
+    assert f'id="competency-{practice.add.pk}"' in progress_page

@@ -1,6 +1,7 @@
 """What a guardian reads about their child's practice: what they are working on next and why, what they
 have mastered, and their week. Read for the child's progress page, already limited to the guardian's own
-children (a current guardianship in that school); the feed's mastery news links here.
+children (a current guardianship in that school) and to what the school shares (practice progress is
+shared unless the school turned it off); the feed's mastery news links here.
 
 The learner's own pages are in :mod:`tessera.practice.views`; this is the same progress
 (:mod:`tessera.practice.progress`), told to the family in the third person and without practice buttons.
@@ -16,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.curriculum.models import Framework
+from tessera.family.models import FeedEvent
 from tessera.family.permissions import feeds_visible_to
+from tessera.personalization.permissions import topics_shared_with_guardians
 from tessera.practice import progress
 from tessera.practice.models import Answer
 from tessera.schools.models import Guardianship, User
@@ -54,9 +57,13 @@ class Week:
 
 @dataclass(frozen=True)
 class ChildProgress:
+    """``shared`` is False when the school does not share practice progress with families (then nothing
+    else is read)."""
+
     guardianship: Guardianship
+    shared: bool
     frameworks: list[FrameworkProgress]
-    week: Week
+    week: Week | None
 
 
 def _why(row: progress.CompetencyProgress, name: str) -> str:
@@ -100,6 +107,8 @@ def child_progress(
     )
     if link is None:
         return None
+    if FeedEvent.Topic.PRACTICE not in topics_shared_with_guardians(school_id, learner_id):
+        return ChildProgress(link, shared=False, frameworks=[], week=None)
     learner, school = link.learner, link.school
     name = learner.first_name or learner.name
     frameworks = []
@@ -107,4 +116,4 @@ def child_progress(
         domains = progress.framework_progress(learner, school, framework)
         steps = [NextStep(row, _why(row, name)) for row in progress.next_steps(domains)]
         frameworks.append(FrameworkProgress(framework, domains, steps))
-    return ChildProgress(link, frameworks, _week(link, now or timezone.now()))
+    return ChildProgress(link, shared=True, frameworks=frameworks, week=_week(link, now or timezone.now()))

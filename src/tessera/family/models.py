@@ -86,5 +86,14 @@ class FeedStream(TenantModel):
 
 
 from tessera.family.message_models import Announcement, Conversation, Message  # noqa: E402
+from tessera.family.notification_models import DigestDelivery, GuardianNotificationSettings  # noqa: E402
 
-__all__ = ["Announcement", "Conversation", "FeedEvent", "FeedStream", "Message"]
+__all__ = [
+    "Announcement",
+    "Conversation",
+    "DigestDelivery",
+    "FeedEvent",
+    "FeedStream",
+    "GuardianNotificationSettings",
+    "Message",
+]

@@ -110,8 +110,22 @@ def feed_item(event: FeedEvent, *, now: datetime.datetime | None = None) -> Feed
         text = event_sentence(event, now=now)
     except (KeyError, ValueError, TypeError):  # a payload without what its sentence needs
         text = _("Something new for %(name)s") % {"name": event.learner.first_name or event.learner.name}
-    link = f"{child_page_url(event.school_id, event.learner_id)}#event-{event.pk}"
-    return FeedItem(event.pk, event.kind, text, link, event.created_at, event.guardian_id)
+    return FeedItem(event.pk, event.kind, text, _event_link(event), event.created_at, event.guardian_id)
+
+
+def _event_link(event: FeedEvent) -> str:
+    """Where the details are: a mastered competency on the child's progress page, a message in its
+    conversation, anything else at its place on the child's page."""
+    competency_id = event.payload.get("competency_id")
+    if event.kind == FeedEvent.Kind.COMPETENCY_MASTERED and isinstance(competency_id, int):
+        progress = reverse(
+            "family-child-progress", kwargs={"school_id": event.school_id, "learner_id": event.learner_id}
+        )
+        return f"{progress}#competency-{competency_id}"
+    conversation_id = event.payload.get("conversation_id")
+    if event.kind == FeedEvent.Kind.MESSAGE_RECEIVED and isinstance(conversation_id, int):
+        return reverse("family-conversation", kwargs={"conversation_id": conversation_id})
+    return f"{child_page_url(event.school_id, event.learner_id)}#event-{event.pk}"
 
 
 def events_visible_to_guardian(*, guardian_id: int, school_id: int, learner_id: int) -> QuerySet[FeedEvent]:

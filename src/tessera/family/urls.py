@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from tessera.family import views
+from tessera.family import notification_views, views
 
 urlpatterns = [
     path("", views.family_home, name="family-home"),
@@ -13,5 +13,6 @@ urlpatterns = [
         name="family-child-progress",
     ),
     path("feed/<int:school_id>/<int:learner_id>/stream", views.family_feed_stream, name="family-feed-stream"),
+    path("notifications/", notification_views.notification_settings, name="family-notifications"),
     path("", include("tessera.family.message_urls")),
 ]

@@ -194,6 +194,11 @@ FAMILY_FEED_HEARTBEAT_SECONDS = float(os.environ.get("FEED_HEARTBEAT_SECONDS", "
 FAMILY_FEED_RECENT_EVENTS = 50
 FAMILY_FEED_RECENT_DAYS = 7
 
+# Links in e-mails (digests) start with this address: there is no request to take the host from.
+TESSERA_BASE_URL = os.environ.get("TESSERA_BASE_URL", "http://127.0.0.1:8000")
+# How often `manage.py run_worker` (started by `make run`) checks whose weekly digest is due.
+DIGEST_CHECK_SECONDS = float(os.environ.get("DIGEST_CHECK_SECONDS", "300"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

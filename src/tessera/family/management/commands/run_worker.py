@@ -1,0 +1,66 @@
+"""The background worker for one machine (``make run``): runs queued tasks and, every
+``DIGEST_CHECK_SECONDS``, enqueues the weekly digests that are due.
+
+django-tasks runs tasks but schedules nothing, so this loop is the scheduler too. Each turn it calls
+:func:`tessera.family.tasks.digests_due` when the check is due, then lets django-tasks-db's own worker
+(the ``Worker`` of its ``db_worker`` command, in batch mode) run every ready task, then sleeps
+``--interval`` seconds. Ctrl-C or SIGTERM stops it after the task it is running, as ``db_worker`` does.
+In production run it as a service as it is, or run ``db_worker`` and ``send_digests`` from cron instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks_db.management.commands.db_worker import Worker
+
+from tessera.family.tasks import digests_due
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run queued background tasks and enqueue due digests every DIGEST_CHECK_SECONDS (Ctrl-C stops)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds to wait when no task is ready (default 1)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # The batch worker says "starting" and "no more tasks" every turn: keep its warnings only (task
+        # starts, ends and failures are logged by django_tasks, which stays at the configured level).
+        logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+        worker = Worker(
+            queue_names=[DEFAULT_TASK_QUEUE_NAME],
+            interval=0,
+            batch=True,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        every = settings.DIGEST_CHECK_SECONDS
+        self.stdout.write(f"Background worker: queued tasks as they come, due digests every {every:g} s.")
+        next_check = 0.0
+        while worker.running:
+            if time.monotonic() >= next_check:
+                next_check = time.monotonic() + every
+                try:
+                    enqueued = digests_due()
+                except Exception:  # e.g. a locked or unreachable database: log it, try at the next check
+                    logger.exception("Checking for due digests failed")
+                else:
+                    if enqueued:
+                        logger.info("Enqueued %d weekly digest(s)", len(enqueued))
+            worker.run()
+            if worker.running:
+                time.sleep(options["interval"])
