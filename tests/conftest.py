@@ -8,9 +8,16 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tessera.schools import services
 from tessera.schools.models import AcademicTerm, Membership, School, SchoolClass, User
+
+# Property tests check correctness, not speed: on a loaded 2-core CI machine Hypothesis's timing checks
+# (slow input generation, per-example deadlines) fail runs for reasons that are not bugs.
+hypothesis_settings.register_profile("tessera", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+hypothesis_settings.load_profile("tessera")
 
 PASSWORD = "correct horse battery"
 Role = Membership.Role

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from tessera.family import message_selectors, selectors
 from tessera.family.child_progress import child_progress
+from tessera.family.notification_selectors import notification_settings_of
 from tessera.family.permissions import can_follow_feed
 from tessera.family.stream import feed_events, parse_last_event_id
 from tessera.practice.progress import STATUS_LABELS
@@ -34,7 +35,12 @@ def family_home(request: HttpRequest) -> HttpResponse:
     if not children:
         return render(request, "family/not_a_guardian.html", status=403)
     announcements = message_selectors.announcements_for(_user(request), page=request.GET.get("page"))
-    return render(request, "family/home.html", {"children": children, "announcements": announcements})
+    context = {
+        "children": children,
+        "announcements": announcements,
+        "notifications": notification_settings_of(_user(request)),
+    }
+    return render(request, "family/home.html", context)
 
 
 @require_GET
