@@ -209,6 +209,20 @@ def test_send_digests_twice_sends_one_email_and_next_week_another(world: Any, cl
     ]
 
 
+def test_after_a_change_of_day_the_digest_comes_on_the_new_day_never_late_on_another(
+    world: Any, clock: Clock
+) -> None:
+    weekly(world.a.guardian)  # Fridays 17:00
+    assert digests_due() == [world.a.guardian.pk]
+    weekly(world.a.guardian, weekday=1, hour=8)  # now Mondays 08:00
+    sent_on = []
+    for hours in range(0, 14 * 24, 1):  # the scheduler every hour for two weeks
+        clock.now = FRIDAY + datetime.timedelta(hours=hours)
+        if digests_due():
+            sent_on.append(clock.now.strftime("%a %d %H:%M"))
+    assert sent_on == ["Mon 18 08:30"], "the Monday 3 days after the last digest is too soon; no late Thursday"
+
+
 def test_a_guardian_without_an_email_address_is_refused_the_weekly_email(world: Any) -> None:
     guardian = world.a.guardian
     assert guardian.email == ""

@@ -292,7 +292,17 @@ def test_a_teachers_comment_on_a_goal_is_feedback_about_the_goal(world: Any) -> 
     assert "Keep going" not in str(event.payload)
 
 
-def test_a_teachers_answer_to_a_proposal_is_feedback(world: Any) -> None:
+def test_a_supporters_comment_on_a_goal_is_not_family_news(world: Any) -> None:
+    """It would tell the family who supports the child, which the school shares only as it chooses."""
+    a = world.a
+    goal = services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
+    for supporter in (a.specialist, a.para, a.mentor):
+        services.goal_comment_add(author=supporter, goal_id=goal.pk, text="Well done")
+    assert goal.comments.count() == 3
+    assert not FeedEvent.objects.exists()
+
+
+def test_a_teachers_answer_to_a_proposal_is_feedback_shared_as_goals_are(world: Any) -> None:
     a = world.a
     proposal = choice_services.proposal_create(
         learner=a.learner, school_class=a.klass, title="A comic about fractions", description="d"
@@ -301,7 +311,7 @@ def test_a_teachers_answer_to_a_proposal_is_feedback(world: Any) -> None:
     event = FeedEvent.objects.get()
     assert (event.kind, event.topic, event.payload["proposal"]) == (
         "teacher_feedback",
-        "feedback",
+        "goals",  # it names the learner's own proposal
         "A comic about fractions",
     )
     with pytest.raises(DomainError):

@@ -58,8 +58,8 @@ def _weekly_guardians() -> QuerySet[GuardianNotificationSettings]:
 def digests_due(now: datetime.datetime | None = None) -> list[int]:
     """Enqueue :func:`digest_send` for every guardian whose digest is due at ``now``; their ids.
 
-    Due: their local weekday and hour has come since they chose the e-mail, their last digest is at least
-    ``MIN_DAYS_BETWEEN_DIGESTS`` days old (or there was none) and older than that moment, and it is not
+    Due: their local weekday and hour has come since they chose the e-mail, their last digest (if any) is at
+    least ``MIN_DAYS_BETWEEN_DIGESTS`` days before that moment, and it is not
     their quiet hours (a digest due inside them waits until they end: a later run sends it)."""
     now = now or timezone.now()
     enqueued = []
@@ -68,7 +68,9 @@ def digests_due(now: datetime.datetime | None = None) -> list[int]:
         if row.weekly_since is not None and moment < row.weekly_since:
             continue
         last = row.last_digest_at
-        if last is not None and (last >= moment or now - last < datetime.timedelta(MIN_DAYS_BETWEEN_DIGESTS)):
+        # Measured from this week's moment, not from now: a digest never comes late on another day (after
+        # a change of day, the first new day that is far enough from the last digest is the next one).
+        if last is not None and moment - last < datetime.timedelta(MIN_DAYS_BETWEEN_DIGESTS):
             continue
         if in_quiet_hours(row, now):
             continue

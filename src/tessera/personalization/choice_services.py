@@ -191,10 +191,13 @@ def proposal_decide(*, actor: User, proposal: Proposal, decision: str, comment: 
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "teacher_comment", "decided_by", "decided_at"])
+    # The sentence names the learner's own proposal, their own work like a goal: it is told to guardians
+    # as the learner shares their goals (topic goals), not as feedback the school always shares.
     feed_event_record(
         school=proposal.school,
         learner=proposal.learner,
         kind=FeedEvent.Kind.TEACHER_FEEDBACK,
+        topic=FeedEvent.Topic.GOALS,
         payload={
             "teacher": actor.name,
             "proposal": proposal.title,

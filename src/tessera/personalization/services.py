@@ -20,6 +20,7 @@ from django.utils import timezone
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency, Resource
 from tessera.family.models import FeedEvent
+from tessera.family.message_selectors import teaches_child
 from tessera.family.services import feed_event_record
 from tessera.personalization import permissions
 from tessera.personalization.models import (
@@ -236,8 +237,10 @@ def _goal_to_edit(actor: User, goal_id: int) -> Goal:
 @transaction.atomic
 def goal_status_set(*, actor: User, goal_id: int, status: str) -> Goal:
     """Set the goal's status; reaching it tells the family (``goal_reached``, with the change). Reaching
-    it again after reopening it is news again."""
-    goal = _goal_to_edit(actor, goal_id)
+    it again after reopening it is news again. The goal's row is locked, so a double submit tells once."""
+    goal = Goal.objects.select_for_update().select_related("school", "learner").get(
+        pk=_goal_to_edit(actor, goal_id).pk
+    )
     if status not in Goal.Status.values:
         raise DomainError("Unknown goal status.")
     if status == goal.status == Goal.Status.REACHED:
@@ -338,8 +341,12 @@ def goal_comment_add(*, author: User, goal_id: int, text: str) -> GoalComment:
         raise PermissionDenied("Only the learner's teachers and supporters comment on their goals.")
     text = _written(text, what="a comment", limit=LONG_TEXT)
     comment = GoalComment.objects.create(school=goal.school, goal=goal, author=author, text=text)
-    # Told to the family as feedback on the goal: its topic is the goals, since the sentence names the
-    # goal; guardians of a learner who keeps their goals private do not hear of it.
+    if not teaches_child(teacher=author, school_id=goal.school_id, learner_id=goal.learner_id):
+        # A specialist's, para-professional's or mentor's comment is not news for the family: it would
+        # tell them who supports the child, which the school shares only as it chooses (support topic).
+        return comment
+    # Told to the family as a teacher's feedback on the goal: its topic is the goals, since the sentence
+    # names the goal; guardians of a learner who keeps their goals private do not hear of it.
     feed_event_record(
         school=goal.school,
         learner=goal.learner,
