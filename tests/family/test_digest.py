@@ -166,7 +166,7 @@ def test_the_digest_tells_each_child_separately_in_the_guardians_language(world:
     assert "Learner dominó Equivalent fractions ayer después de 9 preguntas de práctica" in body
     assert "Too old for this week" not in body and "Not my child" not in body
     assert "School A" in body and "School B" in body, "children in several schools: each school named"
-    assert "A quiet week for Other Learner: nothing new." in body
+    assert "Una semana tranquila para Other Learner: no hay novedades." in body
     assert f"http://127.0.0.1:8000/family/{a.school.pk}/{a.learner.pk}/" in body
     assert f"http://127.0.0.1:8000/family/{b.school.pk}/{b.other_learner.pk}/" in body
     [(html, kind)] = message.alternatives  # type: ignore[misc]
@@ -220,7 +220,9 @@ def test_after_a_change_of_day_the_digest_comes_on_the_new_day_never_late_on_ano
         clock.now = FRIDAY + datetime.timedelta(hours=hours)
         if digests_due():
             sent_on.append(clock.now.strftime("%a %d %H:%M"))
-    assert sent_on == ["Mon 18 08:30"], "the Monday 3 days after the last digest is too soon; no late Thursday"
+    assert sent_on == ["Mon 18 08:30"], (
+        "the Monday 3 days after the last digest is too soon; no late Thursday"
+    )
 
 
 def test_a_guardian_without_an_email_address_is_refused_the_weekly_email(world: Any) -> None:

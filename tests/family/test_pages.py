@@ -112,15 +112,15 @@ def test_the_child_page_shows_the_shared_goals_or_respects_the_choice(world: Any
     goal = personalization.goal_create(learner=a.learner, school=a.school, title="Swim 1 km")
     url = f"/family/{a.school.pk}/{a.learner.pk}/"
     page = _page(a.guardian, url).content.decode()
-    assert "Maya has chosen not to share their goals." in page
+    assert "Maya does not share their goals with you." in page
     assert "Swim 1 km" not in page
-    assert "Maya has chosen not to share their profile." in page
+    assert "Maya does not share their profile with you." in page
     _share_goals(a, True)
     page = _page(a.guardian, url).content.decode()
     assert "Maya shares their goals with you." in page
     member = a.membership(a.learner).pk
     assert f'href="/learners/{member}/goals/{goal.pk}/">Swim 1 km</a>' in page
-    assert "Maya has chosen not to share their reflections." in page
+    assert "Maya does not share their reflections with you." in page
 
 
 def test_a_guardian_of_children_in_two_schools_sees_what_each_shares_there(world: Any) -> None:
@@ -133,7 +133,7 @@ def test_a_guardian_of_children_in_two_schools_sees_what_each_shares_there(world
     in_b = _page(a.guardian, f"/family/{b.school.pk}/{b.other_learner.pk}/").content.decode()
     assert "Goal in A" in in_a and "until Learner is 13" in in_a  # school A shares: the child is 12
     assert "Goal in B" not in in_a
-    assert "Goal in B" not in in_b and "has chosen not to share their goals" in in_b
+    assert "Goal in B" not in in_b and "does not share their goals with you" in in_b
 
 
 def test_events_visible_to_a_guardian(world: Any) -> None:

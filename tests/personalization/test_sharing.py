@@ -189,12 +189,15 @@ def test_guardians_read_exactly_what_is_shared_profile_goals_reflections(world: 
     assert [guardian.get(u).status_code for u in (profile_url, goals_url, goal_url)] == [404, 200, 200]
     assert "Read a book a month" in guardian.get(goals_url).content.decode()
     page = guardian.get(goal_url).content.decode()
-    assert "My secret diary" not in page and "chosen not to share their reflections" in page
+    assert "My secret diary" not in page and "does not share their reflections with you" in page
     _choose(a, goals=True, reflections=True)
     assert "My secret diary" in guardian.get(goal_url).content.decode()
+    detail = guardian.get(f"/learners/{member}/").content.decode()
+    assert f'href="{goals_url}"' in detail and f'href="{profile_url}"' not in detail, "no link to a 404"
     _choose(a, profile=True)
-    assert [guardian.get(u).status_code for u in (profile_url, goals_url, goal_url)] == [200, 200, 404]
-    assert "Read a book a month" not in guardian.get(goals_url).content.decode()
+    assert [guardian.get(u).status_code for u in (profile_url, goals_url, goal_url)] == [200, 404, 404]
+    detail = guardian.get(f"/learners/{member}/").content.decode()
+    assert f'href="{profile_url}"' in detail and f'href="{goals_url}"' not in detail
     # The teacher reads everything whatever the learner shares with their family.
     assert "My secret diary" in _client(a.teacher).get(goal_url).content.decode()
 

@@ -108,13 +108,13 @@ class SharingPolicyForm(forms.Form):
         label=_("Practice progress (competencies mastered)"), required=False
     )
     always_share_assessment = forms.BooleanField(label=_("Assessment grades"), required=False)
-    always_share_feedback = forms.BooleanField(
-        label=_("Teacher feedback (answers to the learner's proposals)"), required=False
-    )
+    always_share_feedback = forms.BooleanField(label=_("Teacher feedback on assessments"), required=False)
     always_share_support = forms.BooleanField(
         label=_("Support sessions"),
         required=False,
-        help_text=_("Only where the learner's support plan allows it."),
+        help_text=_(
+            "Sessions logged by specialists and para-professionals; none are recorded in Tessera yet."
+        ),
     )
 
 

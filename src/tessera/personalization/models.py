@@ -65,10 +65,11 @@ class PersonalizationPolicy(TenantModel):
     )
     always_share_assessment = models.BooleanField(default=True, help_text=_("Assessment grades."))
     always_share_support = models.BooleanField(
-        default=False, help_text=_("Support sessions, where the learner's support plan allows it.")
+        default=False,
+        help_text=_("Support sessions logged by specialists and para-professionals (none are recorded yet)."),
     )
     always_share_feedback = models.BooleanField(
-        default=True, help_text=_("Teachers' feedback, such as answers to the learner's proposals.")
+        default=True, help_text=_("Teachers' feedback on assessments.")
     )
 
     class Meta:

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency, Resource
-from tessera.family.models import FeedEvent
 from tessera.family.message_selectors import teaches_child
+from tessera.family.models import FeedEvent
 from tessera.family.services import feed_event_record
 from tessera.personalization import permissions
 from tessera.personalization.models import (
@@ -238,8 +238,10 @@ def _goal_to_edit(actor: User, goal_id: int) -> Goal:
 def goal_status_set(*, actor: User, goal_id: int, status: str) -> Goal:
     """Set the goal's status; reaching it tells the family (``goal_reached``, with the change). Reaching
     it again after reopening it is news again. The goal's row is locked, so a double submit tells once."""
-    goal = Goal.objects.select_for_update().select_related("school", "learner").get(
-        pk=_goal_to_edit(actor, goal_id).pk
+    goal = (
+        Goal.objects.select_for_update()
+        .select_related("school", "learner")
+        .get(pk=_goal_to_edit(actor, goal_id).pk)
     )
     if status not in Goal.Status.values:
         raise DomainError("Unknown goal status.")

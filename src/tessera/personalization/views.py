@@ -430,13 +430,20 @@ def _learner(request: HttpRequest, membership_id: int) -> Membership:
     return membership
 
 
-def _learner_with_profile(request: HttpRequest, membership_id: int) -> Membership:
-    """The learner whose profile the user may read (a guardian: when it is shared, not only the goals)."""
+def _learner_sharing(request: HttpRequest, membership_id: int, what: str) -> Membership:
+    """The learner whose ``what`` (profile or goals) the user may read: a guardian only when the learner
+    shares that one, not merely the other."""
     learner = _learner(request, membership_id)
-    visible = permissions.learners_with_pages_visible_to(_user(request), permissions.PROFILE)
+    visible = permissions.learners_with_pages_visible_to(_user(request), what)
     if not visible.filter(pk=learner.pk).exists():
-        raise _Refused(404, _("No such learner, or their profile is not shared with you."))
+        if what == permissions.PROFILE:
+            raise _Refused(404, _("No such learner, or their profile is not shared with you."))
+        raise _Refused(404, _("No such learner, or their goals are not shared with you."))
     return learner
+
+
+def _learner_with_profile(request: HttpRequest, membership_id: int) -> Membership:
+    return _learner_sharing(request, membership_id, permissions.PROFILE)
 
 
 @_handled
@@ -458,7 +465,7 @@ def learner_profile_history(request: HttpRequest, membership_id: int) -> HttpRes
 
 @_handled
 def learner_goals(request: HttpRequest, membership_id: int) -> HttpResponse:
-    learner = _learner(request, membership_id)
+    learner = _learner_sharing(request, membership_id, permissions.Topic.GOALS)
     goals = selectors.goals_of(learner.user, learner.school) & permissions.goals_visible_to(_user(request))
     rows = [(goal, selectors.goal_progress(goal)) for goal in goals]
     return render(request, "personalization/learner_goals.html", {"learner": learner, "rows": rows})

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from tessera.curriculum import selectors as curriculum_selectors
 from tessera.family import message_selectors
-from tessera.personalization import selectors as personalization_selectors
+from tessera.personalization import permissions as personalization_permissions
 from tessera.schools import selectors
 from tessera.schools.models import User
 
@@ -57,9 +57,16 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
     context = {
         "learner": learner,
         "classes": classes,
-        "personal_pages": personalization_selectors.learner_page_for(user, learner.pk) is not None,
+        "shared_profile": _may_read(user, learner.pk, personalization_permissions.PROFILE),
+        "shared_goals": _may_read(user, learner.pk, personalization_permissions.Topic.GOALS),
     }
     return render(request, "web/learner_detail.html", context)
+
+
+def _may_read(user: User, membership_id: int, what: str) -> bool:
+    """Whether the user reads the learner's ``what`` (profile or goals; a guardian as the learner shares)."""
+    visible = personalization_permissions.learners_with_pages_visible_to(user, what)
+    return visible.filter(pk=membership_id).exists()
 
 
 @require_GET

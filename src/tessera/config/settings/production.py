@@ -7,7 +7,7 @@ when more than one app server runs.
 import os
 
 from tessera.config.settings.base import *  # noqa: F403
-from tessera.config.settings.base import DATABASES, env_bool
+from tessera.config.settings.base import ALLOWED_HOSTS, DATABASES, env_bool
 
 DEBUG = False
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -15,6 +15,9 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# Digest e-mails link here (there is no request to take the host from): the first allowed host over HTTPS
+# unless TESSERA_BASE_URL says otherwise, never the loopback default of a development machine.
+TESSERA_BASE_URL = os.environ.get("TESSERA_BASE_URL") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

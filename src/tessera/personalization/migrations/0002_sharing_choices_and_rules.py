@@ -75,14 +75,15 @@ class Migration(migrations.Migration):
             model_name="personalizationpolicy",
             name="always_share_support",
             field=models.BooleanField(
-                default=False, help_text="Support sessions, where the learner's support plan allows it."
+                default=False,
+                help_text='Support sessions logged by specialists and para-professionals (none are recorded yet).',
             ),
         ),
         migrations.AddField(
             model_name="personalizationpolicy",
             name="always_share_feedback",
             field=models.BooleanField(
-                default=True, help_text="Teachers' feedback, such as answers to the learner's proposals."
+                default=True, help_text="Teachers' feedback on assessments."
             ),
         ),
     ]
