@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from django.test import Client
+from django.test import AsyncClient, Client
 from django.utils import timezone
 
 from tessera.family.models import FeedEvent
@@ -22,7 +22,7 @@ from tessera.family.stream import parse_last_event_id
 from tessera.personalization.models import PersonalizationPolicy
 from tessera.schools import services as school_services
 from tessera.schools.models import Guardianship, Membership
-from tests.family.conftest import commit_events, open_feed
+from tests.family.conftest import SSEReader, commit_events, open_feed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -174,6 +174,29 @@ def test_a_live_event_arrives_through_the_notification_not_the_heartbeat(
         ids = await sync_to_async(commit_events)(a.school, a.learner, 2)
         assert [e.id for e in await feed.events(2, timeout=5)] == ids
         await feed.close()
+
+    run()
+
+
+def test_the_guardian_stays_signed_in_after_following_a_feed(world: Any, fast_heartbeat: float) -> None:
+    """An open stream lets go of its request's session and user (see family_feed_stream): that must not
+    sign the guardian out, nor change what the next page of the same browser shows."""
+    a = world.a
+    ids = commit_events(a.school, a.learner, 2)
+
+    @async_to_sync
+    async def run() -> None:
+        client = AsyncClient()
+        await client.aforce_login(a.guardian, backend="django.contrib.auth.backends.ModelBackend")
+        response = await client.get(stream_url(a.school, a.learner), headers={"Last-Event-ID": "0"})
+        feed = SSEReader(response)
+        assert [e.id for e in await feed.until_keep_alive()] == ids
+        later = await sync_to_async(commit_events)(a.school, a.learner, 1, start=3)
+        assert [e.id for e in await feed.events(1)] == later  # still streaming after a heartbeat
+        home = await client.get("/family/")
+        await feed.close()
+        assert home.status_code == 200
+        assert a.learner.first_name in home.content.decode()
 
     run()
 

@@ -7,6 +7,9 @@ a 403 page saying these pages are for guardians; a child who is not theirs (in t
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -53,6 +56,42 @@ def family_child(request: HttpRequest, school_id: int, learner_id: int) -> HttpR
     return render(request, "family/child.html", context)
 
 
+# What a request no longer needs once its response has started (every middleware has seen the response):
+# the session (and through it the request's cache client), the user objects, the messages, the parsed
+# headers, cookies and query, the URL match, the CSP nonce.
+_REQUEST_STATE = (
+    "session",
+    "user",
+    "auser",
+    "_cached_user",
+    "_acached_user",
+    "_messages",
+    "resolver_match",
+    "headers",
+    "COOKIES",
+    "GET",
+    "csp_nonce",
+)
+
+
+def _forget_request_state(request: HttpRequest) -> None:
+    """Django's ASGI handler keeps the request until its response has been sent, that is for as long as
+    a feed stays open; the stream needs none of its state (it has the user, the child and its cursor)."""
+    for name in _REQUEST_STATE:
+        request.__dict__.pop(name, None)
+    request.META = {}
+
+
+async def _forgetting_request(request: HttpRequest, events: AsyncIterator[str]) -> AsyncIterator[str]:
+    """``events``, after letting go of the request's state: the body is read once the response has
+    started, so after every middleware is done with the request."""
+    _forget_request_state(request)
+    del request
+    async with aclosing(events):  # type: ignore[type-var]  # an async generator (AsyncIterator by type)
+        async for part in events:
+            yield part
+
+
 @require_GET
 @login_required
 async def family_feed_stream(request: HttpRequest, school_id: int, learner_id: int) -> StreamingHttpResponse:
@@ -64,15 +103,15 @@ async def family_feed_stream(request: HttpRequest, school_id: int, learner_id: i
     last_event_id = parse_last_event_id(
         request.headers.get("Last-Event-ID", request.GET.get("last_event_id"))
     )
+    events = feed_events(
+        user=user,
+        school_id=school_id,
+        learner_id=learner_id,
+        last_event_id=last_event_id,
+        language=getattr(request, "LANGUAGE_CODE", None),  # the guardian's (see UserLanguageMiddleware)
+    )
     response = StreamingHttpResponse(
-        feed_events(
-            user=user,
-            school_id=school_id,
-            learner_id=learner_id,
-            last_event_id=last_event_id,
-            language=getattr(request, "LANGUAGE_CODE", None),  # the guardian's (see UserLanguageMiddleware)
-        ),
-        content_type="text/event-stream; charset=utf-8",
+        _forgetting_request(request, events), content_type="text/event-stream; charset=utf-8"
     )
     response["Cache-Control"] = "no-cache, no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: send each event as it comes
