@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tessera.curriculum.models import Framework
 from tessera.family.models import FeedEvent
-from tessera.family.permissions import feeds_visible_to
+from tessera.family.permissions import guardianship_of
 from tessera.personalization.permissions import topics_shared_with_guardians
 from tessera.practice import progress
 from tessera.practice.models import Answer
@@ -99,12 +99,7 @@ def child_progress(
     user: User, *, school_id: int, learner_id: int, now: datetime.datetime | None = None
 ) -> ChildProgress | None:
     """The progress of the user's child in that school, or None when it is not their child there."""
-    link = (
-        feeds_visible_to(user)
-        .filter(school_id=school_id, learner_id=learner_id)
-        .select_related("learner", "school")
-        .first()
-    )
+    link = guardianship_of(user, school_id=school_id, learner_id=learner_id)
     if link is None:
         return None
     if FeedEvent.Topic.PRACTICE not in topics_shared_with_guardians(school_id, learner_id):

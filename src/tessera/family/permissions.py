@@ -18,6 +18,16 @@ def feeds_visible_to(user: User) -> QuerySet[Guardianship]:
     return Guardianship.objects.filter(guardian=user, revoked_at__isnull=True)
 
 
+def guardianship_of(user: User, *, school_id: int, learner_id: int) -> Guardianship | None:
+    """The user's current guardianship of that child in that school (child and school selected), or None."""
+    return (
+        feeds_visible_to(user)
+        .filter(school_id=school_id, learner_id=learner_id)
+        .select_related("learner", "school")
+        .first()
+    )
+
+
 def can_follow_feed(*, user: User, school_id: int, learner_id: int) -> bool:
     return feeds_visible_to(user).filter(school_id=school_id, learner_id=learner_id).exists()
 

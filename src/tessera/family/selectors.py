@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tessera.family.models import FeedEvent
-from tessera.family.permissions import can_follow_feed, feeds_visible_to
+from tessera.family.permissions import can_follow_feed, feeds_visible_to, guardianship_of
 from tessera.personalization import permissions as sharing
 from tessera.personalization.models import Goal
 from tessera.schools.models import Guardianship, Membership, School, User
@@ -239,12 +239,7 @@ def children_of(user: User) -> list[ChildFeed]:
 
 
 def child_of(user: User, *, school_id: int, learner_id: int) -> ChildFeed | None:
-    link = (
-        feeds_visible_to(user)
-        .filter(school_id=school_id, learner_id=learner_id)
-        .select_related("learner", "school")
-        .first()
-    )
+    link = guardianship_of(user, school_id=school_id, learner_id=learner_id)
     if link is None:
         return None
     return _feed(user, link)

@@ -6,844 +6,308 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("curriculum", "0001_initial"),
-        ("schools", "0001_initial"),
+        ('curriculum', '0001_initial'),
+        ('schools', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ChoiceBoard",
+            name='ChoiceBoard',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("objective", models.CharField(max_length=200)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "co_designed_with",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="A learner who designed the board with the teacher.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="curriculum.competency",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
-                (
-                    "school_class",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="schools.schoolclass",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('objective', models.CharField(max_length=200)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('co_designed_with', models.ForeignKey(blank=True, help_text='A learner who designed the board with the teacher.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('competency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='curriculum.competency')),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
+                ('school_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.schoolclass')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ChoiceOption",
+            name='ChoiceOption',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "purpose",
-                    models.CharField(
-                        choices=[("learn", "A way to learn"), ("show", "A way to show what I learned")],
-                        max_length=10,
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("description", models.TextField(blank=True, default="", max_length=2000)),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "board",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="options",
-                        to="personalization.choiceboard",
-                    ),
-                ),
-                (
-                    "resource",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="curriculum.resource",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('purpose', models.CharField(choices=[('learn', 'A way to learn'), ('show', 'A way to show what I learned')], max_length=10)),
+                ('title', models.CharField(max_length=200)),
+                ('description', models.TextField(blank=True, default='', max_length=2000)),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='personalization.choiceboard')),
+                ('resource', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='curriculum.resource')),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["board", "purpose", "position", "pk"],
+                'ordering': ['board', 'purpose', 'position', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ClassProgression",
+            name='ClassProgression',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "mode",
-                    models.CharField(
-                        choices=[
-                            ("calendar", "By the calendar"),
-                            ("personalization", "Competency-based: move on when mastered"),
-                        ],
-                        default="calendar",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "competencies",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The class's sequence, in teaching order.",
-                        related_name="+",
-                        to="curriculum.competency",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
-                (
-                    "school_class",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="progression",
-                        to="schools.schoolclass",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('mode', models.CharField(choices=[('calendar', 'By the calendar'), ('personalization', 'Competency-based: move on when mastered')], default='calendar', max_length=20)),
+                ('competencies', models.ManyToManyField(blank=True, help_text="The class's sequence, in teaching order.", related_name='+', to='curriculum.competency')),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
+                ('school_class', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='progression', to='schools.schoolclass')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Goal",
+            name='Goal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("why", models.TextField(blank=True, default="", max_length=2000)),
-                ("target_date", models.DateField(blank=True, null=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "Active"), ("reached", "Reached"), ("dropped", "Dropped")],
-                        default="active",
-                        max_length=10,
-                    ),
-                ),
-                ("reached_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "competencies",
-                    models.ManyToManyField(blank=True, related_name="+", to="curriculum.competency"),
-                ),
-                (
-                    "learner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('why', models.TextField(blank=True, default='', max_length=2000)),
+                ('target_date', models.DateField(blank=True, null=True)),
+                ('status', models.CharField(choices=[('active', 'Active'), ('reached', 'Reached'), ('dropped', 'Dropped')], default='active', max_length=10)),
+                ('reached_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('competencies', models.ManyToManyField(blank=True, related_name='+', to='curriculum.competency')),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["status", "target_date", "pk"],
+                'ordering': ['status', 'target_date', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="GoalComment",
+            name='GoalComment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("text", models.TextField(max_length=2000)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "goal",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comments",
-                        to="personalization.goal",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField(max_length=2000)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='personalization.goal')),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["created_at", "pk"],
+                'ordering': ['created_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="GoalStep",
+            name='GoalStep',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("done_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "goal",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="steps",
-                        to="personalization.goal",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('done_at', models.DateTimeField(blank=True, null=True)),
+                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='personalization.goal')),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["goal", "position", "pk"],
+                'ordering': ['goal', 'position', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="HelpRequest",
+            name='HelpRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("question", models.TextField(max_length=2000)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("asked", "Asked"),
-                            ("accepted", "Helping"),
-                            ("declined", "Declined"),
-                            ("closed", "Closed"),
-                        ],
-                        default="asked",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("answered_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="curriculum.competency",
-                    ),
-                ),
-                (
-                    "helper",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "learner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('question', models.TextField(max_length=2000)),
+                ('status', models.CharField(choices=[('asked', 'Asked'), ('accepted', 'Helping'), ('declined', 'Declined'), ('closed', 'Closed')], default='asked', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('answered_at', models.DateTimeField(blank=True, null=True)),
+                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.competency')),
+                ('helper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="HelpMessage",
+            name='HelpMessage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("text", models.TextField(max_length=2000)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("reported_at", models.DateTimeField(blank=True, null=True)),
-                ("report_reason", models.CharField(blank=True, default="", max_length=200)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "reported_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
-                (
-                    "request",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="messages",
-                        to="personalization.helprequest",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField(max_length=2000)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('reported_at', models.DateTimeField(blank=True, null=True)),
+                ('report_reason', models.CharField(blank=True, default='', max_length=200)),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
+                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='personalization.helprequest')),
             ],
             options={
-                "ordering": ["created_at", "pk"],
+                'ordering': ['created_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="LearnerProfile",
+            name='LearnerProfile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("strengths", models.TextField(blank=True, default="", max_length=2000)),
-                ("challenges", models.TextField(blank=True, default="", max_length=2000)),
-                (
-                    "interests",
-                    models.JSONField(blank=True, default=list, help_text="Topics, e.g. football, music."),
-                ),
-                ("passions", models.TextField(blank=True, default="", max_length=2000)),
-                ("aspirations", models.TextField(blank=True, default="", max_length=2000)),
-                (
-                    "learning_preferences",
-                    models.JSONField(blank=True, default=list, help_text="LearningPreference values."),
-                ),
-                ("languages", models.CharField(blank=True, default="", max_length=200)),
-                (
-                    "accessibility",
-                    models.TextField(
-                        blank=True, default="", help_text="e.g. larger text, read-aloud.", max_length=2000
-                    ),
-                ),
-                (
-                    "reading_level",
-                    models.PositiveSmallIntegerField(blank=True, help_text="A grade, 0 to 13.", null=True),
-                ),
-                (
-                    "share_with_guardians",
-                    models.BooleanField(
-                        default=False, help_text="The learner's choice, once they are old enough to choose."
-                    ),
-                ),
-                (
-                    "open_to_help",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The learner agrees to be suggested to peers who ask for help.",
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "learner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('strengths', models.TextField(blank=True, default='', max_length=2000)),
+                ('challenges', models.TextField(blank=True, default='', max_length=2000)),
+                ('interests', models.JSONField(blank=True, default=list, help_text='Topics, e.g. football, music.')),
+                ('passions', models.TextField(blank=True, default='', max_length=2000)),
+                ('aspirations', models.TextField(blank=True, default='', max_length=2000)),
+                ('learning_preferences', models.JSONField(blank=True, default=list, help_text='LearningPreference values.')),
+                ('languages', models.CharField(blank=True, default='', max_length=200)),
+                ('accessibility', models.TextField(blank=True, default='', help_text='e.g. larger text, read-aloud.', max_length=2000)),
+                ('reading_level', models.PositiveSmallIntegerField(blank=True, help_text='A grade, 0 to 13.', null=True)),
+                ('share_with_guardians', models.BooleanField(default=False, help_text="The learner's choice, once they are old enough to choose.")),
+                ('open_to_help', models.BooleanField(default=False, help_text='The learner agrees to be suggested to peers who ask for help.')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
         ),
         migrations.CreateModel(
-            name="LearnerProfileVersion",
+            name='LearnerProfileVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("snapshot", models.JSONField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "edited_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "profile",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="versions",
-                        to="personalization.learnerprofile",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('snapshot', models.JSONField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('edited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='personalization.learnerprofile')),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["created_at", "pk"],
+                'ordering': ['created_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="NetworkConnection",
+            name='NetworkConnection',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("peer", "Peer"),
-                            ("teacher", "Teacher"),
-                            ("mentor", "Mentor"),
-                            ("other", "Other staff"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Invited"),
-                            ("accepted", "In the network"),
-                            ("declined", "Declined"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("answered_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "invited_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "learner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('peer', 'Peer'), ('teacher', 'Teacher'), ('mentor', 'Mentor'), ('other', 'Other staff')], max_length=10)),
+                ('status', models.CharField(choices=[('pending', 'Invited'), ('accepted', 'In the network'), ('declined', 'Declined')], default='pending', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('answered_at', models.DateTimeField(blank=True, null=True)),
+                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="PersonalizationPolicy",
+            name='PersonalizationPolicy',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("learner_chooses_sharing_from_age", models.PositiveSmallIntegerField(default=13)),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('learner_chooses_sharing_from_age', models.PositiveSmallIntegerField(default=13)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
         ),
         migrations.CreateModel(
-            name="Proposal",
+            name='Proposal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("description", models.TextField(max_length=2000)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for the teacher"),
-                            ("accepted", "Accepted"),
-                            ("adjusted", "Accepted with changes"),
-                            ("declined", "Declined"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                ("teacher_comment", models.TextField(blank=True, default="", max_length=2000)),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="curriculum.competency",
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "learner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
-                (
-                    "school_class",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="schools.schoolclass",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('description', models.TextField(max_length=2000)),
+                ('status', models.CharField(choices=[('pending', 'Waiting for the teacher'), ('accepted', 'Accepted'), ('adjusted', 'Accepted with changes'), ('declined', 'Declined')], default='pending', max_length=10)),
+                ('teacher_comment', models.TextField(blank=True, default='', max_length=2000)),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('competency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='curriculum.competency')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
+                ('school_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.schoolclass')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Reflection",
+            name='Reflection',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("prompt", models.CharField(max_length=200)),
-                ("text", models.TextField(max_length=2000)),
-                ("milestone", models.CharField(blank=True, default="", max_length=200)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "goal",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reflections",
-                        to="personalization.goal",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('prompt', models.CharField(max_length=200)),
+                ('text', models.TextField(max_length=2000)),
+                ('milestone', models.CharField(blank=True, default='', max_length=200)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reflections', to='personalization.goal')),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["created_at", "pk"],
+                'ordering': ['created_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="SavedResource",
+            name='SavedResource',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("saved_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "learner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "resource",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="curriculum.resource",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('saved_at', models.DateTimeField(auto_now_add=True)),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.resource')),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["-saved_at", "-pk"],
+                'ordering': ['-saved_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Choice",
+            name='Choice',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "purpose",
-                    models.CharField(
-                        choices=[("learn", "A way to learn"), ("show", "A way to show what I learned")],
-                        max_length=10,
-                    ),
-                ),
-                ("chosen_at", models.DateTimeField(auto_now=True)),
-                (
-                    "learner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
-                (
-                    "board",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="choices",
-                        to="personalization.choiceboard",
-                    ),
-                ),
-                (
-                    "option",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="personalization.choiceoption",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('purpose', models.CharField(choices=[('learn', 'A way to learn'), ('show', 'A way to show what I learned')], max_length=10)),
+                ('chosen_at', models.DateTimeField(auto_now=True)),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
+                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='personalization.choiceboard')),
+                ('option', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='personalization.choiceoption')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("board", "learner", "purpose"), name="choice_once_per_purpose"
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('board', 'learner', 'purpose'), name='choice_once_per_purpose')],
             },
         ),
         migrations.CreateModel(
-            name="ConfidenceRating",
+            name='ConfidenceRating',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("confidence", models.PositiveSmallIntegerField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="curriculum.competency",
-                    ),
-                ),
-                (
-                    "learner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="schools.school"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('confidence', models.PositiveSmallIntegerField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.competency')),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='schools.school')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("confidence__gte", 1), ("confidence__lte", 4)),
-                        name="confidence_one_to_four",
-                    )
-                ],
+                'ordering': ['-created_at', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('confidence__gte', 1), ('confidence__lte', 4)), name='confidence_one_to_four')],
             },
         ),
         migrations.AddConstraint(
-            model_name="helprequest",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("learner", models.F("helper")), _negated=True), name="help_not_self"
-            ),
+            model_name='helprequest',
+            constraint=models.CheckConstraint(condition=models.Q(('learner', models.F('helper')), _negated=True), name='help_not_self'),
         ),
         migrations.AddConstraint(
-            model_name="learnerprofile",
-            constraint=models.UniqueConstraint(fields=("school", "learner"), name="learner_profile_once"),
+            model_name='learnerprofile',
+            constraint=models.UniqueConstraint(fields=('school', 'learner'), name='learner_profile_once'),
         ),
         migrations.AddConstraint(
-            model_name="learnerprofile",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("reading_level__isnull", True), ("reading_level__lte", 13), _connector="OR"
-                ),
-                name="learner_profile_reading_level",
-            ),
+            model_name='learnerprofile',
+            constraint=models.CheckConstraint(condition=models.Q(('reading_level__isnull', True), ('reading_level__lte', 13), _connector='OR'), name='learner_profile_reading_level'),
         ),
         migrations.AddConstraint(
-            model_name="networkconnection",
-            constraint=models.UniqueConstraint(
-                fields=("school", "learner", "member"), name="network_connection_once"
-            ),
+            model_name='networkconnection',
+            constraint=models.UniqueConstraint(fields=('school', 'learner', 'member'), name='network_connection_once'),
         ),
         migrations.AddConstraint(
-            model_name="networkconnection",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("learner", models.F("member")), _negated=True), name="network_not_self"
-            ),
+            model_name='networkconnection',
+            constraint=models.CheckConstraint(condition=models.Q(('learner', models.F('member')), _negated=True), name='network_not_self'),
         ),
         migrations.AddConstraint(
-            model_name="personalizationpolicy",
-            constraint=models.UniqueConstraint(fields=("school",), name="personalization_policy_once"),
+            model_name='personalizationpolicy',
+            constraint=models.UniqueConstraint(fields=('school',), name='personalization_policy_once'),
         ),
         migrations.AddConstraint(
-            model_name="proposal",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "pending"),
-                    ("status", "accepted"),
-                    models.Q(("teacher_comment", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="proposal_adjusted_or_declined_says_why",
-            ),
+            model_name='proposal',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'pending'), ('status', 'accepted'), models.Q(('teacher_comment', ''), _negated=True), _connector='OR'), name='proposal_adjusted_or_declined_says_why'),
         ),
         migrations.AddConstraint(
-            model_name="savedresource",
-            constraint=models.UniqueConstraint(
-                fields=("school", "learner", "resource"), name="saved_resource_once"
-            ),
+            model_name='savedresource',
+            constraint=models.UniqueConstraint(fields=('school', 'learner', 'resource'), name='saved_resource_once'),
         ),
     ]
