@@ -120,6 +120,9 @@ def test_help_needs_consent_then_the_pair_writes_and_reports(world) -> None:  # 
     message = services.help_message_post(author=a.other_learner, request=request, text="Draw it!")
     with pytest.raises(DomainError, match="too long"):
         services.help_message_post(author=a.learner, request=request, text="x" * 1001)
+    with pytest.raises(DomainError, match="characters that are not text"):
+        services.help_message_post(author=a.learner, request=request, text="hi\x00there")
+    services.help_message_post(author=a.learner, request=request, text="Line one\n\tline two")
     with pytest.raises(PermissionDenied, match="only the two learners write"):
         services.help_message_post(author=a.teacher, request=request, text="hi")
     with pytest.raises(PermissionDenied, match="your own message"):

@@ -10,7 +10,6 @@ Choice boards, proposals, the network and peer help live in their own ``*_servic
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -37,6 +36,7 @@ from tessera.personalization.models import (
     Reflection,
     SavedResource,
 )
+from tessera.personalization.written import has_control_characters
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 from tessera.schools.models import School, User
 from tessera.schools.permissions import require_school_admin
@@ -270,7 +270,7 @@ def _written(text: str, *, what: str, limit: int) -> str:
         raise DomainError(f"Write {what} first.")
     if len(text) > limit:
         raise DomainError(f"{what[0].upper()}{what[1:]} has at most {limit} characters.")
-    if any(unicodedata.category(char) == "Cc" and char not in "\n\r\t" for char in text):
+    if has_control_characters(text):
         raise DomainError(f"{what[0].upper()}{what[1:]} contains characters that are not text.")
     return text
 
