@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -29,7 +29,7 @@ from tessera.family.models import FeedEvent
 from tessera.family.permissions import can_follow_feed, feeds_visible_to, guardianship_of
 from tessera.personalization import permissions as sharing
 from tessera.personalization.models import Goal
-from tessera.schools.models import Guardianship, Membership, School, User
+from tessera.schools.models import Guardianship, Membership, User
 
 FEED_BATCH = 200  # events read per query when catching up
 
@@ -55,13 +55,6 @@ class FeedItem:
         }
 
 
-def _zone(school: School) -> ZoneInfo:
-    try:
-        return ZoneInfo(school.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _when(at: datetime.datetime, zone: ZoneInfo, now: datetime.datetime) -> str:
     day, today = at.astimezone(zone).date(), now.astimezone(zone).date()
     if day == today:
@@ -76,7 +69,7 @@ def event_sentence(event: FeedEvent, *, now: datetime.datetime | None = None) ->
     practice questions". ``event.learner`` and ``event.school`` should be selected with it."""
     p = event.payload
     name = event.learner.first_name or event.learner.name
-    when = _when(event.created_at, _zone(event.school), now or timezone.now())
+    when = _when(event.created_at, event.school.zone, now or timezone.now())
     values = {"name": name, "when": when, **{k: v for k, v in p.items() if isinstance(v, str | int | float)}}
     kind = event.kind
     if kind == FeedEvent.Kind.COMPETENCY_MASTERED:

@@ -386,7 +386,7 @@ def demo_history_load(
         )
     model_for(framework)  # fits it when missing: the same fit the first real answer would trigger
     started = time.perf_counter()
-    zone = ZoneInfo(school.timezone)
+    zone = school.zone
     today = today or timezone.localtime(timezone.now(), zone).date()
     days = school_days(today=today, weeks=weeks, school=school)
     prerequisites = prerequisite_map(framework)
