@@ -163,9 +163,11 @@ asker, helper = User.objects.get(username={asker!r}), User.objects.get(username=
 school = Membership.objects.get(user=asker, role="learner").school
 c = Competency.objects.filter(Q(school=school) | Q(school__isnull=True)).order_by("pk").first()
 LearnerCompetencyState.objects.filter(school=school, learner__in=[asker, helper], competency=c).delete()
-LearnerCompetencyState.objects.create(school=school, learner=asker, competency=c, attempts=4, estimate=0.3)
 LearnerCompetencyState.objects.create(
-    school=school, learner=helper, competency=c, attempts=9, estimate=0.95, mastered_at=timezone.now()
+    school=school, learner=asker, competency=c, attempts=4, mastery_level=0.3
+)
+LearnerCompetencyState.objects.create(
+    school=school, learner=helper, competency=c, attempts=9, mastery_level=0.95, mastered_at=timezone.now()
 )
 LearnerProfile.objects.update_or_create(school=school, learner=asker, defaults={{"interests": ["football"]}})
 LearnerProfile.objects.update_or_create(

@@ -87,7 +87,7 @@ def test_mastering_a_linked_competency_counts_and_invites_a_reflection(world: An
         learner=world.a.learner,
         competency=practice.add,
         attempts=6,
-        estimate=0.93,
+        mastery_level=0.93,
         mastered_at=timezone.now(),
     )
     progress = selectors.goal_progress(goal)
@@ -190,11 +190,15 @@ def test_calibration_says_in_plain_words_how_confidence_compares_with_evidence(
         learner=world.a.learner,
         competency=practice.add,
         attempts=8,
-        estimate=0.95,
+        mastery_level=0.95,
         mastered_at=now,
     )
     LearnerCompetencyState.objects.create(
-        school=world.a.school, learner=world.a.learner, competency=practice.frac, attempts=4, estimate=0.45
+        school=world.a.school,
+        learner=world.a.learner,
+        competency=practice.frac,
+        attempts=4,
+        mastery_level=0.45,
     )
     client = _client(world.a.learner)
     assert (

@@ -124,7 +124,7 @@ def test_mastering_moves_recommendations_on(world: Any, library: Framework) -> N
         learner=world.a.learner,
         competency=add,
         attempts=5,
-        estimate=0.95,
+        mastery_level=0.95,
         mastered_at=timezone.now(),
     )
     recommendations = selectors.recommendations_for(world.a.learner, world.a.school)

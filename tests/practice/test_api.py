@@ -65,7 +65,8 @@ def test_an_answer_returns_feedback_and_mastery(learner: Client, practice: Any) 
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["correct"] is True and body["feedback"] == "2 + 3 = 5." and body["hints_available"] == 1
-    assert 0 < body["mastery_estimate"] < 1 and body["mastered"] is False and body["explanation"]
+    assert 0 < body["mastery_before"] < body["mastery_level"] < 1 and body["explanation"]
+    assert body["mastered"] is False and body["newly_mastered"] is False
 
 
 def test_a_retry_gets_the_same_result_and_a_different_payload_a_409(learner: Client, practice: Any) -> None:

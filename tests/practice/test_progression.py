@@ -111,13 +111,13 @@ def test_a_correct_review_pushes_the_next_review_further_and_keeps_mastery(pract
 def test_a_review_answered_wrong_lowers_mastery_again(practice: Any) -> None:
     master_addition(practice)
     state = add_state(practice)
-    assert state.review_due_at is not None and state.estimate is not None
+    assert state.review_due_at is not None and state.mastery_level is not None
     result = submit(practice, practice.session, practice.add_item, 4, now=state.review_due_at)
     after = add_state(practice)
     assert result.review and not result.correct and not result.mastered
     assert "needs some practice again" in result.explanation
     assert after.mastered_at is None and after.review_due_at is None
-    assert after.estimate is not None and after.estimate < state.estimate
+    assert after.mastery_level is not None and after.mastery_level < state.mastery_level
     rows = progress.framework_progress(practice.learner, practice.session.school, practice.framework)
     assert {r.competency.code: r.status for d in rows for r in d.competencies}["add"] == progress.IN_PROGRESS
     later = state.review_due_at + timedelta(minutes=5)

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tessera.curriculum.models import Item, ItemCompetency
-from tessera.engine.mastery import competency_mastered
+from tessera.engine.mastery import MasteryRecord, mastery_step
 from tessera.practice import services
-from tessera.practice.learner_model import model_for
+from tessera.practice.learner_model import tracker_for
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelState, PracticeSession
 from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 
@@ -69,14 +69,12 @@ def test_another_learner_gets_no_item_from_my_session(practice: Any, world: Any)
         services.item_next(learner=world.a.other_learner, session=practice.session)
 
 
-def test_a_correct_answer_is_stored_and_raises_the_estimate(practice: Any) -> None:
-    model = model_for(practice.framework)
-    before = model.predict(model.initial_state(), "add")
+def test_a_correct_answer_is_stored_and_raises_the_mastery_figure(practice: Any) -> None:
+    start = tracker_for(practice.framework).start("add")
     result = practice.submit("5")
     assert result.correct and result.feedback == "2 + 3 = 5." and result.hints_available == 1
-    assert result.mastery_estimate > before
+    assert result.mastery_before == pytest.approx(start, abs=1e-4) and result.mastery_level > start
     assert result.explanation.startswith("Addition: ") and "→" in result.explanation
-    assert result.mastery_level >= result.mastery_estimate  # relative to what a streak would reach
     stored = Answer.objects.get()
     assert (stored.learner, stored.session, stored.item, stored.correct, stored.given) == (
         practice.learner,
@@ -86,25 +84,29 @@ def test_a_correct_answer_is_stored_and_raises_the_estimate(practice: Any) -> No
         "5",
     )
     row = LearnerCompetencyState.objects.get(learner=practice.learner, competency=practice.add)
-    assert row.attempts == 1 and row.estimate == pytest.approx(result.mastery_estimate, abs=1e-4)
+    assert row.attempts == 1 and row.mastery_level == pytest.approx(result.mastery_level, abs=1e-4)
     assert LearnerModelState.objects.get(learner=practice.learner).recent == ["add"]
 
 
-def test_a_wrong_answer_lowers_the_estimate(practice: Any) -> None:
+def test_a_wrong_answer_lowers_the_mastery_figure(practice: Any) -> None:
     right = practice.submit(5)
     wrong = practice.submit(4)
-    assert not wrong.correct and wrong.mastery_estimate < right.mastery_estimate
+    assert not wrong.correct and wrong.mastery_before == right.mastery_level
+    assert wrong.mastery_level < right.mastery_level
 
 
 def test_mastery_follows_the_engine_rule_not_seat_time(practice: Any) -> None:
     results = [practice.submit(5) for _ in range(15)]
-    model = model_for(practice.framework)
-    state = model.initial_state()
+    tracker = tracker_for(practice.framework)
+    record = MasteryRecord(tracker.start("add"))
     for result in results:  # the same answers replayed through the engine alone: the same verdicts
-        state = model.update(state, "add", 1)
-        assert result.mastered == competency_mastered(model, state, "add", services.MASTERY_POLICY)
+        step = mastery_step(tracker, "add", record, 1, policy=services.MASTERY_POLICY)
+        record = step.after
+        assert (result.mastered, result.newly_mastered) == (record.mastered, step.newly_mastered)
+        assert result.mastery_level == pytest.approx(record.level, abs=1e-4)
     assert not results[0].mastered, "one answer is never enough evidence"
-    assert results[-1].mastered, [result.mastery_estimate for result in results]
+    assert results[-1].mastered, [result.mastery_level for result in results]
+    assert sum(result.newly_mastered for result in results) == 1
     row = LearnerCompetencyState.objects.get(learner=practice.learner, competency=practice.add)
     assert row.mastered_at is not None and row.attempts == 15
 

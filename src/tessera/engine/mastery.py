@@ -1,9 +1,14 @@
-"""When does a competency count as mastered: the model's estimate plus a minimum amount of evidence."""
+"""When does a competency count as mastered, and the mastery figure people are shown.
+
+:class:`MasteryPolicy` is the rule (a figure at least a threshold, plus a minimum amount of evidence);
+:class:`MasteryTracker` and :func:`mastery_step` give the figure and apply the rule answer by answer.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tessera.engine.tracing.bkt import BayesianKnowledgeTracing, BktParameters
 from tessera.engine.tracing.interface import LearnerModel
 from tessera.engine.tracing.state import LearnerState
 
@@ -129,3 +134,135 @@ def ceiling_estimate(model: LearnerModel, state: LearnerState, competency: str, 
     for _ in range(streak):
         state = model.update(state, competency, 1)
     return model.predict(state, competency)
+
+
+class MasteryTracker:
+    """The mastery figure people are shown: the probability that a learner knows a competency, moved only by
+    answers on that competency, and only in the direction of the evidence.
+
+    The predictive learner model (:class:`~tessera.engine.tracing.LogisticEvidenceModel`) estimates the
+    chance that the *next* answer is right. That chance depends on what the learner answered just before on
+    other competencies and on features whose fitted weights have either sign, so one correct answer lowered
+    it about a third of the time on the demo school's fit: right for choosing the next item, wrong to show
+    as "your mastery". This tracker keeps what people see apart from it: classic Bayesian knowledge tracing
+    (fitted by EM alongside the predictive model) where an answer is evidence by Bayes' rule, and the chance
+    to have learned from an item is credited when the answer shows it (a correct answer). With a fitted
+    guess plus slip below 1 (the fit bounds each at 0.4), a correct answer therefore never lowers the figure
+    and a wrong one never raises it, whatever came before.
+
+    Parameters
+    ----------
+    model : BayesianKnowledgeTracing
+        A fitted BKT model (its per-competency prior, learn, guess and slip).
+
+    Examples
+    --------
+    >>> from tessera.engine.tracing import BayesianKnowledgeTracing, Response
+    >>> log = [Response(f"l{i % 10}", "add", int(i > 30 or i % 3 == 0)) for i in range(200)]
+    >>> tracker = MasteryTracker(BayesianKnowledgeTracing(seed=1).fit(log))
+    >>> start = tracker.start("add")
+    >>> tracker.after("add", start, correct=1) > start > tracker.after("add", start, correct=0)
+    True
+    """
+
+    def __init__(self, model: BayesianKnowledgeTracing) -> None:
+        self.model = model
+
+    def start(self, competency: str) -> float:
+        """The figure before any answer on ``competency``: its fitted prior."""
+        return self._parameters(competency).prior
+
+    def after(self, competency: str, known: float, correct: int) -> float:
+        """The figure after one answer, from the figure ``known`` before it."""
+        if not 0.0 <= known <= 1.0:
+            raise ValueError(f"a mastery figure is a probability in [0, 1], got {known}")
+        parameters = self._parameters(competency)
+        if correct:
+            return parameters.after_answer(known, 1)
+        if_known, if_unknown = known * parameters.slip, (1.0 - known) * (1.0 - parameters.guess)
+        return if_known / (if_known + if_unknown)
+
+    def to_json(self) -> str:
+        return self.model.to_json()
+
+    @classmethod
+    def from_json(cls, text: str) -> MasteryTracker:
+        return cls(BayesianKnowledgeTracing.from_json(text))
+
+    def _parameters(self, competency: str) -> BktParameters:
+        parameters = self.model.parameters.get(competency)
+        if parameters is None:
+            raise KeyError(f"competency {competency!r} is unknown to the mastery tracker")
+        return parameters
+
+
+@dataclass(frozen=True)
+class MasteryRecord:
+    """One learner's standing on one competency, as people are shown it.
+
+    ``level`` is the tracker's figure, ``fresh_evidence`` the answers since mastery was last lost (or since
+    the start), ``mastered`` whether the competency counts as mastered.
+    """
+
+    level: float
+    fresh_evidence: int = 0
+    mastered: bool = False
+
+
+@dataclass(frozen=True)
+class MasteryStep:
+    """What one answer did: the record after it, and whether it newly mastered or lost the competency
+    (``review_now``: a mastered competency whose figure fell below the threshold; a review decides)."""
+
+    before: MasteryRecord
+    after: MasteryRecord
+    newly_mastered: bool = False
+    lost: bool = False
+    review_now: bool = False
+
+
+def mastery_step(
+    tracker: MasteryTracker,
+    competency: str,
+    record: MasteryRecord,
+    correct: int,
+    *,
+    is_review: bool = False,
+    policy: MasteryPolicy | None = None,
+) -> MasteryStep:
+    """Apply one answer to ``record``: the figure moves with the evidence, and mastery is kept until a review
+    shows it is lost.
+
+    A competency becomes mastered on the correct answer with which the rule first holds (figure at least
+    the threshold, enough fresh evidence), never on a wrong one. Once mastered it stays mastered through
+    practice; when a wrong answer takes the figure below the threshold a review is asked for at once
+    (``review_now``), and only a wrong *review* takes mastery away (``lost``); fresh evidence then counts
+    again from zero.
+
+    Examples
+    --------
+    >>> from tessera.engine.tracing import BayesianKnowledgeTracing, BktParameters
+    >>> model = BayesianKnowledgeTracing()
+    >>> model.parameters = {"add": BktParameters(prior=0.4, learn=0.1, guess=0.2, slip=0.1)}
+    >>> tracker, record = MasteryTracker(model), MasteryRecord(0.4)
+    >>> steps = []
+    >>> for _ in range(4):
+    ...     step = mastery_step(tracker, "add", record, 1, policy=MasteryPolicy(threshold=0.9))
+    ...     steps.append(step.newly_mastered)
+    ...     record = step.after
+    >>> steps, round(record.level, 3)
+    ([False, False, True, False], 0.998)
+    >>> mastery_step(tracker, "add", record, 0, is_review=True).lost
+    True
+    """
+    rule = policy or MasteryPolicy()
+    level = tracker.after(competency, record.level, correct)
+    evidence = record.fresh_evidence + 1
+    holds = is_mastered(level, evidence, rule)
+    if record.mastered:
+        lost = is_review and not correct
+        after = MasteryRecord(level, 0 if lost else evidence, not lost)
+        review_now = not lost and not correct and level < rule.threshold
+        return MasteryStep(record, after, lost=lost, review_now=review_now)
+    newly = bool(correct) and holds
+    return MasteryStep(record, MasteryRecord(level, evidence, newly), newly_mastered=newly)

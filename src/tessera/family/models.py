@@ -43,6 +43,7 @@ class FeedEvent(TenantModel):
 
     class Kind(models.TextChoices):
         COMPETENCY_MASTERED = "competency_mastered", _("Competency mastered")
+        MASTERY_LOST = "mastery_lost", _("Mastery to practise again")
         GOAL_REACHED = "goal_reached", _("Goal reached")
         ASSESSMENT_GRADED = "assessment_graded", _("Assessment graded")
         TEACHER_FEEDBACK = "teacher_feedback", _("Teacher feedback")

@@ -77,6 +77,14 @@ def event_sentence(event: FeedEvent, *, now: datetime.datetime | None = None) ->
         if answers == 1:
             return _("%(name)s mastered %(competency)s %(when)s after 1 practice question") % values
         return _("%(name)s mastered %(competency)s %(when)s after %(answers)s practice questions") % values
+    if kind == FeedEvent.Kind.MASTERY_LOST:
+        return (
+            _(
+                "A review %(when)s showed %(name)s needs more practice on %(competency)s: it counts as "
+                "mastered again once %(name)s shows it again"
+            )
+            % values
+        )
     if kind == FeedEvent.Kind.GOAL_REACHED:
         return _("%(name)s reached their goal “%(goal)s” %(when)s") % values
     if kind == FeedEvent.Kind.ASSESSMENT_GRADED:
@@ -92,6 +100,9 @@ def event_sentence(event: FeedEvent, *, now: datetime.datetime | None = None) ->
     if kind == FeedEvent.Kind.MESSAGE_RECEIVED:
         return _("New message from %(sender)s about %(name)s %(when)s") % values
     return _("Something new for %(name)s %(when)s") % values
+
+
+MASTERY_KINDS = frozenset({FeedEvent.Kind.COMPETENCY_MASTERED, FeedEvent.Kind.MASTERY_LOST})
 
 
 def child_page_url(school_id: int, learner_id: int) -> str:
@@ -110,7 +121,7 @@ def _event_link(event: FeedEvent) -> str:
     """Where the details are: a mastered competency on the child's progress page, a message in its
     conversation, anything else at its place on the child's page."""
     competency_id = event.payload.get("competency_id")
-    if event.kind == FeedEvent.Kind.COMPETENCY_MASTERED and isinstance(competency_id, int):
+    if event.kind in MASTERY_KINDS and isinstance(competency_id, int):
         progress = reverse(
             "family-child-progress", kwargs={"school_id": event.school_id, "learner_id": event.learner_id}
         )

@@ -28,6 +28,7 @@ Topic = FeedEvent.Topic
 # What an event reveals unless its caller says otherwise (a teacher's comment on a goal reveals the goal).
 TOPIC_OF_KIND = {
     FeedEvent.Kind.COMPETENCY_MASTERED: Topic.PRACTICE,
+    FeedEvent.Kind.MASTERY_LOST: Topic.PRACTICE,
     FeedEvent.Kind.GOAL_REACHED: Topic.GOALS,
     FeedEvent.Kind.ASSESSMENT_GRADED: Topic.ASSESSMENT,
     FeedEvent.Kind.TEACHER_FEEDBACK: Topic.FEEDBACK,
@@ -90,5 +91,20 @@ def feed_mastery_record(
         learner=session.learner,
         kind=FeedEvent.Kind.COMPETENCY_MASTERED,
         payload={"competency": competency.name, "competency_id": competency.pk, "answers": answers},
+        at=at,
+    )
+
+
+def feed_mastery_lost_record(
+    *, session: PracticeSession, competency: Competency, at: datetime | None = None
+) -> FeedEvent:
+    """``mastery_lost``: a spaced review showed that the session's learner needs to practise ``competency``
+    again, so it no longer counts as mastered (the family was told it was mastered, so it is told this too).
+    Called by :func:`tessera.practice.services.answer_submit`, inside its transaction."""
+    return feed_event_record(
+        school=session.school,
+        learner=session.learner,
+        kind=FeedEvent.Kind.MASTERY_LOST,
+        payload={"competency": competency.name, "competency_id": competency.pk},
         at=at,
     )

@@ -18,7 +18,7 @@ from tessera.personalization.models import (
     ClassProgression,
     Proposal,
 )
-from tessera.practice.models import LearnerCompetencyState
+from tessera.practice.selectors import Mastery, learner_masteries, masteries_of
 from tessera.schools.models import SchoolClass, User
 
 Purpose = ChoiceOption.Purpose
@@ -205,12 +205,10 @@ class LearnerPosition:
         return self.current is None and self.total > 0
 
 
-def _position(
-    learner: User, steps: list[Competency], states: list[LearnerCompetencyState]
-) -> LearnerPosition:
-    mastered_ids = {s.competency_id for s in states if s.mastered_at is not None}
+def _position(learner: User, steps: list[Competency], states: list[Mastery]) -> LearnerPosition:
+    mastered_ids = {s.competency_id for s in states if s.mastered}
     current = next((c for c in steps if c.pk not in mastered_ids), None)
-    last = max((s.updated_at for s in states if s.attempts > 0), default=None)
+    last = max((s.last_answered_at for s in states if s.last_answered_at is not None), default=None)
     return LearnerPosition(
         learner=learner,
         current=current,
@@ -228,19 +226,20 @@ def class_positions(user: User, progression: ClassProgression) -> list[LearnerPo
         return []
     steps = sequence(progression)
     learners = list(class_learners(progression.school_class))
-    states: dict[int, list[LearnerCompetencyState]] = {learner.pk: [] for learner in learners}
-    for state in LearnerCompetencyState.objects.filter(
-        school_id=progression.school_id, learner__in=learners, competency__in=steps
-    ):
-        states[state.learner_id].append(state)
+    states: dict[int, list[Mastery]] = {learner.pk: [] for learner in learners}
+    found = masteries_of(
+        school_id=progression.school_id,
+        learner_ids=[learner.pk for learner in learners],
+        competency_ids=[c.pk for c in steps],
+    )
+    for mastery in found.values():
+        states[mastery.learner_id].append(mastery)
     return [_position(learner, steps, states[learner.pk]) for learner in learners]
 
 
 def my_position(learner: User, progression: ClassProgression) -> LearnerPosition:
     steps = sequence(progression)
-    states = list(
-        LearnerCompetencyState.objects.filter(
-            school_id=progression.school_id, learner=learner, competency__in=steps
-        )
+    found = learner_masteries(
+        school_id=progression.school_id, learner_id=learner.pk, competency_ids=[c.pk for c in steps]
     )
-    return _position(learner, steps, states)
+    return _position(learner, steps, list(found.values()))

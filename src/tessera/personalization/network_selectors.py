@@ -12,7 +12,7 @@ from tessera.curriculum.models import Competency
 from tessera.engine.peers import PeerCandidate, PeerSuggestion, suggest_peers
 from tessera.personalization import choice_permissions as perms
 from tessera.personalization.models import HelpMessage, HelpRequest, LearnerProfile, NetworkConnection
-from tessera.practice.models import LearnerCompetencyState
+from tessera.practice.selectors import Mastery, in_progress_of, masteries_of
 from tessera.schools.models import Membership, School, User
 
 Role = Membership.Role
@@ -88,17 +88,11 @@ def _interests(profile: LearnerProfile | None) -> tuple[str, ...]:
 def stuck_with_suggestions(user: User, school: School) -> list[StuckOn]:
     """The learner's competencies in progress (practised, not mastered), most recent first, each with
     peers of the school who mastered it, agreed to help and share an interest, ranked by the engine."""
-    stuck_states = list(
-        LearnerCompetencyState.objects.filter(
-            school=school, learner=user, mastered_at__isnull=True, attempts__gt=0
-        )
-        .select_related("competency")
-        .order_by("-updated_at", "-pk")[:STUCK_LIMIT]
-    )
-    if not stuck_states:
+    stuck = in_progress_of(school_id=school.pk, learner_id=user.pk, limit=STUCK_LIMIT)
+    if not stuck:
         return []
     mine = _interests(LearnerProfile.objects.filter(school=school, learner=user).first())
-    competency_ids = [s.competency_id for s in stuck_states]
+    competency_ids = [competency.pk for competency, _ in stuck]
     learners_here = Membership.objects.filter(school=school, role=Role.LEARNER).values("user_id")
     helpers = {
         p.learner_id: p
@@ -106,14 +100,12 @@ def stuck_with_suggestions(user: User, school: School) -> list[StuckOn]:
         .exclude(learner=user)
         .select_related("learner")
     }
-    mastered: dict[int, list[LearnerCompetencyState]] = {cid: [] for cid in competency_ids}
-    for state in LearnerCompetencyState.objects.filter(
-        school=school,
-        competency_id__in=competency_ids,
-        mastered_at__isnull=False,
-        learner_id__in=list(helpers),
-    ):
-        mastered[state.competency_id].append(state)
+    mastered: dict[int, list[Mastery]] = {cid: [] for cid in competency_ids}
+    for mastery in masteries_of(
+        school_id=school.pk, learner_ids=helpers, competency_ids=competency_ids
+    ).values():
+        if mastery.mastered:
+            mastered[mastery.competency_id].append(mastery)
     load = dict(
         HelpRequest.objects.filter(school=school, helper_id__in=list(helpers), status__in=OPEN_HELP)
         .values_list("helper_id")
@@ -121,18 +113,18 @@ def stuck_with_suggestions(user: User, school: School) -> list[StuckOn]:
         .values_list("helper_id", "n")
     )
     result = []
-    for state in stuck_states:
+    for competency, _ in stuck:
         candidates = [
             PeerCandidate(
                 peer_id=s.learner_id,
                 name=helpers[s.learner_id].learner.name,
                 interests=_interests(helpers[s.learner_id]),
-                estimate=s.estimate,
+                estimate=s.level,
                 open_requests=load.get(s.learner_id, 0),
             )
-            for s in mastered[state.competency_id]
+            for s in mastered[competency.pk]
         ]
-        result.append(StuckOn(state.competency, suggest_peers(state.competency.name, mine, candidates)))
+        result.append(StuckOn(competency, suggest_peers(competency.name, mine, candidates)))
     return result
 
 

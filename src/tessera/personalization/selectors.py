@@ -26,7 +26,8 @@ from tessera.personalization.models import (
     SavedResource,
 )
 from tessera.practice import progress
-from tessera.practice.models import Answer, LearnerCompetencyState
+from tessera.practice.models import Answer
+from tessera.practice.selectors import Mastery, learner_masteries, mastery_or_start
 from tessera.schools.models import Membership, School, User
 
 # --- whose pages -----------------------------------------------------------------------------------
@@ -249,9 +250,8 @@ def _learner_snapshot(
                 key = str(row.competency.pk)
                 competencies[key] = row.competency
                 prerequisites[key] = [str(c.pk) for c in row.prerequisites]
-                level = row.level if row.level is not None else row.estimate
-                if level is not None and row.attempts:
-                    estimates[key] = min(max(level, 0.0), 1.0)
+                if row.level is not None:
+                    estimates[key] = min(max(row.level, 0.0), 1.0)
                 if row.status == progress.MASTERED:
                     mastered.add(key)
     snapshot = recommend.LearnerSnapshot(
@@ -323,13 +323,16 @@ def goal_for(user: User, goal_id: int) -> Goal | None:
 @dataclass
 class GoalCompetencyRow:
     competency: Competency
-    estimate: float | None
-    mastered_at: datetime.datetime | None
+    mastery: Mastery
     practisable: bool = False
 
     @property
+    def mastered_at(self) -> datetime.datetime | None:
+        return self.mastery.mastered_at
+
+    @property
     def percent(self) -> int | None:
-        return None if self.estimate is None else round(100 * self.estimate)
+        return self.mastery.percent
 
 
 @dataclass
@@ -363,22 +366,18 @@ def goal_progress(goal: Goal) -> GoalProgress:
     """Progress from evidence: for linked competencies, the share mastered (the engine's mastery rule),
     the mean estimate and the practice answers since the goal was set; for every goal, the steps done."""
     competencies = list(goal.competencies.annotate(item_count=Count("items")).order_by("pk"))
-    states = {
-        s.competency_id: s
-        for s in LearnerCompetencyState.objects.filter(
-            school_id=goal.school_id, learner_id=goal.learner_id, competency__in=competencies
-        )
-    }
+    found = learner_masteries(
+        school_id=goal.school_id, learner_id=goal.learner_id, competency_ids=[c.pk for c in competencies]
+    )
     rows = [
         GoalCompetencyRow(
             c,
-            states[c.pk].estimate if c.pk in states else None,
-            states[c.pk].mastered_at if c.pk in states else None,
+            mastery_or_start(found, learner_id=goal.learner_id, competency_id=c.pk),
             practisable=c.item_count > 0,
         )
         for c in competencies
     ]
-    estimates = [r.estimate for r in rows if r.estimate is not None]
+    estimates = [r.mastery.level for r in rows if r.mastery.level is not None and r.mastery.started]
     answers = Answer.objects.filter(
         school_id=goal.school_id,
         learner_id=goal.learner_id,
@@ -495,17 +494,12 @@ def calibration_for(learner: User, school: School) -> list[CalibrationRow]:
         "competency"
     ):
         latest.setdefault(rating.competency_id, rating)  # newest first
-    states = {
-        s.competency_id: s
-        for s in LearnerCompetencyState.objects.filter(
-            school=school, learner=learner, competency_id__in=latest
-        )
-    }
+    found = learner_masteries(school_id=school.pk, learner_id=learner.pk, competency_ids=list(latest))
     rows = []
     for competency_id, rating in latest.items():
-        state = states.get(competency_id)
-        estimate = state.estimate if state else None
-        mastered = state is not None and state.mastered_at is not None
+        mastery = mastery_or_start(found, learner_id=learner.pk, competency_id=competency_id)
+        estimate = mastery.level if mastery.started else None
+        mastered = mastery.mastered
         message, agrees = calibration_message(rating.competency.name, rating.confidence, estimate, mastered)
         rows.append(
             CalibrationRow(

@@ -86,9 +86,15 @@ class AnswerOut(Schema):
     correct: bool
     feedback: str
     hints_available: int
-    mastery_estimate: float = Field(description="Chance of answering the next item on it right.")
-    mastery_level: float = Field(description="Mastery as the rule sees it (mastered from 0.9 on); show this.")
-    mastered: bool
+    mastery_level: float = Field(
+        description="The mastery figure after this answer (0-1), the same every page shows; mastered from "
+        "0.9 on. A correct answer never lowers it and a wrong one never raises it."
+    )
+    mastery_before: float = Field(description="The figure before this answer (what the pages showed).")
+    mastered: bool = Field(description="The competency counts as mastered after this answer.")
+    newly_mastered: bool = Field(
+        description="This answer made it mastered (celebrate this one, not every later answer)."
+    )
     explanation: str
     competency_id: int
     competency_name: str

@@ -5,6 +5,8 @@ synthetic practice log from :func:`tessera.engine.simulate.practice_log` over th
 (in teaching order, with the framework's prerequisites), so every competency is known to the model and a
 new school can practise at once. While there are fewer than ``MIN_STORED_ANSWERS`` stored answers, the
 simulated log is fitted together with them; ``manage.py fit_learner_model`` refits as answers accumulate.
+The same log fits the :class:`~tessera.engine.mastery.MasteryTracker` that gives the mastery figure people
+are shown (stored with the fit as ``mastery_json``).
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from django.conf import settings
 
 from tessera.curriculum.models import Framework
 from tessera.curriculum.selectors import prerequisite_map
+from tessera.engine.mastery import MasteryTracker
 from tessera.engine.simulate import ASSISTMENTS_2009_DYNAMICS, SimulationParameters, practice_log
-from tessera.engine.tracing import LogisticEvidenceModel, Response
+from tessera.engine.tracing import BayesianKnowledgeTracing, LogisticEvidenceModel, Response
 from tessera.practice.models import Answer, LearnerModelFit
 
 SIMULATED_LEARNERS = 60
 SIMULATION_SEED = 2026
 MIN_STORED_ANSWERS = 1000
 
-_loaded: dict[tuple[int, int, str], LogisticEvidenceModel] = {}
+_loaded: dict[tuple[int, int, str], tuple[LogisticEvidenceModel, MasteryTracker]] = {}
 _checked: dict[int, tuple[float, tuple[int, int, str]]] = {}
 _lock = threading.Lock()
 
@@ -56,9 +59,15 @@ def learner_model_fit(*, framework: Framework) -> LearnerModelFit:
     source = "answers"
     if len(log) < MIN_STORED_ANSWERS:  # too few to fit on alone: the simulated cohort fills in
         log, source = _simulated_log(prerequisites) + log, "simulated" if not log else "answers+simulated"
-    model = LogisticEvidenceModel().fit(log, competencies=list(prerequisites), prerequisites=prerequisites)
+    competencies = list(prerequisites)
+    model = LogisticEvidenceModel().fit(log, competencies=competencies, prerequisites=prerequisites)
+    tracker = MasteryTracker(BayesianKnowledgeTracing().fit(log, competencies, prerequisites))
     return LearnerModelFit.objects.create(
-        framework=framework, model_json=model.to_json(), source=source, response_count=len(log)
+        framework=framework,
+        model_json=model.to_json(),
+        mastery_json=tracker.to_json(),
+        source=source,
+        response_count=len(log),
     )
 
 
@@ -69,20 +78,32 @@ def _newest_fit_key(framework: Framework) -> tuple[int, int, str]:
     checked = _checked.get(framework.pk)
     if checked is not None and time.monotonic() - checked[0] < window:
         return checked[1]
-    fit = LearnerModelFit.objects.filter(framework=framework).only("pk", "fitted_at").first()
-    if fit is None:
+    fits = LearnerModelFit.objects.filter(framework=framework).exclude(mastery_json="")
+    fit = fits.only("pk", "fitted_at").first()
+    if fit is None:  # none yet, or only fits from before the mastery tracker
         fit = learner_model_fit(framework=framework)
     key = (fit.pk, framework.pk, fit.fitted_at.isoformat())
     _checked[framework.pk] = (time.monotonic(), key)
     return key
 
 
-def model_for(framework: Framework) -> LogisticEvidenceModel:
-    """The newest fitted model of ``framework``, loaded once per process; fitted first if there is none."""
+def _newest_fit(framework: Framework) -> tuple[LogisticEvidenceModel, MasteryTracker]:
     key = _newest_fit_key(framework)
     with _lock:
-        model = _loaded.get(key)
-        if model is None:
-            text = LearnerModelFit.objects.values_list("model_json", flat=True).get(pk=key[0])
-            model = _loaded[key] = LogisticEvidenceModel.from_json(text)
-    return model
+        models = _loaded.get(key)
+        if models is None:
+            texts = LearnerModelFit.objects.values_list("model_json", "mastery_json").get(pk=key[0])
+            models = LogisticEvidenceModel.from_json(texts[0]), MasteryTracker.from_json(texts[1])
+            _loaded[key] = models
+    return models
+
+
+def model_for(framework: Framework) -> LogisticEvidenceModel:
+    """The newest fitted predictive model of ``framework`` (the chance of a right next answer, for choosing
+    items), loaded once per process; fitted first if there is none."""
+    return _newest_fit(framework)[0]
+
+
+def tracker_for(framework: Framework) -> MasteryTracker:
+    """The mastery tracker fitted with :func:`model_for`'s model: the figure people are shown."""
+    return _newest_fit(framework)[1]

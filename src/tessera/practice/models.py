@@ -86,6 +86,11 @@ class LearnerModelFit(models.Model):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
     model_json = models.TextField()
+    mastery_json = models.TextField(
+        blank=True,
+        default="",
+        help_text=_("The mastery tracker fitted on the same answers (MasteryTracker)."),
+    )
     source = models.CharField(max_length=20, help_text=_("“answers” or “simulated”."))
     response_count = models.PositiveIntegerField(default=0)
     fitted_at = models.DateTimeField(auto_now_add=True)
@@ -127,18 +132,19 @@ class LearnerCompetencyState(models.Model):
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
     numbers = models.JSONField(default=list)
     attempts = models.PositiveIntegerField(default=0)
-    estimate = models.FloatField(
-        null=True, blank=True, help_text=_("Chance of answering the next item right.")
-    )
     mastery_level = models.FloatField(
         null=True,
         blank=True,
-        help_text=_("What the mastery rule compares with its threshold; shown to learners."),
+        help_text=_(
+            "The mastery figure people are shown (the mastery tracker's), moved only by answers on this "
+            "competency; the mastery rule compares it with its threshold."
+        ),
     )
+    last_answered_at = models.DateTimeField(null=True, blank=True)
     mastered_at = models.DateTimeField(null=True, blank=True)
     attempts_at_lapse = models.PositiveIntegerField(
         default=0,
-        help_text=_("Answers before the last failed review; re-mastery needs fresh evidence after it."),
+        help_text=_("Answers before mastery was last lost; re-mastery needs fresh evidence after it."),
     )
     review_card = models.JSONField(null=True, blank=True, help_text=_("The FSRS card (fsrs Card.to_dict())."))
     review_due_at = models.DateTimeField(null=True, blank=True)

@@ -2,7 +2,8 @@
 
 A competency of a framework is, for one learner in one school:
 
-- *mastered* when the engine's mastery rule held at their last answer on it (``mastered_at`` is set);
+- *mastered* when the mastery rule held on a correct answer and no review has shown it lost since
+  (``mastered_at`` is set; :mod:`tessera.practice.selectors` owns the figure and the verdict);
 - *in progress* when they have answered it but not (or no longer) mastered it;
 - *ready* when every prerequisite is mastered (or it has none);
 - *locked* otherwise: some prerequisite is not mastered yet (``missing`` names them).
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from tessera.curriculum.models import Competency, Framework, Prerequisite
 from tessera.curriculum.permissions import frameworks_visible_to
 from tessera.practice.models import Answer, LearnerCompetencyState
+from tessera.practice.selectors import Mastery, learner_masteries, mastery_or_start
 from tessera.schools.models import School, User
 
 MASTERED, IN_PROGRESS, READY, LOCKED = "mastered", "in_progress", "ready", "locked"
@@ -44,12 +46,8 @@ STATUS_LABELS = {
 class CompetencyProgress:
     competency: Competency
     status: str
-    estimate: float | None = None
-    level: float | None = None
-    attempts: int = 0
+    mastery: Mastery
     item_count: int = 0
-    mastered_at: datetime | None = None
-    review_due_at: datetime | None = None
     missing: list[Competency] = field(default_factory=list)
     prerequisites: list[Competency] = field(default_factory=list)
     mastered_prerequisites: list[Competency] = field(default_factory=list)
@@ -58,8 +56,28 @@ class CompetencyProgress:
     def practisable(self) -> bool:
         return self.item_count > 0
 
+    @property
+    def level(self) -> float | None:
+        return self.mastery.level if self.mastery.started else None
+
+    @property
+    def percent(self) -> int | None:
+        return self.mastery.percent
+
+    @property
+    def attempts(self) -> int:
+        return self.mastery.attempts
+
+    @property
+    def mastered_at(self) -> datetime | None:
+        return self.mastery.mastered_at
+
+    @property
+    def review_due_at(self) -> datetime | None:
+        return self.mastery.review_due_at
+
     def review_due(self, now: datetime) -> bool:
-        return self.review_due_at is not None and self.review_due_at <= now
+        return self.mastery.review_due(now)
 
 
 @dataclass
@@ -78,17 +96,10 @@ def frameworks_of(learner: User, school: School) -> list[Framework]:
     return list(visible.order_by("name", "pk"))
 
 
-def _states(learner: User, school: School, framework: Framework) -> dict[int, LearnerCompetencyState]:
-    rows = LearnerCompetencyState.objects.filter(
-        school=school, learner=learner, competency__framework=framework
-    )
-    return {row.competency_id: row for row in rows}
-
-
-def _status(state: LearnerCompetencyState | None, missing: list[Competency]) -> str:
-    if state is not None and state.mastered_at is not None:
+def _status(mastery: Mastery, missing: list[Competency]) -> str:
+    if mastery.mastered:
         return MASTERED
-    if state is not None and state.attempts > 0:
+    if mastery.started:
         return IN_PROGRESS
     return LOCKED if missing else READY
 
@@ -101,7 +112,7 @@ def framework_progress(learner: User, school: School, framework: Framework) -> l
         .order_by("domain__position", "position", "pk")
     )
     by_pk = {c.pk: c for c in competencies}
-    states = _states(learner, school, framework)
+    states = learner_masteries(school_id=school.pk, learner_id=learner.pk, competency_ids=list(by_pk))
     befores: dict[int, list[Competency]] = defaultdict(list)
     for competency_id, prerequisite_id in Prerequisite.objects.filter(framework=framework).values_list(
         "competency_id", "prerequisite_id"
@@ -110,25 +121,21 @@ def framework_progress(learner: User, school: School, framework: Framework) -> l
     domains: dict[int, DomainProgress] = {}
     item_counts = {c.pk: c.item_count for c in competencies}
     for competency in competencies:
-        state = states.get(competency.pk)
+        mastery = mastery_or_start(states, learner_id=learner.pk, competency_id=competency.pk)
         missing = [
             p
             for p in befores[competency.pk]
-            if item_counts[p.pk] and (states.get(p.pk) is None or states[p.pk].mastered_at is None)
+            if item_counts[p.pk] and not (p.pk in states and states[p.pk].mastered)
         ]
         row = CompetencyProgress(
             competency=competency,
-            status=_status(state, missing),
-            estimate=state.estimate if state else None,
-            level=state.mastery_level if state else None,
-            attempts=state.attempts if state else 0,
+            status=_status(mastery, missing),
+            mastery=mastery,
             item_count=item_counts[competency.pk],
-            mastered_at=state.mastered_at if state else None,
-            review_due_at=state.review_due_at if state else None,
             missing=missing,
             prerequisites=befores[competency.pk],
             mastered_prerequisites=[
-                p for p in befores[competency.pk] if p.pk in states and states[p.pk].mastered_at is not None
+                p for p in befores[competency.pk] if p.pk in states and states[p.pk].mastered
             ],
         )
         domain = domains.setdefault(competency.domain_id, DomainProgress(competency.domain.name, []))

@@ -25,24 +25,26 @@ from typing import Any, Literal
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.answers import answer_check
 from tessera.curriculum.models import Competency, Item, ItemCompetency
-from tessera.engine.mastery import MasteryPolicy, is_mastered, mastery_level
+from tessera.engine.mastery import MasteryPolicy, MasteryRecord, MasteryStep, mastery_step
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
-from tessera.family.services import feed_mastery_record
+from tessera.family.services import feed_mastery_lost_record, feed_mastery_record
 from tessera.practice import permissions, progress
-from tessera.practice.learner_model import model_for
+from tessera.practice.learner_model import model_for, tracker_for
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelState, PracticeSession
 from tessera.practice.review import review_schedule
 from tessera.practice.selection import TARGET_BAND, Candidate, item_choose
 from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tessera.schools.models import Membership, School, User
 
-# Relative to what a streak of correct answers would reach on the competency: competencies differ in how
-# often even a learner who knows them slips, so one absolute threshold would make some unreachable.
-MASTERY_POLICY = MasteryPolicy(threshold=0.9, min_evidence=3, relative_to_ceiling=True)
+# The documented rule, on the mastery tracker's figure (the chance the learner knows it): 90 % and at least
+# three answers since mastery was last lost, reached on a correct answer.
+MASTERY_POLICY = MasteryPolicy(threshold=0.9, min_evidence=3)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class AnswerResult:
     correct: bool
     feedback: str
     hints_available: int
-    mastery_estimate: float
+    mastery_level: float
     mastered: bool
     explanation: str
     competency_id: int = 0
@@ -61,7 +63,8 @@ class AnswerResult:
     review: bool = False
     next_review_at: str | None = None
     unlocked: tuple[dict[str, Any], ...] = ()
-    mastery_level: float = 0.0
+    mastery_before: float = 0.0
+    newly_mastered: bool = False
 
 
 # Why an item was chosen (the API sends the key and a sentence in the learner's words).
@@ -293,14 +296,18 @@ def _next_of(
 
 
 def _reason_text(reason: str, session_competency: Competency, competency: Competency) -> str:
+    """Why this question, in the learner's language."""
     if reason == REVIEW:
-        return f"Review: you mastered {competency.name} a while ago; this checks you still remember it."
+        return _("Review: you mastered %(name)s; this checks you still remember it.") % {
+            "name": competency.name
+        }
     if reason == PREREQUISITE:
-        return (
-            f"{session_competency.name} builds on {competency.name}, which you have not mastered yet: "
-            f"a question on {competency.name} first."
-        )
-    return f"Practice on {competency.name}, chosen to be in reach: not too easy, not too hard."
+        return _(
+            "%(session)s builds on %(name)s, which you have not mastered yet: a question on %(name)s first."
+        ) % {"session": session_competency.name, "name": competency.name}
+    return _("Practice on %(name)s, chosen to be in reach: not too easy, not too hard.") % {
+        "name": competency.name
+    }
 
 
 def _evidence_competency(session: PracticeSession, item: Item, now: datetime) -> Competency:
@@ -429,90 +436,133 @@ def _state_advance(
     stored: Answer,
     now: datetime,
 ) -> AnswerResult:
-    """Update the learner state through the engine (O(1)), record mastery by the engine's rule, and
-    schedule or rate the competency's spaced review."""
+    """Update the predictive state through the engine (O(1)), move the mastery figure people are shown and
+    apply the mastery rule (:func:`tessera.engine.mastery.mastery_step`), and schedule or rate the
+    competency's spaced review.
+
+    The figure "before" is the one stored on the learner's row, the very number every page showed a moment
+    ago; answers on other competencies never change it.
+    """
     code = competency.code
     learner_row, competency_row = _locked_rows(session, competency)
     state = _state_from(model, learner_row, {competency.pk: competency_row}, [competency])
-    level_before = mastery_level(model, state, code, MASTERY_POLICY)
     state = model.update(state, code, int(stored.correct))
-    estimate = model.predict(state, code)
-    level = mastery_level(model, state, code, MASTERY_POLICY)
-    fresh_evidence = model.attempts(state, code) - competency_row.attempts_at_lapse
-    mastered = is_mastered(level, fresh_evidence, MASTERY_POLICY)
     stored.is_review = _is_review(competency_row, now)
+    tracker = tracker_for(session.competency.framework)
+    step = mastery_step(
+        tracker,
+        code,
+        _mastery_record(competency_row, start=tracker.start(code)),
+        int(stored.correct),
+        is_review=stored.is_review,
+        policy=MASTERY_POLICY,
+    )
     learner_row.model_name = model.name
     learner_row.numbers, learner_row.recent = list(state.learner), list(state.recent)
     learner_row.save()
     competency_row.numbers = list(state.competencies[code])
     competency_row.attempts = model.attempts(state, code)
-    competency_row.estimate = estimate
-    competency_row.mastery_level = level
-    newly_mastered = _mastery_record(competency_row, mastered, stored, now)
+    competency_row.mastery_level = step.after.level
+    competency_row.last_answered_at = max(filter(None, (competency_row.last_answered_at, now)))
+    first_mastery = step.newly_mastered and competency_row.review_card is None
+    _review_record(competency_row, step, stored, now)
     competency_row.save()
-    unlocked = progress.unlocked_by(session.learner, session.school, competency) if newly_mastered else []
-    if newly_mastered:  # the guardians' feed hears of it in this same transaction
+    # What it unlocks is announced the first time only; the family hears of every mastery and every loss.
+    unlocked = progress.unlocked_by(session.learner, session.school, competency) if first_mastery else []
+    # The guardians' feed hears of mastery, and of mastery a review showed lost, in this same transaction.
+    if step.newly_mastered:
         feed_mastery_record(session=session, competency=competency, answers=competency_row.attempts, at=now)
+    elif step.lost:
+        feed_mastery_lost_record(session=session, competency=competency, at=now)
     return AnswerResult(
         answer_id=stored.pk,
         correct=stored.correct,
         feedback=item.feedback,
         hints_available=len(item.hints),
-        mastery_estimate=round(estimate, 4),
-        mastered=competency_row.mastered_at is not None,
-        explanation=_progress_sentence(competency, level_before, level, competency_row, stored),
+        mastery_level=round(step.after.level, 4),
+        mastery_before=round(step.before.level, 4),
+        mastered=step.after.mastered,
+        newly_mastered=step.newly_mastered,
+        explanation=_progress_sentence(competency, step, competency_row),
         competency_id=competency.pk,
         competency_name=competency.name,
         review=stored.is_review,
         next_review_at=competency_row.review_due_at.isoformat() if competency_row.review_due_at else None,
         unlocked=tuple({"id": c.pk, "name": c.name} for c in unlocked),
-        mastery_level=round(level, 4),
     )
 
 
-def _progress_sentence(
-    competency: Competency, before: float, after: float, row: LearnerCompetencyState, stored: Answer
-) -> str:
-    """One line for the learner: how this answer moved their mastery, and what it means."""
-    moved = f"{competency.name}: {round(before * 100)}% → {round(after * 100)}%"
-    if stored.is_review and not stored.correct:
-        return f"{moved}. A review slipped, so it needs some practice again before it counts as mastered."
-    if row.mastered_at is not None:
-        return f"{moved}. Mastered after {row.attempts} answers; a review will check that it stays."
-    needed = MASTERY_POLICY.min_evidence - (row.attempts - row.attempts_at_lapse)
+def _mastery_record(row: LearnerCompetencyState, *, start: float) -> MasteryRecord:
+    """The learner's standing on the row's competency before this answer (``start``, the tracker's figure
+    before any answer, when they never answered it)."""
+    level = row.mastery_level if row.mastery_level is not None else start
+    return MasteryRecord(level, row.attempts - row.attempts_at_lapse, row.mastered_at is not None)
+
+
+def _percent(level: float) -> str:
+    return f"{round(level * 100)}%"
+
+
+def _progress_sentence(competency: Competency, step: MasteryStep, row: LearnerCompetencyState) -> str:
+    """One line for the learner, in their language: how this answer moved their mastery, and what it
+    means."""
+    moved = _("%(name)s: %(before)s → %(after)s") % {
+        "name": competency.name,
+        "before": _percent(step.before.level),
+        "after": _percent(step.after.level),
+    }
+    threshold = _percent(MASTERY_POLICY.threshold)
+    if step.lost:
+        return _(
+            "%(moved)s. A review slipped, so it needs some practice again before it counts as mastered."
+        ) % {"moved": moved}
+    if step.newly_mastered:
+        return _("%(moved)s. Mastered after %(answers)s answers; a review will check that it stays.") % {
+            "moved": moved,
+            "answers": row.attempts,
+        }
+    if step.review_now:
+        return _(
+            "%(moved)s. Still mastered: a review question comes next to check it "
+            "(mastered from %(threshold)s)."
+        ) % {"moved": moved, "threshold": threshold}
+    if step.after.mastered:
+        return _("%(moved)s. Mastered; a review will check that it stays.") % {"moved": moved}
+    needed = MASTERY_POLICY.min_evidence - step.after.fresh_evidence
     if needed > 0:
-        return f"{moved}. A few more answers ({needed} at least) before it can count as mastered."
-    return f"{moved}. It counts as mastered from {round(MASTERY_POLICY.threshold * 100)}%."
+        return ngettext(
+            "%(moved)s. At least %(count)s more answer before it can count as mastered.",
+            "%(moved)s. At least %(count)s more answers before it can count as mastered.",
+            needed,
+        ) % {"moved": moved, "count": needed}
+    return _("%(moved)s. It counts as mastered from %(threshold)s, on a correct answer.") % {
+        "moved": moved,
+        "threshold": threshold,
+    }
 
 
 def _is_review(row: LearnerCompetencyState, now: datetime) -> bool:
     return row.mastered_at is not None and row.review_due_at is not None and row.review_due_at <= now
 
 
-def _mastery_record(row: LearnerCompetencyState, mastered: bool, stored: Answer, now: datetime) -> bool:
-    """Apply the mastery rule and the review schedule to ``row``; True when the competency is mastered for
-    the first time (what it unlocks is announced once).
+def _review_record(row: LearnerCompetencyState, step: MasteryStep, stored: Answer, now: datetime) -> None:
+    """Record on ``row`` what the answer did to mastery, and the spaced review (an FSRS card).
 
-    A review answered wrong takes mastery away (the engine's estimate drops too), rates the FSRS card
-    *Again*, and asks for fresh evidence: the rule's minimum number of answers counts again from here. The
-    competency is scheduled again once the rule holds again. A correct review rates it *Good*.
+    Newly mastered: mastered now, a review scheduled. A review rates the card (*Good* when right, *Again*
+    when wrong); a wrong review takes mastery away and fresh evidence counts again from here. A wrong
+    practice answer that takes a mastered competency's figure below the threshold makes its review due now.
     """
     if stored.is_review:
         row.review_card, due = review_schedule(row.review_card, remembered=stored.correct, at=now)
-        if stored.correct:
-            row.review_due_at = due
-        else:
-            row.mastered_at = row.review_due_at = None
-            row.attempts_at_lapse = row.attempts
-        return False
-    if mastered and row.mastered_at is None:
-        first_time = row.review_card is None
+        row.review_due_at = due
+    if step.newly_mastered:
         row.mastered_at = now
         row.review_card, row.review_due_at = review_schedule(row.review_card, remembered=True, at=now)
-        return first_time
-    if not mastered:
+    elif step.lost:
         row.mastered_at = row.review_due_at = None
-    return False
+        row.attempts_at_lapse = row.attempts
+    elif step.review_now:
+        row.review_due_at = now
 
 
 @dataclass(frozen=True)

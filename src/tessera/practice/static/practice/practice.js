@@ -492,12 +492,13 @@
     el("mastery-explanation").textContent = data.explanation || "";
     el("feedback-mastery").hidden = false;
 
+    /* "Mastered!" celebrates the answer that made it mastered, not every later one. */
     var mastered = el("feedback-mastered");
-    mastered.textContent = data.mastered ? t("mastered", { name: data.competency_name || "" }) : "";
-    if (data.mastered && data.next_review_at) {
+    mastered.textContent = data.newly_mastered ? t("mastered", { name: data.competency_name || "" }) : "";
+    if (data.newly_mastered && data.next_review_at) {
       mastered.textContent += " " + t("reviewOn", { date: new Date(data.next_review_at).toLocaleDateString(document.documentElement.lang || undefined) });
     }
-    mastered.hidden = !data.mastered;
+    mastered.hidden = !data.newly_mastered;
 
     var unlocks = el("feedback-unlocks");
     unlocks.textContent = "";
