@@ -12,6 +12,8 @@ import pytest
 from django.utils import timezone
 
 from tessera.curriculum.models import Item, ItemCompetency
+from tessera.family.models import FeedEvent
+from tessera.family.selectors import event_sentence
 from tessera.practice import progress, services
 from tessera.practice.models import Answer, LearnerCompetencyState
 from tessera.schools.errors import Conflict, DomainError
@@ -242,3 +244,42 @@ def test_every_practisable_competency_of_the_demo_framework_can_be_reached(world
     stuck = [r.competency.name for r in rows if r.practisable and r.status != progress.MASTERED]
     assert not stuck
     assert sum(1 for r in rows if r.practisable) == 74
+
+
+def test_a_wrong_practice_answer_keeps_mastery_and_brings_the_review_forward(practice: Any) -> None:
+    """Mastery is kept until a review shows it is lost: what the family was told stays true."""
+    master_addition(practice)
+    mastered_at = add_state(practice).mastered_at
+    for _ in range(6):  # wrong answers until the figure falls below the threshold
+        result = submit(practice, practice.session, practice.add_item, 4)
+        if result.review:
+            break
+        assert (
+            result.mastered and not result.newly_mastered and add_state(practice).mastered_at == mastered_at
+        )
+        if result.mastery_level < services.MASTERY_POLICY.threshold:
+            assert "a review question comes next" in result.explanation
+            assert add_state(practice).review_due_at <= timezone.now()
+            assert services.item_next(learner=practice.learner, session=practice.session).reason == "review"
+            break
+    else:
+        raise AssertionError("six wrong answers never brought the review forward")
+    rows = progress.framework_progress(practice.learner, practice.session.school, practice.framework)
+    assert {r.competency.code: r.status for d in rows for r in d.competencies}["add"] == progress.MASTERED
+
+
+def test_a_lost_mastery_is_told_to_the_family_in_plain_words(practice: Any) -> None:
+    master_addition(practice)
+    due = add_state(practice).review_due_at
+    submit(practice, practice.session, practice.add_item, 4, now=due)
+    kinds = list(
+        FeedEvent.objects.filter(learner=practice.learner).order_by("pk").values_list("kind", flat=True)
+    )
+    assert kinds == ["competency_mastered", "mastery_lost"]
+    lost = FeedEvent.objects.select_related("learner", "school").get(kind="mastery_lost")
+    sentence = event_sentence(lost, now=due)
+    assert "needs more practice on Addition" in sentence and "mastered again once" in sentence
+    for _ in range(15):  # mastered again: the family hears that too
+        if submit(practice, practice.session, practice.add_item, 5, now=due).newly_mastered:
+            break
+    assert FeedEvent.objects.filter(learner=practice.learner, kind="competency_mastered").count() == 2
