@@ -151,7 +151,7 @@ def test_each_kind_records_the_topic_it_reveals_unless_told_otherwise(world: Any
         comment = feed_event_record(
             school=a.school, learner=a.learner, kind="teacher_feedback", payload={}, topic="goals"
         )
-    assert topics == ["practice", "goals", "assessment", "feedback", "support", "messages"]
+    assert topics == ["practice", "practice", "goals", "assessment", "feedback", "support", "messages"]
     assert comment.topic == "goals"
     with pytest.raises(DomainError, match="not a feed topic"), transaction.atomic():
         feed_event_record(school=a.school, learner=a.learner, kind="teacher_feedback", payload={}, topic="x")

@@ -3,10 +3,15 @@ sees who is where; a learner sees "you move on when you master X", not a date.""
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
 import pytest
+from django.utils import dateformat, timezone
 
 from tessera.personalization import choice_selectors as selectors
 from tessera.personalization import choice_services as services
+from tessera.practice import services as practice
 from tessera.schools.errors import DomainError, PermissionDenied
 from tests.curriculum.documents import small_framework
 from tests.personalization import world as pw
@@ -103,3 +108,28 @@ def test_the_form_starts_from_the_framework_or_the_chosen_competencies(world) ->
         actor=world.a.teacher, school_class=world.a.klass, mode="personalization", competencies=[add]
     )
     assert selectors.progression_initial(some)["competencies"] == [add.pk]
+
+
+def test_last_practised_is_the_time_of_the_last_answer(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    add = pw.competency(world, "add")
+    services.progression_set(
+        actor=world.a.teacher, school_class=world.a.klass, mode="personalization", competencies=[add]
+    )
+    session = practice.session_start(learner=world.a.learner, competency=add)
+    answered = timezone.now() - datetime.timedelta(days=10)
+    item = add.items.first()
+    practice.answer_submit(
+        learner=world.a.learner,
+        session=session,
+        item=item,
+        answer=5,
+        client_id=uuid.uuid4(),
+        fingerprint=uuid.uuid4().hex,
+        now=answered,
+    )
+    text = client_for(world.a.teacher).get(f"/classes/{world.a.klass.pk}/progression/").content.decode()
+    local = timezone.localtime(answered)
+    assert dateformat.format(local, "j M Y") in text
+    assert dateformat.format(timezone.localtime(), "j M Y") not in text, (
+        "today is not when they last practised"
+    )

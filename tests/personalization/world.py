@@ -61,18 +61,22 @@ def connection(w: Any) -> NetworkConnection:
     )
 
 
-def master(learner: User, school: School, comp: Competency, estimate: float = 0.95) -> None:
+def master(learner: User, school: School, comp: Competency, level: float = 0.95) -> None:
+    now = timezone.now()
     LearnerCompetencyState.objects.update_or_create(
         school=school,
         learner=learner,
         competency=comp,
-        defaults={"attempts": 8, "estimate": estimate, "mastered_at": timezone.now()},
+        defaults={"attempts": 8, "mastery_level": level, "mastered_at": now, "last_answered_at": now},
     )
 
 
 def practise(learner: User, school: School, comp: Competency) -> None:
     LearnerCompetencyState.objects.update_or_create(
-        school=school, learner=learner, competency=comp, defaults={"attempts": 3, "estimate": 0.4}
+        school=school,
+        learner=learner,
+        competency=comp,
+        defaults={"attempts": 3, "mastery_level": 0.4, "last_answered_at": timezone.now()},
     )
 
 
