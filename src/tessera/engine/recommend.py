@@ -99,6 +99,42 @@ KIND_NOUNS: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
+class Wording:
+    """The sentences of an explanation, with ``%(name)s`` placeholders: English by default. A caller that
+    speaks the learner's language passes translated ones (the engine knows no language machinery).
+
+    Examples
+    --------
+    >>> Wording().ready % {"name": "Fractions"}
+    'You are ready to start Fractions'
+    """
+
+    unlinked: str = "This one is not linked to a competency yet"
+    mastered: str = "You have already mastered %(name)s, so this one would be a refresher"
+    locked: str = (
+        "%(name)s builds on %(needed)s, which you have not mastered yet, so this one may be hard for now"
+    )
+    ready_built_on: str = "You are ready for %(name)s (you mastered %(built_on)s, which it builds on)"
+    started_built_on: str = (
+        "You are ready for %(name)s (you mastered %(built_on)s, which it builds on) and have started it"
+    )
+    started: str = "You have started %(name)s and this one can take you further"
+    ready: str = "You are ready to start %(name)s"
+    with_topics: str = "%(reason)s, and this one is about %(topics)s, which you like"
+    topics: str = "It is about %(topics)s, which you like"
+    kind: str = "It is %(noun)s, which you like to learn from."
+    level: str = "It is written at your reading level."
+    level_hard: str = "The reading may be hard for now."
+    level_easy: str = "The reading may feel easy."
+    other_kind: str = "a %(kind)s"
+    kind_nouns: Mapping[str, str] = field(default_factory=lambda: dict(KIND_NOUNS))
+    last_and: str = "%(rest)s and %(last)s"
+
+
+ENGLISH = Wording()
+
+
+@dataclass(frozen=True)
 class ResourceInfo:
     """One learning resource as the recommender sees it.
 
@@ -413,8 +449,10 @@ def explanation(
     missing: Sequence[str],
     topics: Sequence[str],
     reasons: Sequence[str],
+    wording: Wording = ENGLISH,
 ) -> str:
-    """The learner-facing explanation: readiness first, then interest, kind and reading level.
+    """The learner-facing explanation: readiness first, then interest, kind and reading level, in
+    ``wording``'s language.
 
     Examples
     --------
@@ -426,24 +464,31 @@ def explanation(
     Subtracting builds on Adding, which you have not mastered yet, so this one may be hard for now. It
     is about music, which you like.
     """
-    sentences = [readiness_phrase(learner, competency, status, missing)]
+    sentences = [readiness_phrase(learner, competency, status, missing, wording)]
+    listed = join_words(list(topics), wording)
     if topics and status in (READY, IN_PROGRESS):
-        sentences[0] += f", and this one is about {join_words(list(topics))}, which you like"
+        sentences[0] = wording.with_topics % {"reason": sentences[0], "topics": listed}
     elif topics:
-        sentences.append(f"It is about {join_words(list(topics))}, which you like")
+        sentences.append(wording.topics % {"topics": listed})
     sentences = [sentence + "." for sentence in sentences]
     if "kind" in reasons:
-        noun = KIND_NOUNS.get(resource.kind, f"a {resource.kind}")
-        sentences.append(f"It is {noun}, which you like to learn from.")
+        noun = wording.kind_nouns.get(resource.kind, wording.other_kind % {"kind": resource.kind})
+        sentences.append(wording.kind % {"noun": noun})
     if "level" in reasons:
-        sentences.append("It is written at your reading level.")
+        sentences.append(wording.level)
     elif "level_far" in reasons and learner.reading_level is not None and resource.reading_level is not None:
         harder = resource.reading_level > learner.reading_level
-        sentences.append("The reading may be hard for now." if harder else "The reading may feel easy.")
+        sentences.append(wording.level_hard if harder else wording.level_easy)
     return " ".join(sentences)
 
 
-def readiness_phrase(learner: LearnerSnapshot, competency: str, status: str, missing: Sequence[str]) -> str:
+def readiness_phrase(
+    learner: LearnerSnapshot,
+    competency: str,
+    status: str,
+    missing: Sequence[str],
+    wording: Wording = ENGLISH,
+) -> str:
     """Why this competency now, in the learner's words (no final full stop).
 
     Examples
@@ -453,23 +498,25 @@ def readiness_phrase(learner: LearnerSnapshot, competency: str, status: str, mis
     'You are ready to start Fractions'
     """
     if not competency:
-        return "This one is not linked to a competency yet"
+        return wording.unlinked
     name = learner.name(competency)
     built_on = [learner.name(p) for p in learner.prerequisites.get(competency, ())]
     if status == MASTERED:
-        return f"You have already mastered {name}, so this one would be a refresher"
+        return wording.mastered % {"name": name}
     if status == LOCKED:
-        needed = join_words([learner.name(p) for p in missing])
-        return f"{name} builds on {needed}, which you have not mastered yet, so this one may be hard for now"
+        return wording.locked % {
+            "name": name,
+            "needed": join_words([learner.name(p) for p in missing], wording),
+        }
     if built_on:
-        started = " and have started it" if status == IN_PROGRESS else ""
-        return f"You are ready for {name} (you mastered {join_words(built_on)}, which it builds on){started}"
+        template = wording.started_built_on if status == IN_PROGRESS else wording.ready_built_on
+        return template % {"name": name, "built_on": join_words(built_on, wording)}
     if status == IN_PROGRESS:
-        return f"You have started {name} and this one can take you further"
-    return f"You are ready to start {name}"
+        return wording.started % {"name": name}
+    return wording.ready % {"name": name}
 
 
-def join_words(words: Sequence[str]) -> str:
+def join_words(words: Sequence[str], wording: Wording = ENGLISH) -> str:
     """``a``, ``a and b``, ``a, b and c``.
 
     Examples
@@ -479,4 +526,4 @@ def join_words(words: Sequence[str]) -> str:
     """
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
+    return wording.last_and % {"rest": ", ".join(words[:-1]), "last": words[-1]}

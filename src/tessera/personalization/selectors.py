@@ -17,6 +17,7 @@ from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency, Framework, Resource
 from tessera.engine import recommend
 from tessera.personalization import permissions
+from tessera.personalization.explanation_wording import learner_wording
 from tessera.personalization.models import (
     ConfidenceRating,
     Goal,
@@ -297,8 +298,16 @@ def recommendations_for(learner: User, school: School, *, limit: int = 6) -> lis
         for r in resources.values()
     ]
     ranked = [r for r in recommend.recommend(catalogue, snapshot) if r.status in USEFUL_NOW][:limit]
+    wording = learner_wording()
     return [
-        Recommendation(resources[int(r.resource.key)], competencies[r.competency], r.explanation, r.score)
+        Recommendation(
+            resources[int(r.resource.key)],
+            competencies[r.competency],
+            recommend.explanation(
+                r.resource, snapshot, r.competency, r.status, r.missing, r.matched_topics, r.reasons, wording
+            ),
+            r.score,
+        )
         for r in ranked
     ]
 
