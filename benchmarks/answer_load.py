@@ -53,10 +53,11 @@ BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 RIGHT_SHARE = 0.7
 PRODUCTION_WORKERS = 2
 SIGN_IN_CONCURRENCY = 5
-# What `make run` starts (see the Makefile's run target), with WORKERS=1.
-MAKE_RUN_OPTIONS: tuple[str, ...] = ()
+# What `make run` starts (see the Makefile's run target), with WORKERS=1: the client's address is the
+# connection's, never taken from X-Forwarded-For by uvicorn.
+MAKE_RUN_OPTIONS: tuple[str, ...] = ("--no-proxy-headers",)
 # Production: several workers; no access log (one log line per request costs CPU and says nothing here).
-PRODUCTION_OPTIONS: tuple[str, ...] = ("--no-access-log",)
+PRODUCTION_OPTIONS: tuple[str, ...] = ("--no-proxy-headers", "--no-access-log")
 # Environment variables that would change what is measured; each configuration sets its own.
 CLEARED_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",

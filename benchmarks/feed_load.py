@@ -442,7 +442,7 @@ class FeedServer(Server):
         command = [
             sys.executable, "-m", "uvicorn", "tessera.config.asgi:application", "--app-dir", "src",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
-            "--no-access-log",
+            "--no-proxy-headers", "--no-access-log",
         ]  # fmt: skip
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(

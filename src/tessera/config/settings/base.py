@@ -6,10 +6,12 @@ Variables (see the README for the full table): ``DATABASE_URL``, ``REDIS_URL``, 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from tessera.config.secret_key import load_or_create_secret_key
 
@@ -34,6 +36,17 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app servers. Only a
+# request from one of them has its X-Forwarded-For read (for sign-in throttling); by default none is
+# trusted and the header is ignored, since anyone can write it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: “{_proxy}” is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/8)."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -133,10 +146,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling (django-axes): lock a username+address pair after repeated failures.
+# Sign-in throttling (django-axes, with tessera.schools.sign_in_throttle): an account is locked after
+# LOGIN_FAILURE_LIMIT wrong passwords from any address, and an address after LOGIN_ADDRESS_FAILURE_LIMIT
+# wrong passwords for any accounts (password spraying), each for LOGIN_COOLOFF_HOURS.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "tessera.schools.sign_in_throttle.SignInThrottle"
+AXES_CLIENT_IP_CALLABLE = "tessera.schools.sign_in_throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
