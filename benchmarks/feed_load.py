@@ -67,6 +67,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 SessionStore = importlib.import_module(settings.SESSION_ENGINE).SessionStore
 from tessera.family.models import FeedEvent
 from tessera.schools.models import Guardianship, Membership, School, User
+from tessera.schools.session_expiry import session_start
 school = School.objects.get(slug="demo")
 members = Membership.objects.filter(school=school, role="learner").order_by("user_id")
 learners = list(members.values_list("user_id", flat=True))
@@ -83,6 +84,7 @@ for n, user in enumerate(users):
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session_start(store, user)  # what signing in stamps: without it the session counts as ended
     store.create()
     sessions.append([store.session_key, learners[n % len(learners)]])
 cursor = FeedEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
