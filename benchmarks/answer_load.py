@@ -68,6 +68,10 @@ CLEARED_VARIABLES = (
     "SECRET_KEY",
     "SECURE_COOKIES",
     "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "PROXY_HANDLES_HTTPS",
+    "EMAIL_BACKEND",
+    "TRUSTED_PROXIES",
     "DATABASE_CONN_MAX_AGE",
     "TESSERA_VAR_DIR",
     "STATIC_ROOT",
@@ -411,6 +415,9 @@ class Server:
             env["DJANGO_SETTINGS_MODULE"] = "tessera.config.settings.production"
             env["SECRET_KEY"] = secrets.token_urlsafe(50)
             env["SECURE_COOKIES"] = "0"  # plain http on loopback: secure cookies would never come back
+            env["SECURE_SSL_REDIRECT"] = "0"  # nor a redirect to https, nor HSTS
+            env["SECURE_HSTS_SECONDS"] = "0"
+            env["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"  # nothing is e-mailed here
             env["ALLOWED_HOSTS"] = LOOPBACK
         else:
             env["DJANGO_SETTINGS_MODULE"] = "tessera.config.settings.local"

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from tessera.config.secret_key import load_or_create_secret_key
+from tessera.config.private_files import private_directory, private_file
 
 SRC_DIR = Path(__file__).resolve().parents[2]
 PROJECT_DIR = SRC_DIR.parent.parent
@@ -33,7 +33,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret_key(VAR_DIR / "secret_key")
+# Local and test settings generate one into var/ when unset; production refuses to start without it.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app servers. Only a
@@ -112,7 +113,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+private_directory(VAR_DIR)  # the SQLite file, the secret key and uploads: the server's account only
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))  # 0600 before SQLite creates it world-readable
     # WAL lets readers work while one writer commits; a busy timeout makes writers queue instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -204,8 +208,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Locally mail goes to the console (reset links and invitation codes then appear in the server's output):
+# production refuses that (settings/production.py). SMTP is configured with Django's usual names.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tessera <no-reply@tessera.local>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 
 # Guardian invitation codes are single use and expire after this many days.
 GUARDIAN_INVITATION_DAYS = int(os.environ.get("GUARDIAN_INVITATION_DAYS", "14"))
