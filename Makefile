@@ -25,12 +25,14 @@ setup: install
 	$(BIN)/python manage.py fit_learner_model --missing-only
 
 # The background worker (queued tasks, and due weekly digests every DIGEST_CHECK_SECONDS) runs beside
-# uvicorn and is stopped with it.
+# uvicorn and is stopped with it. uvicorn never takes the client's address from X-Forwarded-For
+# (--no-proxy-headers; its default trusts the header from 127.0.0.1): Django reads it from TRUSTED_PROXIES only.
 run: setup
 	@echo "Serving Tessera on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
 	@$(BIN)/python manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
-	$(BIN)/uvicorn tessera.config.asgi:application --app-dir src --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/uvicorn tessera.config.asgi:application --app-dir src --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+		--no-proxy-headers
 
 # Refresh the Spanish catalogue from the sources, then compile it (needs GNU gettext; commit both files).
 messages: install

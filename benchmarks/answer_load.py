@@ -53,10 +53,11 @@ BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 RIGHT_SHARE = 0.7
 PRODUCTION_WORKERS = 2
 SIGN_IN_CONCURRENCY = 5
-# What `make run` starts (see the Makefile's run target), with WORKERS=1.
-MAKE_RUN_OPTIONS: tuple[str, ...] = ()
+# What `make run` starts (see the Makefile's run target), with WORKERS=1: the client's address is the
+# connection's, never taken from X-Forwarded-For by uvicorn.
+MAKE_RUN_OPTIONS: tuple[str, ...] = ("--no-proxy-headers",)
 # Production: several workers; no access log (one log line per request costs CPU and says nothing here).
-PRODUCTION_OPTIONS: tuple[str, ...] = ("--no-access-log",)
+PRODUCTION_OPTIONS: tuple[str, ...] = ("--no-proxy-headers", "--no-access-log")
 # Environment variables that would change what is measured; each configuration sets its own.
 CLEARED_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",
@@ -67,6 +68,10 @@ CLEARED_VARIABLES = (
     "SECRET_KEY",
     "SECURE_COOKIES",
     "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "PROXY_HANDLES_HTTPS",
+    "EMAIL_BACKEND",
+    "TRUSTED_PROXIES",
     "DATABASE_CONN_MAX_AGE",
     "TESSERA_VAR_DIR",
     "STATIC_ROOT",
@@ -410,6 +415,9 @@ class Server:
             env["DJANGO_SETTINGS_MODULE"] = "tessera.config.settings.production"
             env["SECRET_KEY"] = secrets.token_urlsafe(50)
             env["SECURE_COOKIES"] = "0"  # plain http on loopback: secure cookies would never come back
+            env["SECURE_SSL_REDIRECT"] = "0"  # nor a redirect to https, nor HSTS
+            env["SECURE_HSTS_SECONDS"] = "0"
+            env["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"  # nothing is e-mailed here
             env["ALLOWED_HOSTS"] = LOOPBACK
         else:
             env["DJANGO_SETTINGS_MODULE"] = "tessera.config.settings.local"

@@ -67,6 +67,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 SessionStore = importlib.import_module(settings.SESSION_ENGINE).SessionStore
 from tessera.family.models import FeedEvent
 from tessera.schools.models import Guardianship, Membership, School, User
+from tessera.schools.session_expiry import session_start
 school = School.objects.get(slug="demo")
 members = Membership.objects.filter(school=school, role="learner").order_by("user_id")
 learners = list(members.values_list("user_id", flat=True))
@@ -83,6 +84,7 @@ for n, user in enumerate(users):
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session_start(store, user)  # what signing in stamps: without it the session counts as ended
     store.create()
     sessions.append([store.session_key, learners[n % len(learners)]])
 cursor = FeedEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -442,7 +444,7 @@ class FeedServer(Server):
         command = [
             sys.executable, "-m", "uvicorn", "tessera.config.asgi:application", "--app-dir", "src",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
-            "--no-access-log",
+            "--no-proxy-headers", "--no-access-log",
         ]  # fmt: skip
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(

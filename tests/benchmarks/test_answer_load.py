@@ -94,3 +94,27 @@ def test_the_table_flags_a_mismatch_between_acknowledged_and_stored():
     )
     assert "| SQLite | 1 | 2 | 1 | 10 | 20 | 5 | 5 | 0 | 3 (MISMATCH) |" in table
     assert "skipped: unreachable" in table
+
+
+def test_the_production_configuration_passes_what_production_settings_require(monkeypatch, tmp_path):
+    """The benchmark's server environment starts production settings (secret key, mail, plain http)."""
+    import importlib
+
+    server = answer_load.Server(answer_load.Configuration("sqlite", "production"))
+    server.var_dir = tmp_path / "var"
+    environment = server.environment()
+    for name in answer_load.CLEARED_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    base = importlib.import_module("tessera.config.settings.base")
+    try:
+        importlib.reload(base)
+        sys.modules.pop("tessera.config.settings.production", None)
+        production = importlib.import_module("tessera.config.settings.production")
+        assert production.SECURE_SSL_REDIRECT is False  # plain http on loopback
+        assert production.SECURE_HSTS_SECONDS == 0
+    finally:
+        monkeypatch.undo()
+        importlib.reload(base)
+        sys.modules.pop("tessera.config.settings.production", None)

@@ -6,28 +6,6 @@ open connection per request until PostgreSQL refused clients (seen in benchmarks
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
-from types import ModuleType
-
-import pytest
-
-
-@pytest.fixture
-def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], ModuleType]]:
-    """The production settings module, read again with the environment the test sets (restored after)."""
-    base = importlib.import_module("tessera.config.settings.base")
-    module = importlib.import_module("tessera.config.settings.production")
-
-    def reload() -> ModuleType:
-        importlib.reload(base)
-        return importlib.reload(module)
-
-    yield reload
-    monkeypatch.undo()
-    importlib.reload(base)
-    importlib.reload(module)
-
 
 def test_postgresql_gets_a_pool_and_no_persistent_connections(production, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://tessera@127.0.0.1:5432/tessera")

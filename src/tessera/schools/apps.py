@@ -5,3 +5,6 @@ class SchoolsConfig(AppConfig):
     name = "tessera.schools"
     label = "schools"
     verbose_name = "Schools and people"
+
+    def ready(self) -> None:
+        from tessera.schools import session_expiry  # noqa: F401  (stamps sessions on sign-in)

@@ -25,6 +25,14 @@ def roles_of(user: User) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("school"))
 
 
+def holds_staff_role(user: User) -> bool:
+    """Whether ``user`` is anything but a learner in some school (or a platform operator): they see other
+    people's learners, so their sessions are shorter on shared devices."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user).exclude(role=Role.LEARNER).exists()
+
+
 def classes_taught_by(user: User) -> QuerySet[SchoolClass]:
     return (
         permissions.classes_visible_to(user)

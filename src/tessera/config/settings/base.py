@@ -6,12 +6,14 @@ Variables (see the README for the full table): ``DATABASE_URL``, ``REDIS_URL``, 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from tessera.config.secret_key import load_or_create_secret_key
+from tessera.config.private_files import private_directory, private_file
 
 SRC_DIR = Path(__file__).resolve().parents[2]
 PROJECT_DIR = SRC_DIR.parent.parent
@@ -31,9 +33,21 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret_key(VAR_DIR / "secret_key")
+# Local and test settings generate one into var/ when unset; production refuses to start without it.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app servers. Only a
+# request from one of them has its X-Forwarded-For read (for sign-in throttling); by default none is
+# trusted and the header is ignored, since anyone can write it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: “{_proxy}” is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/8)."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -64,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tessera.schools.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tessera.schools.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -98,7 +113,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+private_directory(VAR_DIR)  # the SQLite file, the secret key and uploads: the server's account only
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))  # 0600 before SQLite creates it world-readable
     # WAL lets readers work while one writer commits; a busy timeout makes writers queue instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -133,14 +151,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling (django-axes): lock a username+address pair after repeated failures.
+# Sign-in throttling (django-axes, with tessera.schools.sign_in_throttle): an account is locked after
+# LOGIN_FAILURE_LIMIT wrong passwords from any address, and an address after LOGIN_ADDRESS_FAILURE_LIMIT
+# wrong passwords for any accounts (password spraying), each for LOGIN_COOLOFF_HOURS.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "tessera.schools.sign_in_throttle.SignInThrottle"
+AXES_CLIENT_IP_CALLABLE = "tessera.schools.sign_in_throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# A signed-in session ends after this many minutes without a request (staff: anyone but a learner in a
+# school; everyone else: learners and guardians), and in any case this many hours after signing in
+# (tessera.schools.session_expiry); the cookie lasts no longer than that.
+SESSION_IDLE_MINUTES_STAFF = float(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30"))
+SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = int(SESSION_MAX_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -178,8 +208,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Locally mail goes to the console (reset links and invitation codes then appear in the server's output):
+# production refuses that (settings/production.py). SMTP is configured with Django's usual names.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tessera <no-reply@tessera.local>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 
 # Guardian invitation codes are single use and expire after this many days.
 GUARDIAN_INVITATION_DAYS = int(os.environ.get("GUARDIAN_INVITATION_DAYS", "14"))

@@ -1,20 +1,57 @@
-"""Production settings: HTTPS-only cookies, HSTS, compressed static files, DEBUG off.
+"""Production settings: HTTPS-only cookies, HTTPS redirect and HSTS, compressed static files, DEBUG off.
 
-Set ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` (PostgreSQL) in the environment; ``REDIS_URL``
-when more than one app server runs.
+Set ``SECRET_KEY``, a mail backend that delivers (``EMAIL_BACKEND`` and its ``EMAIL_*`` settings),
+``ALLOWED_HOSTS`` and ``DATABASE_URL`` (PostgreSQL) in the environment; ``REDIS_URL`` when more than one app
+server runs; ``PROXY_HANDLES_HTTPS=1`` when a proxy in front redirects to HTTPS and sends HSTS itself.
+Without ``SECRET_KEY`` or with a mail backend that writes messages out (the console, a file, memory)
+the server refuses to start: reset links and invitation codes would end up in its log.
 """
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from tessera.config.settings.base import *  # noqa: F403
-from tessera.config.settings.base import ALLOWED_HOSTS, DATABASES, env_bool
+from tessera.config.settings.base import ALLOWED_HOSTS, DATABASES, EMAIL_BACKEND, SECRET_KEY, env_bool
+
+# Backends that keep or print what they "send" instead of delivering it.
+NON_DELIVERING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+}
+
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: production settings need a long random SECRET_KEY in the environment "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+SMTP_HINT = (
+    "e.g. EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT, "
+    "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS"
+)
+if "EMAIL_BACKEND" not in os.environ:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is not set: production needs a mail backend that delivers mail "
+        f"({SMTP_HINT}); the default console backend would write password-reset links and guardian "
+        "invitation codes to the server's log."
+    )
+if EMAIL_BACKEND in NON_DELIVERING_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} does not deliver mail: it would keep password-reset links and "
+        "guardian invitation codes in the server's log, a file or memory. "
+        f"Set a backend that delivers ({SMTP_HINT})."
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Redirect to HTTPS and send HSTS here, unless a proxy in front does both (PROXY_HANDLES_HTTPS=1);
+# SECURE_SSL_REDIRECT and SECURE_HSTS_SECONDS override either.
+PROXY_HANDLES_HTTPS = env_bool("PROXY_HANDLES_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not PROXY_HANDLES_HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if PROXY_HANDLES_HTTPS else "31536000"))
 # Digest e-mails link here (there is no request to take the host from): the first allowed host over HTTPS
 # unless TESSERA_BASE_URL says otherwise, never the loopback default of a development machine.
 TESSERA_BASE_URL = os.environ.get("TESSERA_BASE_URL") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"

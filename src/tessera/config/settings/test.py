@@ -1,6 +1,10 @@
 """Settings for the test suite: fast hashing, in-memory mail, the database from DATABASE_URL."""
 
+from tessera.config.secret_key import load_or_create_secret_key
 from tessera.config.settings.base import *  # noqa: F403
+from tessera.config.settings.base import SECRET_KEY, VAR_DIR
+
+SECRET_KEY = SECRET_KEY or load_or_create_secret_key(VAR_DIR / "secret_key")
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
