@@ -59,6 +59,11 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
         "classes": classes,
         "shared_profile": _may_read(user, learner.pk, personalization_permissions.PROFILE),
         "shared_goals": _may_read(user, learner.pk, personalization_permissions.Topic.GOALS),
+        # only for those who write to the learner's guardians or teachers about them, never the learner
+        "messages_link": any(
+            c.school_id == learner.school_id and c.learner.pk == learner.user_id
+            for c in message_selectors.counterparts_of(user)
+        ),
     }
     return render(request, "web/learner_detail.html", context)
 
