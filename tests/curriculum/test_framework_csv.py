@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -112,3 +115,41 @@ def test_a_bad_csv_upload_is_a_400_and_saves_nothing(world, client_for) -> None:
     assert (
         client_for(world.a.learner).get(f"/api/frameworks/{framework.pk}/export/items.csv").status_code == 403
     )
+
+
+def test_an_export_neutralizes_formulas_and_imports_back_unchanged(world) -> None:  # type: ignore[no-untyped-def]
+    """OWASP CSV injection: cells starting with = + - @ tab or CR open as text in a spreadsheet (a leading
+    quote); numbers stay numbers; the importer reads its own export back to the same document."""
+    original = {**small(), "resources": []}
+    competency = original["domains"][0]["competencies"][0]
+    competency["name"] = '=HYPERLINK("http://evil.example","click")'
+    competency["description"] = "+1 then -2"
+    item = original["items"][0]
+    item["stem"] = "@SUM(1+1) = ?"
+    item["feedback"] = "'tis the answer"
+    item["hints"] = ["-count on", "\tindented"]
+    item["difficulty"] = -1.5
+    files = framework_csv_export(original)
+
+    rows = list(csv.reader(io.StringIO(files["competencies.csv"]))) + list(
+        csv.reader(io.StringIO(files["items.csv"]))
+    )
+    cells = [cell for row in rows for cell in row]
+    risky = [
+        c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"-?[\d.]+", c)
+    ]
+    assert risky == []
+    assert '\'=HYPERLINK("http://evil.example","click")' in cells
+    assert "'+1 then -2" in cells and "'@SUM(1+1) = ?" in cells and "''tis the answer" in cells
+    assert "-1.5" in cells  # a plain number is left a number
+
+    back = framework_csv_parse(
+        code="small-maths",
+        name="Small maths",
+        description="For tests.",
+        competencies=files["competencies.csv"].encode(),
+        items=files["items.csv"].encode(),
+    )
+    expected = framework_file.framework_document_check(original)
+    assert isinstance(back, framework_file.FrameworkDocument) and back == expected
+    assert back.items[0]["stem"] == "@SUM(1+1) = ?" and back.items[0]["feedback"] == "'tis the answer"

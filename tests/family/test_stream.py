@@ -434,3 +434,23 @@ def test_the_cursor_moves_past_a_full_batch_of_hidden_events(
         return seen  # type: ignore[return-value]
 
     assert run() == [goal]
+
+
+def test_a_last_event_id_above_every_event_replays_from_the_start(world: Any, fast_heartbeat: float) -> None:
+    """After a database restore the ids a browser remembers can be ahead of the table's: the reconnect
+    gets everything the guardian may read of the child, not silence until the ids catch up."""
+    a = world.a
+    ids = commit_events(a.school, a.learner, 3)
+    ahead = FeedEvent.objects.order_by("-id").values_list("id", flat=True).first() + 1000  # type: ignore[operator]
+
+    @async_to_sync
+    async def run() -> list[int]:
+        for query in (False, True):  # the header and the query parameter
+            _, feed = await open_feed(a.guardian, a.school, a.learner, str(ahead), query=query)
+            assert feed is not None
+            seen = [e.id for e in await feed.until_keep_alive()]
+            await feed.close()
+            assert seen == ids, query
+        return seen  # type: ignore[return-value]
+
+    run()

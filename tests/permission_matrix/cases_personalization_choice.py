@@ -21,6 +21,7 @@ CLASS_PEOPLE = TEACHERS | LEARNER
 LEARNERS_A = roles("learner", "other_learner")
 PAIR = LEARNERS_A
 PAIR_TEACHERS = roles("teacher", "co_teacher", "other_teacher")
+ALL_TEACHERS = roles("teacher", "co_teacher", "other_teacher", "b_teacher")
 
 
 def klass(w: Any) -> str:
@@ -124,7 +125,8 @@ CASES = [
     ),
     # peer help
     page("help", lambda w: "/me/help/", EVERYONE_SIGNED_IN),
-    page("help-oversight", lambda w: "/me/help/oversight/", EVERYONE_SIGNED_IN),
+    # the teachers' page of help conversations: whoever teaches a class; a learner or anyone else 404
+    page("help-oversight", lambda w: "/me/help/oversight/", ALL_TEACHERS),
     post(
         "help-opt-in",
         lambda w: "/me/help/offer/",

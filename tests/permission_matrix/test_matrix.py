@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    "favicon",
     "invitation-accept",
 }
 

@@ -1,9 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from tessera.api import api
+from tessera.api import api, not_found
 
 urlpatterns = [
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found),  # JSON also for an address that names no endpoint
     path("accounts/", include("tessera.schools.account_urls")),
     path("school/", include("tessera.schools.roster_urls")),
     path("school/", include("tessera.curriculum.urls")),

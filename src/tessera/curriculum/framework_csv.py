@@ -13,6 +13,12 @@ item is the text of the correct choice::
     add-1,numeric,2 + 3 = ?,,5,0,,Count on from 2.,2 + 3 = 5.,-1,add
     half,multiple_choice,Which is half?,1/3|1/2,1/2,,,,,0,mul
 
+Exports are safe to open in a spreadsheet (OWASP's CSV injection advice): a cell that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and is not a plain number, is written with a
+single quote in front (``'=SUM(A1)``), so it is text, not a formula; a cell that starts with a quote gets
+one more. The importer takes one leading quote off every cell, so an export reads back unchanged (as
+spreadsheets do, which show and save ``'=x`` as the text ``=x``).
+
 The files are turned into the JSON document and checked by :mod:`tessera.curriculum.framework_file`, so
 the rules are the same; every error names its file, line and column. Line 1 is the header.
 """
@@ -51,6 +57,23 @@ ITEM_COLUMNS = [
 COMPETENCY_REQUIRED = {"domain_code", "domain_name", "code", "name"}
 ITEM_REQUIRED = {"code", "kind", "stem", "competencies"}
 SEPARATOR = "|"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def cell_neutralized(value: object) -> object:
+    """A cell a spreadsheet shows as written, never runs as a formula (see the module's docstring)."""
+    if not isinstance(value, str) or PLAIN_NUMBER.match(value):
+        return value
+    if value.startswith(FORMULA_STARTS) or value.startswith("'"):
+        return "'" + value
+    return value
+
+
+def _cell_read(value: str | None) -> str:
+    """A cell as imported: stripped, and without the one leading quote that marks text."""
+    value = (value or "").strip()
+    return value[1:] if value.startswith("'") else value
 
 
 def _split(value: str) -> list[str]:
@@ -87,7 +110,7 @@ def _rows(data: bytes, file: str, columns: list[str], required: set[str]) -> lis
                 return FileError(file, f"more than {MAX_ENTRIES} rows")
             if None in row:
                 return FileError(f"{file} line {reader.line_num}", "more values than columns")
-            rows.append({k: (v or "").strip() for k, v in row.items()})
+            rows.append({k: _cell_read(v) for k, v in row.items()})
     except csv.Error as error:
         return FileError(f"{file} line {reader.line_num}", f"not valid CSV: {error}")
     return rows
@@ -196,10 +219,20 @@ def _place(location: str, places: dict[str, str]) -> str:
     return f"{places[match.group(1)]} ({column})" if column else places[match.group(1)]
 
 
+class _SafeWriter:
+    """A CSV writer whose cells are neutralized against formulas (:func:`cell_neutralized`)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([cell_neutralized(cell) for cell in row])
+
+
 def framework_csv_export(document: dict[str, Any]) -> dict[str, str]:
     """``competencies.csv`` and ``items.csv`` of an exported framework document."""
     competencies = io.StringIO()
-    writer = csv.writer(competencies, lineterminator="\n")
+    writer = _SafeWriter(competencies)
     writer.writerow(COMPETENCY_COLUMNS)
     for domain in document["domains"]:
         for c in domain["competencies"]:
@@ -208,7 +241,7 @@ def framework_csv_export(document: dict[str, Any]) -> dict[str, str]:
                 [domain["code"], domain["name"], c["code"], c["name"], c["description"], prerequisites]
             )
     items = io.StringIO()
-    writer = csv.writer(items, lineterminator="\n")
+    writer = _SafeWriter(items)
     writer.writerow(ITEM_COLUMNS)
     for item in document["items"]:
         choices = item.get("choices", [])

@@ -169,6 +169,15 @@ def feed_recent(
     return [feed_item(e, now=now) for e in reversed(events)], cursor
 
 
+def feed_resume_cursor(last_event_id: int) -> int:
+    """Where a stream that reconnects with ``last_event_id`` continues: after it, unless it is above every
+    event id there is (the database was restored from a backup, or the id is made up): then from the
+    start, so the guardian is replayed what they may see rather than nothing until the ids catch up.
+    Event ids come from one sequence for all children, so the newest of all events is the bound."""
+    newest = FeedEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return last_event_id if last_event_id <= newest else 0
+
+
 @dataclass(frozen=True)
 class FeedPage:
     """A read of a child's events after a cursor, for all of the child's guardians at once."""

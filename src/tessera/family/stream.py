@@ -5,7 +5,8 @@ objects, not a thread. It
 
 1. subscribes to the child's notifications first (so nothing committed from now on can slip by),
 2. replays the outbox after ``Last-Event-ID`` (the header a reconnecting ``EventSource`` sends, or
-   ``?last_event_id=``); without one, or with a malformed one, the recent window,
+   ``?last_event_id=``), from the start when it is above every event id (a restored database); without
+   one, or with a malformed one, the recent window,
 3. then waits: each notification, and each heartbeat (a ``: keep-alive`` comment every
    ``FAMILY_FEED_HEARTBEAT_SECONDS``), re-reads the outbox after the last id it sent. One cursor, ids
    in commit order per child (see :mod:`tessera.family.models`): every event once, none twice, even
@@ -207,8 +208,9 @@ async def feed_events(
             for item in items:
                 yield sse_event(item)
             complete = True
-        else:
-            cursor, complete = last_event_id, False
+        else:  # an id above every event's (a restored database) replays from the start
+            cursor = await _read(selectors.feed_resume_cursor, last_event_id=last_event_id)
+            complete = False
         while True:
             while not complete:
                 page = await _read(

@@ -203,6 +203,14 @@ def help_requests_overseen_by(user: User | None) -> QuerySet[HelpRequest]:
     )
 
 
+def can_oversee_help(user: User | None) -> bool:
+    """Whether the user has the teachers' page of help conversations: they teach a class (its filter is
+    :func:`help_requests_overseen_by`). Learners, guardians and other staff do not."""
+    if user is None or not _signed_in(user):
+        return False
+    return TeachingAssignment.objects.filter(teacher=user).exists()
+
+
 def help_requests_visible_to(user: User | None) -> QuerySet[HelpRequest]:
     """Help requests the user asked or was asked, and those they oversee as a teacher of either side."""
     if user is None or not _signed_in(user):

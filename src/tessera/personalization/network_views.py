@@ -356,5 +356,7 @@ def help_report(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 def help_oversight(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if not perms.can_oversee_help(user):
+        raise Http404("This page is for teachers.")
     page = Paginator(selectors.help_overseen_by(user), OVERSIGHT_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "personalization/network/oversight.html", {"page": page})

@@ -36,10 +36,10 @@ from tessera.personalization.models import (
     Reflection,
     SavedResource,
 )
-from tessera.personalization.written import has_control_characters
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 from tessera.schools.models import School, User
 from tessera.schools.permissions import require_school_admin
+from tessera.schools.text import has_control_characters
 
 PROFILE_FIELDS = (
     "strengths",
@@ -73,6 +73,8 @@ def profile_snapshot(profile: LearnerProfile) -> dict[str, Any]:
 def _clean_topics(topics: list[str]) -> list[str]:
     seen: list[str] = []
     for topic in topics:
+        if has_control_characters(topic):
+            raise DomainError("Interests contain characters that are not text.")
         topic = " ".join(topic.split()).lower()[:60]
         if topic and topic not in seen:
             seen.append(topic)
@@ -116,6 +118,8 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
             limit = SHORT_TEXT if name == "languages" else LONG_TEXT
             if len(value) > limit:
                 raise DomainError(f"{name.capitalize()}: at most {limit} characters, please.")
+            if has_control_characters(value):
+                raise DomainError(f"{name.capitalize()}: contains characters that are not text.")
             data = {**data, name: value}
     for name, value in data.items():
         setattr(profile, name, value)

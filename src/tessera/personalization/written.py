@@ -1,16 +1,10 @@
 """Checking text a person wrote (a question, a proposal, a message): stripped, not blank, not too long, and
-nothing but text (PostgreSQL refuses a NUL character; other control characters are no one's writing)."""
+nothing but text (the rule is :func:`tessera.schools.text.has_control_characters`)."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from tessera.schools.errors import DomainError
-
-
-def has_control_characters(text: str) -> bool:
-    """Whether ``text`` holds control characters other than line breaks and tabs."""
-    return any(unicodedata.category(char) == "Cc" and char not in "\n\r\t" for char in text)
+from tessera.schools.text import has_control_characters
 
 
 def text_checked(value: str, *, what: str, limit: int, required: bool = True) -> str:

@@ -19,6 +19,7 @@ from tessera.schools.models import (
     TeachingAssignment,
     User,
 )
+from tessera.schools.text import validate_plain_text
 
 Role = Membership.Role
 GRADE_CHOICES = [("", _("—"))] + [(str(n), _("Kindergarten") if n == 0 else str(n)) for n in range(14)]
@@ -99,8 +100,8 @@ class PersonSearchForm(forms.Form):
 class AccountFields(forms.Form):
     """Name, username and e-mail of a new account."""
 
-    first_name = forms.CharField(label=_("Given name"), max_length=150)
-    last_name = forms.CharField(label=_("Family name"), max_length=150)
+    first_name = forms.CharField(label=_("Given name"), max_length=150, validators=[validate_plain_text])
+    last_name = forms.CharField(label=_("Family name"), max_length=150, validators=[validate_plain_text])
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

@@ -40,6 +40,7 @@ from tessera.schools.models import (
     TeachingAssignment,
     User,
 )
+from tessera.schools.text import has_control_characters
 
 Role = Membership.Role
 
@@ -252,6 +253,8 @@ def _person(line: int, row: dict[str, str]) -> tuple[_Person | None, list[str]]:
     for column in ("givenName", "familyName"):
         if len(row[column]) > 150:
             problems.append(f"{column} is longer than 150 characters")
+        if has_control_characters(row[column]):
+            problems.append(f"{column} contains characters that are not text")
     if len(row["email"]) > EMAIL_MAX_LENGTH:
         problems.append(f"email is longer than {EMAIL_MAX_LENGTH} characters")
     elif row["email"]:

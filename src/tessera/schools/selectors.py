@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tessera.schools import permissions
 from tessera.schools.models import (
@@ -89,6 +89,7 @@ def learners_supported_by(user: User) -> QuerySet[SupportAssignment]:
         .filter(
             school__in=permissions.schools_visible_to(user),
         )
+        .annotate(learner_page_id=_learner_page_id(user))
         .select_related("learner", "school")
         .order_by("learner__first_name")
     )
@@ -153,11 +154,25 @@ def class_detail_for(user: User, class_id: int) -> SchoolClass | None:
     )
 
 
+def _learner_page_id(user: User, learner_column: str = "learner_id") -> Subquery:
+    """The learner's membership id whose page (``learner-detail``) the user may open, or None: for
+    linking a learner's name, in the same query as the rows that name them."""
+    visible = permissions.learners_visible_to(user).filter(
+        user_id=OuterRef(learner_column), school_id=OuterRef("school_id")
+    )
+    return Subquery(visible.values("pk")[:1])
+
+
 def class_roster_for(user: User, school_class: SchoolClass) -> list[Enrolment] | None:
-    """The learners of a class, or None when the user may see the class but not its roster."""
+    """The learners of a class, or None when the user may see the class but not its roster. Each
+    enrolment's ``learner_page_id`` is the learner page the user may open (None: no link)."""
     if not permissions.can_view_class_roster(user, school_class):
         return None
-    return list(school_class.enrolments.select_related("learner").order_by("learner__last_name"))
+    return list(
+        school_class.enrolments.select_related("learner")
+        .annotate(learner_page_id=_learner_page_id(user))
+        .order_by("learner__last_name")
+    )
 
 
 def class_learners_for(user: User, school_class: SchoolClass) -> QuerySet[Membership] | None:

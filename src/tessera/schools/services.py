@@ -27,6 +27,7 @@ from tessera.schools.models import (
     TeachingAssignment,
     User,
 )
+from tessera.schools.text import has_control_characters
 
 Role = Membership.Role
 T = TypeVar("T")
@@ -173,6 +174,9 @@ def account_create(
     ``password_hash`` (from ``make_password``) the account has no usable password until its owner sets
     one through a password reset or an invitation.
     """
+    for name in (first_name, last_name):
+        if has_control_characters(name):
+            raise DomainError("A given or family name contains characters that are not text.")
     taken = f"The username “{username}” is already taken; choose another."
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(taken)

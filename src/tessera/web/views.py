@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -59,6 +60,11 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
         "classes": classes,
         "shared_profile": _may_read(user, learner.pk, personalization_permissions.PROFILE),
         "shared_goals": _may_read(user, learner.pk, personalization_permissions.Topic.GOALS),
+        # only for those who write to the learner's guardians or teachers about them, never the learner
+        "messages_link": any(
+            c.school_id == learner.school_id and c.learner.pk == learner.user_id
+            for c in message_selectors.counterparts_of(user)
+        ),
     }
     return render(request, "web/learner_detail.html", context)
 
@@ -67,6 +73,17 @@ def _may_read(user: User, membership_id: int, what: str) -> bool:
     """Whether the user reads the learner's ``what`` (profile or goals; a guardian as the learner shares)."""
     visible = personalization_permissions.learners_with_pages_visible_to(user, what)
     return visible.filter(pk=membership_id).exists()
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "web" / "favicon.ico"
+
+
+@require_GET
+def favicon(request: HttpRequest) -> FileResponse:
+    """``/favicon.ico``, which browsers ask for on their own: the site's icon, cached for a day."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

@@ -1,0 +1,21 @@
+"""Whether text a person typed is only text: one rule for names on the roster, profiles, goals, proposals
+and messages (PostgreSQL refuses a NUL character; other control characters are no one's writing and can
+hide or reorder what others read). The lowest app that needs it owns it; the others ask it here."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds control characters other than line breaks and tabs."""
+    return any(unicodedata.category(char) == "Cc" and char not in "\n\r\t" for char in text)
+
+
+def validate_plain_text(value: str) -> None:
+    """A form field's validator: refuse control characters (line breaks and tabs are fine)."""
+    if has_control_characters(value or ""):
+        raise ValidationError(_("This contains characters that are not text."), code="control_characters")
