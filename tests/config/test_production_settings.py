@@ -82,7 +82,7 @@ def test_local_settings_start_with_nothing_configured(monkeypatch, tmp_path) -> 
         importlib.reload(base)
         sys.modules.pop("tessera.config.settings.local", None)
         local = importlib.import_module("tessera.config.settings.local")
-        assert local.DEBUG is True
+        assert local.DEBUG is False  # the debug pages list the site's addresses: DEBUG=1 turns them on
         assert local.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
         assert len(local.SECRET_KEY) >= 50
         assert mode(tmp_path / "var" / "secret_key") == 0o600
