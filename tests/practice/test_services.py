@@ -183,3 +183,18 @@ def test_an_answer_costs_the_same_queries_however_much_else_the_learner_practise
         practice.submit(4)
     assert len(after.captured_queries) == len(before.captured_queries)
     assert LearnerCompetencyState.objects.filter(learner=practice.learner).count() == 2
+
+
+def test_a_retry_of_an_answer_stored_before_the_mastery_tracker_still_replays(practice: Any) -> None:
+    client_id = uuid.uuid4()
+    first = practice.submit(5, client_id=client_id)
+    stored = Answer.objects.get()
+    old = {
+        k: v
+        for k, v in stored.result.items()
+        if k not in ("mastery_before", "newly_mastered", "mastery_level")
+    }
+    stored.result = {**old, "mastery_estimate": 0.61}  # what the reply looked like before this change
+    stored.save(update_fields=["result"])
+    again = practice.submit(5, client_id=client_id)
+    assert again.answer_id == first.answer_id and again.mastery_level == 0.61 and again.correct

@@ -18,7 +18,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -66,6 +66,8 @@ class AnswerResult:
     mastery_before: float = 0.0
     newly_mastered: bool = False
 
+
+_RESULT_FIELDS = frozenset(field.name for field in fields(AnswerResult))
 
 # Why an item was chosen (the API sends the key and a sentence in the learner's words).
 Reason = Literal["practice", "prerequisite", "review"]
@@ -348,7 +350,9 @@ def _replayed(original: Answer, fingerprint: str) -> AnswerResult:
         raise Conflict(
             "This answer id was already used for a different answer; send a new id for a new answer."
         )
-    stored = dict(original.result)
+    stored = {key: value for key, value in original.result.items() if key in _RESULT_FIELDS}
+    # Results stored before the mastery figure had its own tracker carried the predictor's estimate.
+    stored.setdefault("mastery_level", original.result.get("mastery_estimate", 0.0))
     stored["unlocked"] = tuple(stored.get("unlocked", ()))
     return AnswerResult(**stored)
 
