@@ -45,3 +45,12 @@ def test_missing_only_fits_just_the_frameworks_without_a_model(practice: Any) ->
     call_command("fit_learner_model", "--missing-only", stdout=out)
     assert LearnerModelFit.objects.count() == 1, "a second start fits nothing again"
     assert out.getvalue() == ""
+
+
+def test_a_fit_from_before_the_mastery_tracker_is_refitted_on_the_next_start(practice: Any) -> None:
+    call_command("fit_learner_model", "--missing-only", stdout=StringIO())
+    LearnerModelFit.objects.update(mastery_json="")  # as fits stored before the tracker
+    call_command("fit_learner_model", "--missing-only", stdout=StringIO())
+    newest = LearnerModelFit.objects.first()
+    assert LearnerModelFit.objects.count() == 2 and newest is not None and newest.mastery_json
+    assert practice.submit(5).mastery_level > 0, "answers use the new fit's tracker"

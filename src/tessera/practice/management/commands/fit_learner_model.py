@@ -2,7 +2,8 @@
 
 Fits on the answers stored for each framework, or on a synthetic practice log when there are none (see
 :mod:`tessera.practice.learner_model`). Without ids, fits every framework; ``--missing-only`` skips
-frameworks that already have a fit, so the first practice request of a fresh install does not wait for one.
+frameworks that already have a fit with its mastery tracker (older fits count as missing), so the first
+practice request of a fresh install does not wait for one.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--missing-only",
             action="store_true",
-            help="Fit only frameworks that have no fitted model yet (what `make run` does on every start).",
+            help="Fit only frameworks without a fitted model and mastery tracker (what `make run` does "
+            "on every start).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,7 +34,7 @@ class Command(BaseCommand):
         if options["framework_ids"]:
             frameworks = frameworks.filter(pk__in=options["framework_ids"])
         if options["missing_only"]:
-            fitted = LearnerModelFit.objects.values("framework_id")
+            fitted = LearnerModelFit.objects.exclude(mastery_json="").values("framework_id")
             frameworks = frameworks.exclude(pk__in=fitted)
         for framework in frameworks:
             fit = learner_model_fit(framework=framework)
