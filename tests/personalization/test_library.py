@@ -162,3 +162,16 @@ def test_the_demo_gets_resources_and_learner_profiles_once(db: None) -> None:
     assert framework.resources.count() == resources
     assert LearnerProfile.objects.filter(school=school).count() == profiles
     assert LearnerProfile.objects.filter(school=school, strengths="Mine").count() == 1
+
+
+def test_a_spanish_speaking_learner_reads_why_in_spanish(world: Any, library: Framework) -> None:
+    LearnerProfile.objects.create(
+        school=world.a.school, learner=world.a.learner, interests=["football"], learning_preferences=["video"]
+    )
+    world.a.learner.language = "es"
+    world.a.learner.save(update_fields=["language"])
+    page = _client(world.a.learner).get(f"/me/library/?school={world.a.school.pk}").content.decode()
+    section = " ".join(page.split('id="h-recommended"')[1].split("</section>")[0].split())
+    assert "Estás listo para empezar Addition, y este trata de football, que te gusta." in section
+    assert "Es un video, con lo que te gusta aprender." in section
+    assert "You are ready" not in section

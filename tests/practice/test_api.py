@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -219,3 +220,22 @@ def test_a_session_is_started_in_the_school_named(learner: Client, practice: Any
     elsewhere = post(learner, "/api/practice/sessions", {**body, "school_id": world.b.school.pk})
     assert elsewhere.status_code == 404  # school A's framework is not practised in school B
     assert PracticeSession.objects.count() == 2
+
+
+def test_why_this_question_and_how_the_answer_moved_mastery_are_in_the_learners_language(
+    learner: Client, practice: Any
+) -> None:
+    practice.learner.language = "es"
+    practice.learner.save(update_fields=["language"])
+    url = f"/api/practice/sessions/{practice.session.pk}"
+    item = learner.get(f"{url}/next").json()
+    assert item["reason_text"].startswith("Práctica de Addition, elegida a tu alcance"), item["reason_text"]
+    body = learner.post(
+        f"{url}/answers",
+        {"item_id": item["id"], "answer": 5, "client_id": str(uuid.uuid4())},
+        content_type="application/json",
+    ).json()
+    assert re.fullmatch(
+        r"Addition: \d+% → \d+%\. Al menos 2 respuestas más antes de que pueda contar como dominada\.",
+        body["explanation"],
+    ), body["explanation"]
