@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from tessera.practice.learner_model import model_for
-from tessera.practice.models import LearnerModelFit
+from tessera.practice.learner_model import model_for, tracker_for
+from tessera.practice.models import LearnerCompetencyState, LearnerModelFit
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,26 @@ def test_a_fit_from_before_the_mastery_tracker_is_refitted_on_the_next_start(pra
     newest = LearnerModelFit.objects.first()
     assert LearnerModelFit.objects.count() == 2 and newest is not None and newest.mastery_json
     assert practice.submit(5).mastery_level > 0, "answers use the new fit's tracker"
+
+
+def test_an_upgraded_install_gets_its_mastery_figures_recomputed_once(practice: Any) -> None:
+    answers = [5, 5, 4, 5]
+    for answer in answers:
+        practice.submit(answer)
+    row = LearnerCompetencyState.objects.get()
+    # As before the tracker: fits without it, the predictor's figure stored, a verdict the family was told.
+    LearnerModelFit.objects.update(mastery_json="")
+    told = timezone.now()
+    LearnerCompetencyState.objects.update(mastery_level=0.123, mastered_at=told)
+    out = StringIO()
+    call_command("fit_learner_model", "--missing-only", stdout=out)
+    assert "1 mastery figures recomputed from stored answers" in out.getvalue()
+    tracker = tracker_for(practice.framework)
+    figure = tracker.start("add")
+    for answer in answers:
+        figure = tracker.after("add", figure, int(answer == 5))
+    row.refresh_from_db()
+    assert row.mastery_level == pytest.approx(figure) and row.mastered_at == told
+    again = StringIO()
+    call_command("fit_learner_model", "--missing-only", stdout=again)
+    assert again.getvalue() == "", "only once"

@@ -15,13 +15,14 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import transaction
 
 from tessera.curriculum.models import Framework
 from tessera.curriculum.selectors import prerequisite_map
 from tessera.engine.mastery import MasteryTracker
 from tessera.engine.simulate import ASSISTMENTS_2009_DYNAMICS, SimulationParameters, practice_log
 from tessera.engine.tracing import BayesianKnowledgeTracing, LogisticEvidenceModel, Response
-from tessera.practice.models import Answer, LearnerModelFit
+from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelFit
 
 SIMULATED_LEARNERS = 60
 SIMULATION_SEED = 2026
@@ -107,3 +108,33 @@ def model_for(framework: Framework) -> LogisticEvidenceModel:
 def tracker_for(framework: Framework) -> MasteryTracker:
     """The mastery tracker fitted with :func:`model_for`'s model: the figure people are shown."""
     return _newest_fit(framework)[1]
+
+
+def mastery_figures_replay(*, framework: Framework) -> int:
+    """Recompute every learner's mastery figure on ``framework`` by replaying their stored answers, in order,
+    through the newest fit's tracker; returns how many learner-competency rows changed.
+
+    For an install upgraded from before the mastery tracker, whose stored figures were the predictor's: run
+    once after its first fit with a tracker (``manage.py fit_learner_model --missing-only`` does). Only the
+    figure is recomputed; the verdicts people were told (mastered, reviews) stay as they are.
+    """
+    tracker = tracker_for(framework)
+    figures: dict[tuple[int, int, int], float] = {}
+    answers = (
+        Answer.objects.filter(competency__framework=framework)
+        .order_by("created_at", "pk")
+        .values_list("school_id", "learner_id", "competency_id", "competency__code", "correct")
+    )
+    for school_id, learner_id, competency_id, code, correct in answers.iterator():
+        key = (school_id, learner_id, competency_id)
+        figures[key] = tracker.after(code, figures.get(key, tracker.start(code)), int(correct))
+    changed = 0
+    rows = LearnerCompetencyState.objects.filter(competency__framework=framework).select_for_update()
+    with transaction.atomic():
+        for row in rows:
+            figure = figures.get((row.school_id, row.learner_id, row.competency_id))
+            if figure is not None and figure != row.mastery_level:
+                row.mastery_level = figure
+                row.save(update_fields=["mastery_level"])
+                changed += 1
+    return changed
