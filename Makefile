@@ -8,7 +8,7 @@ WORKERS ?= 1
 
 PYBKT_VENV ?= $(VENV)/pybkt
 
-.PHONY: bench-answers bench-feed bench-tracing bench-simulate bench-recommend bench-pybkt messages run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+.PHONY: bench-answers bench-feed bench-tracing bench-simulate bench-recommend bench-mastery bench-pybkt messages run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,11 @@ bench-feed: install
 
 bench-recommend: install
 	$(BIN)/python benchmarks/recommend.py
+
+# How the mastery figure people are shown moves with each answer, old (logistic) and new (MasteryTracker),
+# on both datasets' test learners; BENCH_ARGS passes options, e.g. BENCH_ARGS="--max-learners 100 --json".
+bench-mastery: install
+	$(BIN)/python benchmarks/mastery_figure.py $(BENCH_ARGS)
 
 # pyBKT 1.4.3 needs NumPy < 2: its own venv, used by bench-tracing for the pyBKT reference row when present.
 bench-pybkt:
