@@ -9,6 +9,11 @@ and slipping fitted by EM (BKT with forgetting) on the ASSISTments 2009 train fi
 prerequisites. The primary learner model is fitted on a separate simulated practice log; the mastery
 threshold is chosen on a separate tuning cohort; all three policies are then run on the same evaluation
 cohort (the same learner seeds).
+
+Mastery-based progression appears twice: (b) the earlier rule on the primary (predictive) model's estimate,
+and (b2) the product's rule, ``MasteryTracker`` + ``mastery_step`` on a BKT fitted by EM on the same
+simulated log, with the product's policy (threshold 0.9, 3 fresh answers) and, for comparison, with the
+threshold tuned on the tuning cohort like (b)'s.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # threaded BLAS only slows L-BFGS on these sizes
@@ -25,7 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from tessera.engine.mastery import MasteryPolicy, competency_mastered  # noqa: E402
+from tessera.engine.mastery import (  # noqa: E402
+    MasteryPolicy,
+    MasteryRecord,
+    MasteryTracker,
+    competency_mastered,
+    mastery_step,
+)
 from tessera.engine.simulate import (  # noqa: E402
     ASSISTMENTS_2009_DYNAMICS,
     SimulatedLearner,
@@ -40,6 +52,9 @@ from tessera.engine.tracing import BayesianKnowledgeTracing, LearnerModel, Logis
 CAP = 30  # most items any policy gives on one competency
 CURRICULUM_SIZE = 8
 TRAIN_SEED, TUNING_SEED, EVALUATION_SEED = 1, 2, 3
+# The product's rule (tessera.practice.services.MASTERY_POLICY; not imported here, it needs Django).
+PRODUCT_POLICY = MasteryPolicy(threshold=0.9, min_evidence=3)
+TRACKER_THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
 
 
 @dataclass
@@ -125,6 +140,26 @@ class MasteryRule:
         self.state = self.model.update(self.state, competency, correct)
 
 
+class TrackerRule:
+    """The product's mastery-based progression: the mastery tracker's figure moves answer by answer through
+    :func:`mastery_step` under ``policy``; stop once the competency is mastered (only ever on a correct
+    answer, and kept: the simulation has no reviews)."""
+
+    def __init__(self, tracker: MasteryTracker, policy: MasteryPolicy) -> None:
+        self.tracker, self.policy = tracker, policy
+        self.records: dict[str, MasteryRecord] = {}
+
+    def __call__(self, learner: SimulatedLearner, competency: str, given: int) -> tuple[bool, bool]:
+        record = self.records.get(competency)
+        mastered = record is not None and record.mastered
+        return mastered, mastered
+
+    def observe(self, competency: str, correct: int) -> None:
+        record = self.records.get(competency) or MasteryRecord(self.tracker.start(competency))
+        step = mastery_step(self.tracker, competency, record, correct, policy=self.policy)
+        self.records[competency] = step.after
+
+
 def fitted_curriculum() -> tuple[SimulationParameters, str]:
     default = ROOT.parent / "shared" / "data" / "knowledge-tracing"
     train = Path(os.environ.get("TESSERA_KT_DATA", default)) / "assist2009_updated_train.csv"
@@ -159,10 +194,23 @@ def tuned_policy(parameters: SimulationParameters, model: LearnerModel) -> Maste
         ),
     ]
     for policy in candidates:
-        outcome = run_policy(parameters, seeds, lambda policy=policy: MasteryRule(model, policy))
+        outcome = run_policy(parameters, seeds, partial(MasteryRule, model, policy))
         if outcome.false_mastery < 0.04 and (best is None or outcome.items < best[0]):
             best = (outcome.items, policy)
     return best[1] if best else MasteryPolicy(0.95, 4)
+
+
+def tuned_tracker_policy(parameters: SimulationParameters, tracker: MasteryTracker) -> MasteryPolicy:
+    """The cheapest threshold (min evidence fixed at the product's 3) whose false mastery stays under 4% on
+    the tuning cohort: the criterion and cohort of :func:`tuned_policy`."""
+    seeds = cohort_seeds(400, TUNING_SEED)
+    best: tuple[int, MasteryPolicy] | None = None
+    for threshold in TRACKER_THRESHOLDS:
+        policy = MasteryPolicy(threshold, PRODUCT_POLICY.min_evidence)
+        outcome = run_policy(parameters, seeds, partial(TrackerRule, tracker, policy))
+        if outcome.false_mastery < 0.04 and (best is None or outcome.items < best[0]):
+            best = (outcome.items, policy)
+    return best[1] if best else MasteryPolicy(TRACKER_THRESHOLDS[-1], PRODUCT_POLICY.min_evidence)
 
 
 def main() -> None:
@@ -174,8 +222,16 @@ def main() -> None:
     model = LogisticEvidenceModel().fit(log, prerequisites=parameters.prerequisites)
     policy = tuned_policy(parameters, model)
     print(f"Primary model fitted on {len(log)} simulated answers; policy tuned on another cohort: {policy}")
+    tracker = MasteryTracker(BayesianKnowledgeTracing().fit(log, prerequisites=parameters.prerequisites))
+    tracker_policy = tuned_tracker_policy(parameters, tracker)
+    print(
+        f"Mastery tracker (BKT by EM) fitted on the same log; product policy {PRODUCT_POLICY}; "
+        f"threshold tuned on the tuning cohort: {tracker_policy}"
+    )
     seeds = cohort_seeds(1000, EVALUATION_SEED)
     mastery = run_policy(parameters, seeds, lambda: MasteryRule(model, policy))
+    product = run_policy(parameters, seeds, lambda: TrackerRule(tracker, PRODUCT_POLICY))
+    product_tuned = run_policy(parameters, seeds, lambda: TrackerRule(tracker, tracker_policy))
     best_oracle = run_policy(parameters, seeds, oracle)
     seat_rows = {items: run_policy(parameters, seeds, seat_time(items)) for items in range(1, CAP + 1)}
     reaching = [n for n, row in seat_rows.items() if row.share_mastered >= mastery.share_mastered]
@@ -186,6 +242,16 @@ def main() -> None:
         (f"(a) seat time, {matching} items each ({label})", seat_rows[matching]),
         ("(a) seat time, 10 items each", seat_rows[10]),
         ("(b) mastery-based, LogisticEvidenceModel", mastery),
+        (
+            "(b2) mastery-based, mastery tracker (the product's rule): "
+            f"threshold {PRODUCT_POLICY.threshold:g} fixed, as the product uses",
+            product,
+        ),
+        (
+            "(b2) mastery-based, mastery tracker (the product's rule): "
+            f"threshold {tracker_policy.threshold:g} tuned on the tuning cohort",
+            product_tuned,
+        ),
         ("(c) oracle (knows the hidden state)", best_oracle),
     ]
     print(f"\nCohort of {len(seeds)} simulated learners, at most {CAP} items per competency\n")
@@ -201,6 +267,19 @@ def main() -> None:
     comparison = "at the same share mastered" if reaching else "at seat time's best share (lower than (b)'s)"
     print(f"(b) vs seat time {comparison}: {1 - mastery.items / seat.items:.0%} fewer items (target >= 35%)")
     print(f"(b) false mastery: {mastery.false_mastery:.1%} (target < 5%)")
+    for name, outcome in (
+        (f"threshold {PRODUCT_POLICY.threshold:g} fixed", product),
+        (f"threshold {tracker_policy.threshold:g} tuned", product_tuned),
+    ):
+        own = [n for n, row in seat_rows.items() if row.share_mastered >= outcome.share_mastered]
+        versus = (
+            f"seat time at its share ({own[0]} items)" if own else f"seat time's best ({best_seat} items)"
+        )
+        fewer = 1 - outcome.items / seat_rows[own[0] if own else best_seat].items
+        print(
+            f"(b2, {name}) / (c) items: {outcome.items / best_oracle.items:.2f}x; "
+            f"vs {versus}: {fewer:.0%} fewer items; false mastery {outcome.false_mastery:.1%}"
+        )
 
 
 if __name__ == "__main__":
