@@ -52,7 +52,7 @@ from tessera.engine.tracing import BayesianKnowledgeTracing, LearnerModel, Logis
 CAP = 30  # most items any policy gives on one competency
 CURRICULUM_SIZE = 8
 TRAIN_SEED, TUNING_SEED, EVALUATION_SEED = 1, 2, 3
-# The product's rule (tessera.practice.services.MASTERY_POLICY; not imported here, it needs Django).
+# The product's rule (tessera.practice.learner_model.MASTERY_POLICY; not imported here, it needs Django).
 PRODUCT_POLICY = MasteryPolicy(threshold=0.9, min_evidence=3)
 TRACKER_THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
 

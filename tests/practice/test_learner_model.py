@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -57,24 +58,50 @@ def test_a_fit_from_before_the_mastery_tracker_is_refitted_on_the_next_start(pra
     assert practice.submit(5).mastery_level > 0, "answers use the new fit's tracker"
 
 
-def test_an_upgraded_install_gets_its_mastery_figures_recomputed_once(practice: Any) -> None:
-    answers = [5, 5, 4, 5]
-    for answer in answers:
+ANSWERS = [5, 4, 5, 4]
+
+
+def _as_before_the_tracker(practice: Any) -> Any:
+    """Fits without a tracker, the predictor's figure stored, and a verdict the family was told."""
+    for answer in ANSWERS:
         practice.submit(answer)
-    row = LearnerCompetencyState.objects.get()
-    # As before the tracker: fits without it, the predictor's figure stored, a verdict the family was told.
     LearnerModelFit.objects.update(mastery_json="")
-    told = timezone.now()
-    LearnerCompetencyState.objects.update(mastery_level=0.123, mastered_at=told)
-    out = StringIO()
-    call_command("fit_learner_model", "--missing-only", stdout=out)
-    assert "1 mastery figures recomputed from stored answers" in out.getvalue()
+    told = timezone.now() - timedelta(days=3)
+    LearnerCompetencyState.objects.update(
+        mastery_level=0.97, mastered_at=told, review_due_at=told + timedelta(days=9)
+    )
+    return told
+
+
+def _replayed_figure(practice: Any) -> float:
     tracker = tracker_for(practice.framework)
     figure = tracker.start("add")
-    for answer in answers:
+    for answer in ANSWERS:
         figure = tracker.after("add", figure, int(answer == 5))
-    row.refresh_from_db()
-    assert row.mastery_level == pytest.approx(figure) and row.mastered_at == told
-    again = StringIO()
-    call_command("fit_learner_model", "--missing-only", stdout=again)
-    assert again.getvalue() == "", "only once"
+    return figure
+
+
+@pytest.mark.parametrize("first_fit_by", ["make run", "the first answer"])
+def test_an_upgraded_install_gets_its_mastery_figures_recomputed_once(
+    practice: Any, first_fit_by: str
+) -> None:
+    told = _as_before_the_tracker(practice)
+    if first_fit_by == "make run":
+        out = StringIO()
+        call_command("fit_learner_model", "--missing-only", stdout=out)
+        assert "mastery figures recomputed from the stored answers" in out.getvalue()
+    else:  # a server started by hand without make run: the first answer fits, and replays before answering
+        practice.submit(5)
+        ANSWERS.append(5)
+    try:
+        row = LearnerCompetencyState.objects.get()
+        assert row.mastery_level == pytest.approx(_replayed_figure(practice), abs=1e-4)
+        assert row.mastered_at == told, "the verdict the family was told stays"
+        if row.mastery_level < 0.9:
+            assert row.review_due_at is not None and row.review_due_at <= timezone.now(), "a review decides"
+        again = StringIO()
+        call_command("fit_learner_model", "--missing-only", stdout=again)
+        assert again.getvalue() == "", "only once"
+    finally:
+        if first_fit_by != "make run":
+            ANSWERS.pop()

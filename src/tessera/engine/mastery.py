@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from tessera.engine.tracing.bkt import BayesianKnowledgeTracing, BktParameters
@@ -136,6 +137,26 @@ def ceiling_estimate(model: LearnerModel, state: LearnerState, competency: str, 
     return model.predict(state, competency)
 
 
+LOWEST, HIGHEST = 0.01, 0.99
+"""The bounds of the mastery figure: shown from 1% to 99%."""
+
+
+def _bounded(figure: float) -> float:
+    return min(HIGHEST, max(LOWEST, figure))
+
+
+def shown_percent(figure: float) -> int:
+    """The figure as people see it, a whole percentage, rounded down: so "90%" is shown exactly when the
+    figure reaches a 0.9 threshold, and every page and the practice page's script show the same number.
+
+    Examples
+    --------
+    >>> shown_percent(0.8999), shown_percent(0.9), shown_percent(0.29)
+    (89, 90, 29)
+    """
+    return math.floor(100.0 * figure + 1e-9)
+
+
 class MasteryTracker:
     """The mastery figure people are shown: the probability that a learner knows a competency, moved only by
     answers on that competency, and only in the direction of the evidence.
@@ -147,8 +168,10 @@ class MasteryTracker:
     as "your mastery". This tracker keeps what people see apart from it: classic Bayesian knowledge tracing
     (fitted by EM alongside the predictive model) where an answer is evidence by Bayes' rule, and the chance
     to have learned from an item is credited when the answer shows it (a correct answer). With a fitted
-    guess plus slip below 1 (the fit bounds each at 0.4), a correct answer therefore never lowers the figure
-    and a wrong one never raises it, whatever came before.
+    guess plus slip below 1 (the fit bounds each at 0.4) and no forgetting, a correct answer therefore never
+    lowers the figure and a wrong one never raises it, whatever came before. The figure is kept between
+    :data:`LOWEST` and :data:`HIGHEST`: evidence never makes anyone certain, and a figure stuck at exactly 1
+    (where floating point ends after a long streak) would not move on a wrong answer any more.
 
     Parameters
     ----------
@@ -160,17 +183,24 @@ class MasteryTracker:
     >>> from tessera.engine.tracing import BayesianKnowledgeTracing, Response
     >>> log = [Response(f"l{i % 10}", "add", int(i > 30 or i % 3 == 0)) for i in range(200)]
     >>> tracker = MasteryTracker(BayesianKnowledgeTracing(seed=1).fit(log))
-    >>> start = tracker.start("add")
-    >>> tracker.after("add", start, correct=1) > start > tracker.after("add", start, correct=0)
+    >>> tracker.after("add", 0.5, correct=1) > 0.5 > tracker.after("add", 0.5, correct=0)
+    True
+    >>> LOWEST <= tracker.start("add") <= HIGHEST
     True
     """
 
     def __init__(self, model: BayesianKnowledgeTracing) -> None:
+        for competency, parameters in model.parameters.items():
+            if parameters.forget != 0.0 or parameters.guess + parameters.slip >= 1.0:
+                raise ValueError(
+                    f"competency {competency!r}: a mastery tracker needs no forgetting and guess + slip "
+                    f"below 1, or answers could move the figure against the evidence (got {parameters})"
+                )
         self.model = model
 
     def start(self, competency: str) -> float:
         """The figure before any answer on ``competency``: its fitted prior."""
-        return self._parameters(competency).prior
+        return _bounded(self._parameters(competency).prior)
 
     def after(self, competency: str, known: float, correct: int) -> float:
         """The figure after one answer, from the figure ``known`` before it."""
@@ -178,9 +208,9 @@ class MasteryTracker:
             raise ValueError(f"a mastery figure is a probability in [0, 1], got {known}")
         parameters = self._parameters(competency)
         if correct:
-            return parameters.after_answer(known, 1)
+            return _bounded(parameters.after_answer(known, 1))
         if_known, if_unknown = known * parameters.slip, (1.0 - known) * (1.0 - parameters.guess)
-        return if_known / (if_known + if_unknown)
+        return _bounded(if_known / (if_known + if_unknown))
 
     def to_json(self) -> str:
         return self.model.to_json()
@@ -235,9 +265,10 @@ def mastery_step(
 
     A competency becomes mastered on the correct answer with which the rule first holds (figure at least
     the threshold, enough fresh evidence), never on a wrong one. Once mastered it stays mastered through
-    practice; when a wrong answer takes the figure below the threshold a review is asked for at once
-    (``review_now``), and only a wrong *review* takes mastery away (``lost``); fresh evidence then counts
-    again from zero.
+    practice: whenever its figure is below the threshold a review is asked for at once (``review_now``),
+    and only a *review* answered wrong that takes the figure below the threshold takes mastery away
+    (``lost``); fresh evidence then counts again from zero. So "mastered" is never shown beside a figure
+    under the threshold without a review on its way.
 
     Examples
     --------
@@ -251,8 +282,11 @@ def mastery_step(
     ...     steps.append(step.newly_mastered)
     ...     record = step.after
     >>> steps, round(record.level, 3)
-    ([False, False, True, False], 0.998)
-    >>> mastery_step(tracker, "add", record, 0, is_review=True).lost
+    ([False, False, True, False], 0.99)
+    >>> slipped = mastery_step(tracker, "add", record, 0, is_review=True)
+    >>> slipped.lost, slipped.after.mastered, round(slipped.after.level, 3)  # one slip: not below 90% yet
+    (False, True, 0.925)
+    >>> mastery_step(tracker, "add", slipped.after, 0, is_review=True).lost
     True
     """
     rule = policy or MasteryPolicy()
@@ -260,9 +294,9 @@ def mastery_step(
     evidence = record.fresh_evidence + 1
     holds = is_mastered(level, evidence, rule)
     if record.mastered:
-        lost = is_review and not correct
+        lost = is_review and not correct and level < rule.threshold
         after = MasteryRecord(level, 0 if lost else evidence, not lost)
-        review_now = not lost and not correct and level < rule.threshold
+        review_now = not lost and level < rule.threshold
         return MasteryStep(record, after, lost=lost, review_now=review_now)
     newly = bool(correct) and holds
     return MasteryStep(record, MasteryRecord(level, evidence, newly), newly_mastered=newly)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency, Framework, Resource
 from tessera.engine import recommend
+from tessera.engine.mastery import shown_percent
 from tessera.personalization import permissions
 from tessera.personalization.explanation_wording import learner_wording
 from tessera.personalization.models import (
@@ -364,7 +365,7 @@ class GoalProgress:
 
     @property
     def mean_percent(self) -> int | None:
-        return None if self.mean_estimate is None else round(100 * self.mean_estimate)
+        return None if self.mean_estimate is None else shown_percent(self.mean_estimate)
 
     @property
     def steps_percent(self) -> int:
@@ -478,7 +479,7 @@ def calibration_message(
         return _(
             "%s; you have not answered questions on it yet, so there is no evidence to compare."
         ) % feel, None
-    percent = round(100 * (estimate or 0))
+    percent = shown_percent(estimate or 0.0)
     if mastered and confident:
         return _("%s, and your answers agree: you have mastered it.") % feel, True
     if mastered:

@@ -91,6 +91,9 @@ class AnswerOut(Schema):
         "0.9 on. A correct answer never lowers it and a wrong one never raises it."
     )
     mastery_before: float = Field(description="The figure before this answer (what the pages showed).")
+    mastery_percent: int | None = Field(
+        description="The figure after this answer as every page shows it: a whole percentage, rounded down."
+    )
     mastered: bool = Field(description="The competency counts as mastered after this answer.")
     newly_mastered: bool = Field(
         description="This answer made it mastered (celebrate this one, not every later answer)."

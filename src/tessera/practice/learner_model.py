@@ -13,16 +13,22 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from tessera.curriculum.models import Framework
 from tessera.curriculum.selectors import prerequisite_map
-from tessera.engine.mastery import MasteryTracker
+from tessera.engine.mastery import MasteryPolicy, MasteryTracker
 from tessera.engine.simulate import ASSISTMENTS_2009_DYNAMICS, SimulationParameters, practice_log
 from tessera.engine.tracing import BayesianKnowledgeTracing, LogisticEvidenceModel, Response
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelFit
+
+# The documented rule, on the mastery tracker's figure (the chance the learner knows it): 90 % and at least
+# three answers since mastery was last lost, reached on a correct answer.
+MASTERY_POLICY = MasteryPolicy(threshold=0.9, min_evidence=3)
 
 SIMULATED_LEARNERS = 60
 SIMULATION_SEED = 2026
@@ -53,8 +59,20 @@ def _stored_log(framework: Framework) -> list[Response]:
     return [Response(f"{learner}@{school}", code, int(correct)) for learner, school, code, correct in rows]
 
 
-def learner_model_fit(*, framework: Framework) -> LearnerModelFit:
-    """Fit a model for ``framework`` on its stored answers (or a synthetic log when there are none)."""
+def fits_predate_tracker(framework: Framework) -> bool:
+    """``framework`` has fits, all from before the mastery tracker (an upgraded install)."""
+    fits = LearnerModelFit.objects.filter(framework=framework)
+    return fits.exists() and not fits.exclude(mastery_json="").exists()
+
+
+def learner_model_fit(*, framework: Framework, now: datetime | None = None) -> LearnerModelFit:
+    """Fit a model for ``framework`` on its stored answers (or a synthetic log when there are none).
+
+    The first fit with a mastery tracker of an upgraded install also recomputes the stored mastery figures
+    from the stored answers (:func:`_figures_replay`), whichever path fits it first (``make run``'s
+    ``fit_learner_model --missing-only``, or the first answer after a server was started by hand).
+    """
+    upgrading = fits_predate_tracker(framework)
     prerequisites = prerequisite_map(framework)
     log = _stored_log(framework)
     source = "answers"
@@ -63,13 +81,42 @@ def learner_model_fit(*, framework: Framework) -> LearnerModelFit:
     competencies = list(prerequisites)
     model = LogisticEvidenceModel().fit(log, competencies=competencies, prerequisites=prerequisites)
     tracker = MasteryTracker(BayesianKnowledgeTracing().fit(log, competencies, prerequisites))
-    return LearnerModelFit.objects.create(
-        framework=framework,
-        model_json=model.to_json(),
-        mastery_json=tracker.to_json(),
-        source=source,
-        response_count=len(log),
+    with transaction.atomic():
+        fit = LearnerModelFit.objects.create(
+            framework=framework,
+            model_json=model.to_json(),
+            mastery_json=tracker.to_json(),
+            source=source,
+            response_count=len(log),
+        )
+        if upgrading:
+            _figures_replay(framework, tracker, now or timezone.now())
+    return fit
+
+
+def _figures_replay(framework: Framework, tracker: MasteryTracker, now: datetime) -> None:
+    """Recompute every learner's mastery figure on ``framework`` by replaying their stored answers, in
+    order, through ``tracker`` (the stored figures of an install from before the tracker were the
+    predictor's). The verdicts people were told stay; a mastered competency whose figure comes out under
+    the threshold gets its review due now, so the rule's promise holds: mastered below the threshold only
+    with a review on its way."""
+    figures: dict[tuple[int, int, int], float] = {}
+    answers = (
+        Answer.objects.filter(competency__framework=framework)
+        .order_by("created_at", "pk")
+        .values_list("school_id", "learner_id", "competency_id", "competency__code", "correct")
     )
+    for school_id, learner_id, competency_id, code, correct in answers.iterator():
+        key = (school_id, learner_id, competency_id)
+        figures[key] = tracker.after(code, figures.get(key, tracker.start(code)), int(correct))
+    for row in LearnerCompetencyState.objects.filter(competency__framework=framework).select_for_update():
+        figure = figures.get((row.school_id, row.learner_id, row.competency_id))
+        if figure is None:
+            continue
+        row.mastery_level = figure
+        if row.mastered_at is not None and figure < MASTERY_POLICY.threshold:
+            row.review_due_at = min(filter(None, (row.review_due_at, now)))
+        row.save(update_fields=["mastery_level", "review_due_at"])
 
 
 def _newest_fit_key(framework: Framework) -> tuple[int, int, str]:
@@ -108,33 +155,3 @@ def model_for(framework: Framework) -> LogisticEvidenceModel:
 def tracker_for(framework: Framework) -> MasteryTracker:
     """The mastery tracker fitted with :func:`model_for`'s model: the figure people are shown."""
     return _newest_fit(framework)[1]
-
-
-def mastery_figures_replay(*, framework: Framework) -> int:
-    """Recompute every learner's mastery figure on ``framework`` by replaying their stored answers, in order,
-    through the newest fit's tracker; returns how many learner-competency rows changed.
-
-    For an install upgraded from before the mastery tracker, whose stored figures were the predictor's: run
-    once after its first fit with a tracker (``manage.py fit_learner_model --missing-only`` does). Only the
-    figure is recomputed; the verdicts people were told (mastered, reviews) stay as they are.
-    """
-    tracker = tracker_for(framework)
-    figures: dict[tuple[int, int, int], float] = {}
-    answers = (
-        Answer.objects.filter(competency__framework=framework)
-        .order_by("created_at", "pk")
-        .values_list("school_id", "learner_id", "competency_id", "competency__code", "correct")
-    )
-    for school_id, learner_id, competency_id, code, correct in answers.iterator():
-        key = (school_id, learner_id, competency_id)
-        figures[key] = tracker.after(code, figures.get(key, tracker.start(code)), int(correct))
-    changed = 0
-    rows = LearnerCompetencyState.objects.filter(competency__framework=framework).select_for_update()
-    with transaction.atomic():
-        for row in rows:
-            figure = figures.get((row.school_id, row.learner_id, row.competency_id))
-            if figure is not None and figure != row.mastery_level:
-                row.mastery_level = figure
-                row.save(update_fields=["mastery_level"])
-                changed += 1
-    return changed

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tessera.curriculum.models import Competency
+from tessera.engine.mastery import shown_percent
 from tessera.practice.models import LearnerCompetencyState
 
 
@@ -42,8 +43,9 @@ class Mastery:
 
     @property
     def percent(self) -> int | None:
-        """The figure as people see it (a whole percentage), or None before any answer."""
-        return None if self.level is None or not self.attempts else round(100 * self.level)
+        """The figure as people see it (:func:`tessera.engine.mastery.shown_percent`), or None before any
+        answer."""
+        return None if self.level is None or not self.attempts else shown_percent(self.level)
 
     def review_due(self, now: datetime) -> bool:
         return self.review_due_at is not None and self.review_due_at <= now

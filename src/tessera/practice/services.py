@@ -31,20 +31,16 @@ from django.utils.translation import ngettext
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.answers import answer_check
 from tessera.curriculum.models import Competency, Item, ItemCompetency
-from tessera.engine.mastery import MasteryPolicy, MasteryRecord, MasteryStep, mastery_step
+from tessera.engine.mastery import MasteryRecord, MasteryStep, mastery_step, shown_percent
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
 from tessera.family.services import feed_mastery_lost_record, feed_mastery_record
 from tessera.practice import permissions, progress
-from tessera.practice.learner_model import model_for, tracker_for
+from tessera.practice.learner_model import MASTERY_POLICY, model_for, tracker_for
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelState, PracticeSession
 from tessera.practice.review import review_schedule
 from tessera.practice.selection import TARGET_BAND, Candidate, item_choose
 from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tessera.schools.models import Membership, School, User
-
-# The documented rule, on the mastery tracker's figure (the chance the learner knows it): 90 % and at least
-# three answers since mastery was last lost, reached on a correct answer.
-MASTERY_POLICY = MasteryPolicy(threshold=0.9, min_evidence=3)
 
 
 @dataclass(frozen=True)
@@ -65,6 +61,7 @@ class AnswerResult:
     unlocked: tuple[dict[str, Any], ...] = ()
     mastery_before: float = 0.0
     newly_mastered: bool = False
+    mastery_percent: int | None = None
 
 
 _RESULT_FIELDS = frozenset(field.name for field in fields(AnswerResult))
@@ -485,6 +482,7 @@ def _state_advance(
         hints_available=len(item.hints),
         mastery_level=round(step.after.level, 4),
         mastery_before=round(step.before.level, 4),
+        mastery_percent=shown_percent(step.after.level),
         mastered=step.after.mastered,
         newly_mastered=step.newly_mastered,
         explanation=_progress_sentence(competency, step, competency_row),
@@ -504,7 +502,7 @@ def _mastery_record(row: LearnerCompetencyState, *, start: float) -> MasteryReco
 
 
 def _percent(level: float) -> str:
-    return f"{round(level * 100)}%"
+    return f"{shown_percent(level)}%"
 
 
 def _progress_sentence(competency: Competency, step: MasteryStep, row: LearnerCompetencyState) -> str:
@@ -579,19 +577,20 @@ class SessionSummary:
 
 @transaction.atomic
 def session_end(*, learner: User, session: PracticeSession, now: datetime | None = None) -> SessionSummary:
-    """End the session (ending it again changes nothing) and sum it up: answers, correct, mastered."""
+    """End the session (ending it again changes nothing) and sum it up: answers, correct, and what was
+    mastered in it (an answer of the session made it mastered, and it still is)."""
     _require_own(learner, session)
     if session.ended_at is None:
         session.ended_at = now or timezone.now()
         session.save(update_fields=["ended_at"])
-    answers = list(session.answers.values_list("correct", "competency_id"))
-    touched = {competency_id for _, competency_id in answers}
+    answers = list(session.answers.values_list("correct", flat=True))
+    newly = session.answers.filter(result__newly_mastered=True).values("competency_id")
     mastered = Competency.objects.filter(
         pk__in=LearnerCompetencyState.objects.filter(
             school_id=session.school_id,
             learner_id=session.learner_id,
-            competency_id__in=touched,
+            competency_id__in=newly,
             mastered_at__isnull=False,
         ).values("competency_id")
     ).order_by("domain__position", "position", "pk")
-    return SessionSummary(session, len(answers), sum(1 for correct, _ in answers if correct), list(mastered))
+    return SessionSummary(session, len(answers), sum(answers), list(mastered))

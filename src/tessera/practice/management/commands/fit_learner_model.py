@@ -5,7 +5,7 @@ Fits on the answers stored for each framework, or on a synthetic practice log wh
 frameworks that already have a fit with its mastery tracker (older fits count as missing), so the first
 practice request of a fresh install does not wait for one. When a framework's earlier fits all predate the
 mastery tracker (an upgraded install), the stored mastery figures are recomputed from the stored answers
-once, after the new fit (:func:`tessera.practice.learner_model.mastery_figures_replay`).
+once, with the new fit (:func:`tessera.practice.learner_model.learner_model_fit`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from tessera.curriculum.models import Framework
-from tessera.practice.learner_model import learner_model_fit, mastery_figures_replay
+from tessera.practice.learner_model import fits_predate_tracker, learner_model_fit
 from tessera.practice.models import LearnerModelFit
 
 
@@ -39,13 +39,8 @@ class Command(BaseCommand):
             fitted = LearnerModelFit.objects.exclude(mastery_json="").values("framework_id")
             frameworks = frameworks.exclude(pk__in=fitted)
         for framework in frameworks:
-            upgrading = (
-                not LearnerModelFit.objects.filter(framework=framework).exclude(mastery_json="").exists()
-            )
+            upgrading = fits_predate_tracker(framework)
             fit = learner_model_fit(framework=framework)
             self.stdout.write(f"{framework.code}: fitted on {fit.response_count} {fit.source} answers")
-            if upgrading and LearnerModelFit.objects.filter(framework=framework, mastery_json="").exists():
-                changed = mastery_figures_replay(framework=framework)
-                self.stdout.write(
-                    f"{framework.code}: {changed} mastery figures recomputed from stored answers"
-                )
+            if upgrading:
+                self.stdout.write(f"{framework.code}: mastery figures recomputed from the stored answers")

@@ -484,7 +484,9 @@
     feedbackBox.classList.toggle("is-right", !!data.correct);
     feedbackBox.classList.toggle("is-wrong", !data.correct);
     el("feedback-text").textContent = data.feedback || "";
-    var percent = Math.round(Math.max(0, Math.min(1, data.mastery_level || 0)) * 100);
+    /* The server's whole percentage, the number every page shows (a reply stored before it had none). */
+    var percent = typeof data.mastery_percent === "number" ? data.mastery_percent
+      : Math.floor(Math.max(0, Math.min(1, data.mastery_level || 0)) * 100);
     el("mastery-label").textContent = t("masteryOf", { name: data.competency_name || "" });
     el("mastery-bar").value = percent;
     el("mastery-bar").textContent = percent + "%";
