@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tessera.curriculum.models import Competency, Framework, Resource
+from tessera.personalization.forms import OneTimeTokenForm
 from tessera.personalization.models import (
     LONG_TEXT,
     SHORT_TEXT,
@@ -95,7 +96,7 @@ class PickForm(forms.Form):
         return data
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(OneTimeTokenForm):
     title = forms.CharField(
         label=_("Your objective or activity"),
         max_length=SHORT_TEXT,

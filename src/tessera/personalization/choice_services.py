@@ -8,6 +8,7 @@ when one is raised.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
@@ -144,7 +145,6 @@ def choice_pick(*, learner: User, board: ChoiceBoard, option: ChoiceOption) -> C
 # --- proposals -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def proposal_create(
     *,
     learner: User,
@@ -152,21 +152,79 @@ def proposal_create(
     title: str,
     description: str,
     competency: Competency | None = None,
+    token: uuid.UUID | None = None,
 ) -> Proposal:
-    """A learner proposes their own objective or activity in a class they are enrolled in."""
+    """A learner proposes their own objective or activity (see :func:`proposal_submit` for ``token``)."""
+    proposal, _created = proposal_submit(
+        learner=learner,
+        school_class=school_class,
+        title=title,
+        description=description,
+        competency=competency,
+        token=token,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_submit(
+    *,
+    learner: User,
+    school_class: SchoolClass,
+    title: str,
+    description: str,
+    competency: Competency | None = None,
+    token: uuid.UUID | None,
+) -> tuple[Proposal, bool]:
+    """A learner proposes their own objective or activity in a class they are enrolled in; returns the
+    proposal and whether this submission created it.
+
+    ``token`` is the form's one-time token: the same form sent again (a double tap, or two copies of the
+    request at the same moment) returns the proposal it sent the first time, so the teacher gets one.
+    The same token with a different proposal is a :class:`Conflict` and nothing is stored. Two forms
+    with the same title are two proposals (a learner may propose again what was declined)."""
     if not perms.can_learn_in_class(learner, school_class):
         raise PermissionDenied("You can propose only in a class you are enrolled in.")
     title = text_checked(title, what="title", limit=SHORT_TEXT)
     description = text_checked(description, what="description", limit=LONG_TEXT)
     _check_competency(school_class, competency)
-    return Proposal.objects.create(
-        school=school_class.school,
-        school_class=school_class,
-        learner=learner,
-        title=title,
-        description=description,
-        competency=competency,
-    )
+    sent = (school_class.pk, title, description, competency.pk if competency else None)
+    if token is not None:
+        earlier = _proposal_submitted(learner, school_class, token)
+        if earlier is not None:
+            return _proposal_sent_again(earlier, sent), False
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                school=school_class.school,
+                school_class=school_class,
+                learner=learner,
+                title=title,
+                description=description,
+                competency=competency,
+                token=token,
+            )
+    except IntegrityError:
+        if token is None:
+            raise
+        # A copy of this request stored the proposal a moment ago (after our look-up): that one it is.
+        earlier = Proposal.objects.get(school_id=school_class.school_id, learner=learner, token=token)
+        return _proposal_sent_again(earlier, sent), False
+    return proposal, True
+
+
+def _proposal_submitted(learner: User, school_class: SchoolClass, token: uuid.UUID) -> Proposal | None:
+    return Proposal.objects.filter(school_id=school_class.school_id, learner=learner, token=token).first()
+
+
+def _proposal_sent_again(proposal: Proposal, sent: tuple[int, str, str, int | None]) -> Proposal:
+    stored = (proposal.school_class_id, proposal.title, proposal.description, proposal.competency_id)
+    if stored != sent:
+        raise Conflict(
+            f"This form already sent your proposal “{proposal.title}”. Your new proposal is kept in the "
+            "form: send it again to propose it too."
+        )
+    return proposal
 
 
 @transaction.atomic

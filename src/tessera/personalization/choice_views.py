@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +31,7 @@ from tessera.personalization.choice_forms import (
     ProposalForm,
 )
 from tessera.personalization.models import ChoiceBoard, ClassProgression
-from tessera.schools.errors import DomainError, PermissionDenied
+from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import User
 
 PROPOSALS_PER_PAGE = 20
@@ -202,14 +203,24 @@ def proposals_page(request: HttpRequest, class_id: int) -> HttpResponse:
             return denied(request, _("You can propose only in a class you are enrolled in."))
         if form.is_valid():
             try:
-                services.proposal_create(learner=user, school_class=access.school_class, **form.cleaned_data)
+                proposal, created = services.proposal_submit(
+                    learner=user, school_class=access.school_class, **form.cleaned_data
+                )
             except PermissionDenied as error:
                 return denied(request, error.message)
+            except Conflict as error:
+                form.add_error(None, error.message)
+                form.token_renew()
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Proposal sent. Your teacher will answer it here."))
-                return redirect("class-proposals", access.school_class.pk)
+                if created:
+                    messages.success(request, _("Proposal sent. Your teacher will answer it here."))
+                else:
+                    messages.info(request, _("This proposal was already sent. Your teacher gets it once."))
+                return redirect(
+                    reverse("class-proposals", args=[access.school_class.pk]) + f"#proposal-{proposal.pk}"
+                )
     page = Paginator(selectors.proposals_of_class(user, access.school_class), PROPOSALS_PER_PAGE).get_page(
         request.GET.get("page")
     )

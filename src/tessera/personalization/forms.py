@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tessera.curriculum.models import Resource
@@ -22,6 +24,21 @@ def _text(label: Any, help_text: Any = "") -> forms.CharField:
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class OneTimeTokenForm(forms.Form):
+    """A form that carries a hidden one-time token, new each time the form is shown empty: services
+    store what a token sends once, so a form sent twice (a double tap) adds one row."""
+
+    # Not required: a page shown before the token existed still works (without the double-submit guard).
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+    def token_renew(self) -> None:
+        """Give this bound form a new token: sending it again is then a new submission (after a
+        :class:`~tessera.schools.errors.Conflict`, when its token was already used for something else)."""
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data["token"] = uuid.uuid4().hex
+        self.data = data
 
 
 class ProfileForm(forms.Form):
@@ -131,7 +148,7 @@ class LibrarySearchForm(forms.Form):
         field.choices = [("", _("Any competency")), *((c.pk, c.name) for c in competencies)]
 
 
-class GoalForm(forms.Form):
+class GoalForm(OneTimeTokenForm):
     title = forms.CharField(label=_("My goal"), max_length=SHORT_TEXT)
     why = _text(_("Why it matters to me"))
     competencies = forms.TypedMultipleChoiceField(

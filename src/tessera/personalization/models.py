@@ -19,6 +19,8 @@ Every table carries ``school`` (tenancy); free text has a length limit here and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -30,6 +32,17 @@ from tessera.schools.models import SchoolClass, TenantModel
 SHORT_TEXT = 200
 LONG_TEXT = 2000
 USER = settings.AUTH_USER_MODEL
+
+
+def submission_token() -> models.UUIDField[Any, Any]:
+    """The one-time token of the form that created the row (unique per learner, null for rows made
+    without a form and for rows older than the token): a form sent twice stores one row."""
+    return models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The one-time token of the form that created it: a double submit stores it once."),
+    )
 
 
 class LearningPreference(models.TextChoices):
@@ -222,6 +235,7 @@ class Proposal(TenantModel):
     decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    token = submission_token()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -229,7 +243,8 @@ class Proposal(TenantModel):
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(status="accepted") | ~Q(teacher_comment=""),
                 name="proposal_adjusted_or_declined_says_why",
-            )
+            ),
+            models.UniqueConstraint(fields=["school", "learner", "token"], name="proposal_token_once"),
         ]
 
     def __str__(self) -> str:
@@ -267,9 +282,11 @@ class Goal(TenantModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     reached_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    token = submission_token()
 
     class Meta:
         ordering = ["status", "target_date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["school", "learner", "token"], name="goal_token_once")]
 
     def __str__(self) -> str:
         return self.title

@@ -10,9 +10,10 @@ Choice boards, proposals, the network and peer help live in their own ``*_servic
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ from tessera.personalization.models import (
     Reflection,
     SavedResource,
 )
-from tessera.schools.errors import DomainError, NotFound, PermissionDenied
+from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tessera.schools.models import School, User
 from tessera.schools.permissions import require_school_admin
 from tessera.schools.text import has_control_characters
@@ -207,7 +208,6 @@ def goal_competencies_for(learner: User, school: School) -> Any:
     return Competency.objects.filter(framework__in=frameworks)
 
 
-@transaction.atomic
 def goal_create(
     *,
     learner: User,
@@ -216,7 +216,39 @@ def goal_create(
     why: str = "",
     competency_ids: list[int] | None = None,
     target_date: datetime.date | None = None,
+    token: uuid.UUID | None = None,
 ) -> Goal:
+    """Set a goal for the learner (see :func:`goal_submit` for ``token``)."""
+    goal, _created = goal_submit(
+        learner=learner,
+        school=school,
+        title=title,
+        why=why,
+        competency_ids=competency_ids,
+        target_date=target_date,
+        token=token,
+    )
+    return goal
+
+
+@transaction.atomic
+def goal_submit(
+    *,
+    learner: User,
+    school: School,
+    title: str,
+    why: str = "",
+    competency_ids: list[int] | None = None,
+    target_date: datetime.date | None = None,
+    token: uuid.UUID | None,
+) -> tuple[Goal, bool]:
+    """Set a goal from the learner's form; returns the goal and whether this submission created it.
+
+    ``token`` is the form's one-time token: the same form sent again (a double tap on a slow network,
+    or two copies of the request at the same moment) returns the goal it set the first time, not a
+    second one. The same token with a different goal is a :class:`Conflict` (an old form sent again
+    after editing it), and nothing is stored. Two goals with the same title from two forms are two goals.
+    """
     _require_learner(learner, school)
     title = _written(title, what="a title for the goal", limit=SHORT_TEXT)
     why = _written(why, what="why it matters", limit=LONG_TEXT) if why.strip() else ""
@@ -224,8 +256,36 @@ def goal_create(
     competencies = list(goal_competencies_for(learner, school).filter(pk__in=ids))
     if len(competencies) != len(ids):
         raise NotFound("A linked competency is not one of your school's.")
-    goal = Goal.objects.create(school=school, learner=learner, title=title, why=why, target_date=target_date)
+    sent = (title, why, target_date, ids)
+    if token is not None:
+        earlier = _goal_submitted(learner, school, token)
+        if earlier is not None:
+            return _goal_sent_again(earlier, sent), False
+    try:
+        with transaction.atomic():
+            goal = Goal.objects.create(
+                school=school, learner=learner, title=title, why=why, target_date=target_date, token=token
+            )
+    except IntegrityError:
+        if token is None:
+            raise
+        # A copy of this request stored the goal a moment ago (after our look-up): that one is the goal.
+        return _goal_sent_again(Goal.objects.get(school=school, learner=learner, token=token), sent), False
     goal.competencies.set(competencies)
+    return goal, True
+
+
+def _goal_submitted(learner: User, school: School, token: uuid.UUID) -> Goal | None:
+    return Goal.objects.filter(school=school, learner=learner, token=token).first()
+
+
+def _goal_sent_again(goal: Goal, sent: tuple[str, str, datetime.date | None, set[int]]) -> Goal:
+    stored = (goal.title, goal.why, goal.target_date, set(goal.competencies.values_list("pk", flat=True)))
+    if stored != sent:
+        raise Conflict(
+            f"This form already set your goal “{goal.title}”. Your new goal is kept in the form: "
+            "send it again to add it too."
+        )
     return goal
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.personalization import forms, permissions, selectors, services
 from tessera.personalization.models import Goal
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import Conflict, DomainError
 from tessera.schools.models import Membership, User
 
 
@@ -262,18 +262,25 @@ def goals(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            goal = services.goal_create(
+            goal, created = services.goal_submit(
                 learner=user,
                 school=me.school,
                 title=data["title"],
                 why=data["why"],
                 competency_ids=data["competencies"],
                 target_date=data["target_date"],
+                token=data["token"],
             )
+        except Conflict as error:
+            form.add_error(None, error.message)
+            form.token_renew()
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Goal set. Break it into steps below."))
+            if created:
+                messages.success(request, _("Goal set. Break it into steps below."))
+            else:
+                messages.info(request, _("This goal was already added. Here it is."))
             return redirect(_url("personalization-goal", me, goal.pk))
     rows = [(goal, selectors.goal_progress(goal)) for goal in selectors.goals_of(user, me.school)]
     context = _context(request, me, "goals", form=form, rows=rows)
