@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from tessera.family.models import DigestDelivery, FeedEvent, GuardianNotificationSettings
+from tessera.family.models import DigestDelivery, GuardianNotificationSettings
 from tessera.family.notification_selectors import in_quiet_hours
 from tessera.family.notification_services import notification_settings_update
 from tessera.family.services import feed_event_record
@@ -75,14 +75,12 @@ def weekly(
     return row
 
 
-def mastered(school: Any, learner: User, competency: str, at: datetime.datetime) -> None:
+def mastered(
+    school: Any, learner: User, competency: str, at: datetime.datetime, kind: str = "competency_mastered"
+) -> None:
     with transaction.atomic():
         feed_event_record(
-            school=school,
-            learner=learner,
-            kind=FeedEvent.Kind.COMPETENCY_MASTERED,
-            payload={"competency": competency, "answers": 9},
-            at=at,
+            school=school, learner=learner, kind=kind, payload={"competency": competency, "answers": 9}, at=at
         )
 
 
@@ -173,6 +171,25 @@ def test_the_digest_tells_each_child_separately_in_the_guardians_language(world:
     assert kind == "text/html"
     assert "<li>Learner dominó Equivalent fractions ayer" in str(html)
     assert DigestDelivery.objects.get(guardian=a.guardian).children == 2
+
+
+def test_the_digest_counts_what_is_mastered_at_the_end_of_the_week(world: Any, clock: Clock) -> None:
+    a = world.a
+    weekly(a.guardian)
+    day = FRIDAY - datetime.timedelta(days=3)
+    for hours, competency, kind in [
+        (1, "Ratios", "competency_mastered"),
+        (2, "Ratios", "mastery_lost"),  # a review showed it needs more practice...
+        (3, "Ratios", "competency_mastered"),  # ...and it was mastered again: one competency
+        (4, "Decimals", "competency_mastered"),
+        (5, "Angles", "competency_mastered"),
+        (6, "Angles", "mastery_lost"),  # lost by the end of the week: not counted
+    ]:
+        mastered(a.school, a.learner, competency, day + datetime.timedelta(hours=hours), kind)
+    digests_due()
+    [message] = mail.outbox
+    assert "Learner mastered 2 competencies this week." in message.body
+    assert "needs more practice on Angles" in message.body
 
 
 def test_a_child_whose_guardianship_was_revoked_is_not_in_the_digest(world: Any, clock: Clock) -> None:

@@ -115,8 +115,11 @@ def test_last_practised_is_the_time_of_the_last_answer(world, client_for) -> Non
     services.progression_set(
         actor=world.a.teacher, school_class=world.a.klass, mode="personalization", competencies=[add]
     )
+    world.a.school.timezone = "Pacific/Kiritimati"  # UTC+14: an evening answer in UTC is the next day there
+    world.a.school.save(update_fields=["timezone"])
     session = practice.session_start(learner=world.a.learner, competency=add)
-    answered = timezone.now() - datetime.timedelta(days=10)
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    answered = ten_days_ago.replace(hour=20, minute=30)
     item = add.items.first()
     practice.answer_submit(
         learner=world.a.learner,
@@ -128,8 +131,8 @@ def test_last_practised_is_the_time_of_the_last_answer(world, client_for) -> Non
         now=answered,
     )
     text = client_for(world.a.teacher).get(f"/classes/{world.a.klass.pk}/progression/").content.decode()
-    local = timezone.localtime(answered)
-    assert dateformat.format(local, "j M Y") in text
+    local = timezone.localtime(answered, world.a.school.zone)
+    assert local.date() != answered.date() and dateformat.format(local, "j M Y") in text
     assert dateformat.format(timezone.localtime(), "j M Y") not in text, (
         "today is not when they last practised"
     )

@@ -74,25 +74,45 @@ def shared_interests(mine: Iterable[str], theirs: Iterable[str]) -> tuple[str, .
     return tuple(shared)
 
 
-def _listed(words: Sequence[str]) -> str:
+@dataclass(frozen=True)
+class PeerWording:
+    """The sentences of a suggestion, with ``%(name)s`` placeholders: English by default; a caller that
+    speaks the learner's language passes translated ones."""
+
+    mastered: str = "%(name)s mastered %(competency)s."
+    mastered_and_likes: str = "%(name)s mastered %(competency)s and also likes %(interests)s."
+    last_and: str = "%(rest)s and %(last)s"
+
+
+ENGLISH = PeerWording()
+
+
+def _listed(words: Sequence[str], wording: PeerWording = ENGLISH) -> str:
     """
     >>> _listed(["football"]), _listed(["football", "music"]), _listed(["a", "b", "c"])
     ('football', 'football and music', 'a, b and c')
     """
     if len(words) == 1:
         return words[0]
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return wording.last_and % {"rest": ", ".join(words[:-1]), "last": words[-1]}
 
 
-def explain(name: str, competency: str, shared: Sequence[str]) -> str:
+def explain(name: str, competency: str, shared: Sequence[str], wording: PeerWording = ENGLISH) -> str:
     """One sentence saying why this peer is suggested.
 
     >>> explain("Sam", "Fractions", ["football", "music"])
     'Sam mastered Fractions and also likes football and music.'
+    >>> spanish = PeerWording(mastered_and_likes="%(name)s domina %(competency)s y le gusta %(interests)s.")
+    >>> explain("Sam", "Fracciones", ["fútbol"], spanish)
+    'Sam domina Fracciones y le gusta fútbol.'
     """
     if not shared:
-        return f"{name} mastered {competency}."
-    return f"{name} mastered {competency} and also likes {_listed(shared)}."
+        return wording.mastered % {"name": name, "competency": competency}
+    return wording.mastered_and_likes % {
+        "name": name,
+        "competency": competency,
+        "interests": _listed(shared, wording),
+    }
 
 
 def suggest_peers(
@@ -102,6 +122,7 @@ def suggest_peers(
     *,
     limit: int = DEFAULT_LIMIT,
     require_shared_interest: bool = True,
+    wording: PeerWording = ENGLISH,
 ) -> list[PeerSuggestion]:
     """Rank ``candidates`` for a learner stuck on ``competency`` (its name, for the explanation).
 
@@ -118,6 +139,8 @@ def suggest_peers(
     require_shared_interest
         Keep only peers who share at least one interest (the default, as peer help is meant to connect
         learners through what they like).
+    wording
+        The explanation's sentences, in the learner's language (English by default).
 
     Returns
     -------
@@ -147,7 +170,7 @@ def suggest_peers(
             peer_id=candidate.peer_id,
             name=candidate.name,
             shared_interests=shared,
-            explanation=explain(candidate.name, competency, shared),
+            explanation=explain(candidate.name, competency, shared, wording),
         )
         estimate = candidate.estimate if candidate.estimate is not None else 0.0
         key = (-len(shared), candidate.open_requests, -estimate, candidate.name.casefold(), candidate.peer_id)

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from tessera.family.models import FeedEvent
 from tessera.family.permissions import feeds_visible_to
-from tessera.family.selectors import FeedItem, child_page_url, events_visible_to_guardian, feed_item
+from tessera.family.selectors import (
+    MASTERY_KINDS,
+    FeedItem,
+    child_page_url,
+    events_visible_to_guardian,
+    feed_item,
+)
 from tessera.schools.models import User
 
 DIGEST_DAYS = 7
@@ -62,6 +68,16 @@ def _events_for_digest(
     return list(events.filter(created_at__gte=since, created_at__lt=until))
 
 
+def _mastered_count(events: list[FeedEvent]) -> int:
+    """Competencies whose latest mastery news of the week is that they were mastered (one mastered, then
+    lost at a review and mastered again, counts once; mastered then lost does not count)."""
+    latest: dict[object, str] = {}
+    for event in events:  # oldest first
+        if event.kind in MASTERY_KINDS:
+            latest[event.payload.get("competency_id", event.payload.get("competency"))] = event.kind
+    return sum(kind == FeedEvent.Kind.COMPETENCY_MASTERED for kind in latest.values())
+
+
 def digest_build(*, guardian: User, until: datetime.datetime) -> Digest:
     """The digest of the ``DIGEST_DAYS`` days before ``until``, its sentences in the guardian's language."""
     since = until - datetime.timedelta(days=DIGEST_DAYS)
@@ -80,7 +96,7 @@ def digest_build(*, guardian: User, until: datetime.datetime) -> Digest:
                     name=link.learner.first_name or link.learner.name,
                     school=link.school.name if several_schools else "",
                     items=[feed_item(event, now=until) for event in events],
-                    mastered=sum(event.kind == FeedEvent.Kind.COMPETENCY_MASTERED for event in events),
+                    mastered=_mastered_count(events),
                     url=absolute_url(child_page_url(link.school_id, link.learner_id)),
                 )
             )

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from tessera.curriculum.models import Competency
 from tessera.engine.peers import PeerCandidate, PeerSuggestion, suggest_peers
 from tessera.personalization import choice_permissions as perms
+from tessera.personalization.explanation_wording import peer_wording
 from tessera.personalization.models import HelpMessage, HelpRequest, LearnerProfile, NetworkConnection
 from tessera.practice.selectors import Mastery, in_progress_of, masteries_of
 from tessera.schools.models import Membership, School, User
@@ -124,7 +125,8 @@ def stuck_with_suggestions(user: User, school: School) -> list[StuckOn]:
             )
             for s in mastered[competency.pk]
         ]
-        result.append(StuckOn(competency, suggest_peers(competency.name, mine, candidates)))
+        suggestions = suggest_peers(competency.name, mine, candidates, wording=peer_wording())
+        result.append(StuckOn(competency, suggestions))
     return result
 
 

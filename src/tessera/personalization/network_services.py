@@ -23,7 +23,7 @@ from tessera.personalization.models import (
     NetworkConnection,
 )
 from tessera.personalization.written import text_checked
-from tessera.practice.models import LearnerCompetencyState
+from tessera.practice.selectors import learner_masteries
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import Membership, School, User
 
@@ -123,9 +123,8 @@ def help_opt_in_set(*, learner: User, school: School, open_to_help: bool) -> Lea
 
 
 def _mastered(user: User, school: School, competency: Competency) -> bool:
-    return LearnerCompetencyState.objects.filter(
-        school=school, learner=user, competency=competency, mastered_at__isnull=False
-    ).exists()
+    found = learner_masteries(school_id=school.pk, learner_id=user.pk, competency_ids=[competency.pk])
+    return competency.pk in found and found[competency.pk].mastered
 
 
 @transaction.atomic
