@@ -13,10 +13,11 @@ from typing import TypeVar
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tessera.schools import permissions
-from tessera.schools.errors import Conflict, DomainError, PermissionDenied
+from tessera.schools import permissions, sessions
+from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tessera.schools.models import (
     AcademicTerm,
+    AuditEntry,
     Enrolment,
     GuardianInvitation,
     Guardianship,
@@ -311,3 +312,142 @@ def guardianship_revoke(*, actor: User, guardianship: Guardianship) -> Guardians
             school=guardianship.school, learner=guardianship.learner, used_at__isnull=True, expires_at__gt=now
         ).update(expires_at=now)
     return guardianship
+
+
+# --- the audit log ---------------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    school: School,
+    actor: User | None,
+    action: str,
+    subject: User | None = None,
+    school_class: SchoolClass | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Record who did what for whom (in the caller's transaction: nothing is recorded that did not happen)."""
+    return AuditEntry.objects.create(
+        school=school,
+        actor=actor,
+        action=action,
+        subject=subject,
+        school_class=school_class,
+        detail=detail[:200],
+    )
+
+
+# --- access that ends (and resumes) -----------------------------------------------------------------
+
+
+def _school_person(school: School, user: User) -> None:
+    member = Membership.objects.filter(school=school, user=user).exists()
+    guardian = Guardianship.objects.filter(school=school, guardian=user, revoked_at__isnull=True).exists()
+    if not (member or guardian):
+        raise NotFound("There is no such person in this school.")
+
+
+def _only_in_schools_of(actor: User, user: User) -> None:
+    """An account is global; a school's administrator may switch it off only when every role and link
+    it has is in schools they administer."""
+    managed = permissions.schools_managed_by(actor).values("pk")
+    links = Guardianship.objects.filter(guardian=user, revoked_at__isnull=True)
+    elsewhere = (
+        Membership.objects.filter(user=user).exclude(school__in=managed).exists()
+        or links.exclude(school__in=managed).exists()
+    )
+    if elsewhere:
+        raise PermissionDenied(
+            f"{user.name} also belongs to another school, so this school cannot switch the account off. "
+            "End their roles and links here instead."
+        )
+
+
+@transaction.atomic
+def account_deactivate(*, actor: User, school: School, user: User) -> int:
+    """Switch an account off: it can no longer sign in, every session of it ends now, and every
+    permission ignores it. The account and its records stay; :func:`account_reactivate` undoes it.
+    Returns how many sessions ended."""
+    permissions.require_school_admin(actor, school, to="deactivate accounts")
+    _school_person(school, user)
+    if user.pk == actor.pk:
+        raise DomainError("You cannot deactivate your own account.")
+    if not user.is_active:
+        raise Conflict(f"{user.name}'s account is already deactivated.")
+    _only_in_schools_of(actor, user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = sessions.sessions_end_for(user)
+    audit_record(school=school, actor=actor, action=AuditEntry.Action.ACCOUNT_DEACTIVATED, subject=user)
+    return ended
+
+
+@transaction.atomic
+def account_reactivate(*, actor: User, school: School, user: User) -> None:
+    """Let a deactivated account sign in again (with the password it had; sessions do not come back)."""
+    permissions.require_school_admin(actor, school, to="reactivate accounts")
+    _school_person(school, user)
+    if user.is_active:
+        raise Conflict(f"{user.name}'s account is active.")
+    _only_in_schools_of(actor, user)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(school=school, actor=actor, action=AuditEntry.Action.ACCOUNT_REACTIVATED, subject=user)
+
+
+@transaction.atomic
+def teaching_end(*, actor: User, assignment: TeachingAssignment) -> TeachingAssignment:
+    """End a teacher's assignment to a class: from now on it opens nothing (the class, its learners,
+    their families' messages). The row stays for the record; assigning the teacher again undoes it."""
+    permissions.require_school_admin(actor, assignment.school)
+    if assignment.ended_at is not None:
+        raise Conflict(f"{assignment.teacher.name} no longer teaches {assignment.school_class.name}.")
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    audit_record(
+        school=assignment.school,
+        actor=actor,
+        action=AuditEntry.Action.TEACHING_ENDED,
+        subject=assignment.teacher,
+        school_class=assignment.school_class,
+    )
+    return assignment
+
+
+@transaction.atomic
+def support_end(*, actor: User, assignment: SupportAssignment) -> SupportAssignment:
+    """End a specialist's, para-professional's or mentor's work with a learner (assign again to undo)."""
+    permissions.require_school_admin(actor, assignment.school)
+    if assignment.ended_at is not None:
+        raise Conflict(f"{assignment.staff.name} no longer works with {assignment.learner.name}.")
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    audit_record(
+        school=assignment.school,
+        actor=actor,
+        action=AuditEntry.Action.SUPPORT_ENDED,
+        subject=assignment.staff,
+        detail=f"with {assignment.learner.username} ({assignment.role})",
+    )
+    return assignment
+
+
+@transaction.atomic
+def term_end_change(*, actor: User, term: AcademicTerm, ends_on: datetime.date) -> AcademicTerm:
+    """Move a term's last day: later to extend it (its classes open again to their teachers, learners and
+    families), earlier to end it. After its last day a term's classes open only to administrators."""
+    permissions.require_school_admin(actor, term.school)
+    if ends_on <= term.starts_on:
+        raise DomainError("A term must end after it starts.")
+    before = term.ends_on
+    if ends_on == before:
+        return term
+    term.ends_on = ends_on
+    term.save(update_fields=["ends_on"])
+    audit_record(
+        school=term.school,
+        actor=actor,
+        action=AuditEntry.Action.TERM_DATES_CHANGED,
+        detail=f"{term.name}: last day {before:%Y-%m-%d} → {ends_on:%Y-%m-%d}",
+    )
+    return term
