@@ -1,5 +1,7 @@
-"""Permission cases for ending and restoring access.
+"""Permission cases for a learner's sign-in (passwords, sign-in cards) and for ending and restoring access.
 
+A class's sign-in pages belong to its current teachers (lead and co-teacher) and the school's
+administrators; a teacher of another class, supporters, guardians, the learner and other schools get 404.
 Deactivating and reactivating accounts, ending teaching and support assignments and moving a term's end
 are roster pages: school A's administrator only, 404 for everyone else.
 """
@@ -54,6 +56,10 @@ def page(
 NEW_PASSWORD = {"password1": "purple kite 2031", "password2": "purple kite 2031"}
 
 CASES = [
+    page("class-sign-in", sign_in, CLASS_STAFF),
+    page("class-sign-in", sign_in, CLASS_STAFF, "POST", lambda w: {}, ok=200),  # the printable cards
+    page("learner-password", password, CLASS_STAFF),
+    page("learner-password", password, CLASS_STAFF, "POST", lambda w: NEW_PASSWORD),
     page("roster-person-deactivate", lambda w: f"{school(w)}/people/{w.a.para.pk}/deactivate/", ADMIN),
     page(
         "roster-person-deactivate", lambda w: f"{school(w)}/people/{w.a.para.pk}/deactivate/", ADMIN, "POST"

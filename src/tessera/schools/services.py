@@ -7,9 +7,13 @@ Services check permissions with the object checks of :mod:`tessera.schools.permi
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -335,6 +339,115 @@ def audit_record(
         school_class=school_class,
         detail=detail[:200],
     )
+
+
+# --- a learner's sign-in: passwords and sign-in cards -----------------------------------------------
+
+# Short, concrete words a young reader knows; a card's password is two of them and a number.
+CARD_WORDS = (  # noqa: SIM905 (a word list reads better as words)
+    "apple bear bird boat cake cloud corn crab daisy duck eagle fish flag frog gold grape horse kite "
+    "lake leaf lemon lion maple melon moon mouse nest ocean otter owl panda pear piano plum pony rain "
+    "river robin rocket seal shell ship snow star stone sun tiger tree tulip whale wind wolf zebra"
+).split()
+
+
+def simple_password(user: User) -> str:
+    """A password a young learner can type from a card (``tiger-maple-47``) that the validators accept."""
+    while True:
+        words = [secrets.choice(CARD_WORDS) for _ in range(2)]
+        candidate = f"{words[0]}-{words[1]}-{secrets.randbelow(90) + 10}"
+        try:
+            validate_password(candidate, user=user)
+        except ValidationError:
+            continue
+        return candidate
+
+
+def _managed_learner(actor: User, school_class: SchoolClass, learner: User) -> Membership:
+    """The learner's membership, when they are in the class and the actor may manage their sign-in;
+    otherwise :class:`NotFound` (nobody learns whether the learner exists)."""
+    membership = (
+        permissions.learner_sign_ins_managed_by(actor)
+        .filter(school=school_class.school, user=learner, user__enrolments__school_class=school_class)
+        .first()
+    )
+    if membership is None:
+        raise NotFound("There is no such learner in this class.")
+    return membership
+
+
+@transaction.atomic
+def learner_password_set(*, actor: User, school_class: SchoolClass, learner: User, password: str) -> None:
+    """Set (or reset) a learner's password: a teacher of their class or a school administrator. The
+    password must pass the site's validators; the learner's other sessions end (their hash changes)."""
+    _managed_learner(actor, school_class, learner)
+    try:
+        validate_password(password, user=learner)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from None
+    had_password = learner.has_usable_password()
+    learner.set_password(password)
+    learner.save(update_fields=["password"])
+    audit_record(
+        school=school_class.school,
+        actor=actor,
+        action=AuditEntry.Action.PASSWORD_SET,
+        subject=learner,
+        school_class=school_class,
+        detail="reset the password" if had_password else "set a first password",
+    )
+
+
+@dataclass(frozen=True)
+class SignInCard:
+    """One learner's card: ``password`` is the new password, or None when they keep the one they have."""
+
+    learner: User
+    password: str | None
+
+
+def sign_in_card_learners(actor: User, school_class: SchoolClass) -> list[Membership]:
+    """The learners of the class whose sign-in the actor manages, in card order (family, given name)."""
+    return list(
+        permissions.learner_sign_ins_managed_by(actor)
+        .filter(school=school_class.school, user__enrolments__school_class=school_class)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__pk")
+    )
+
+
+@transaction.atomic
+def sign_in_cards_issue(*, actor: User, school_class: SchoolClass, reset_existing: bool) -> list[SignInCard]:
+    """Cards for every learner of the class. A learner without a password gets a new simple one; a
+    learner who has one keeps it (their card says so) unless ``reset_existing``, which replaces it.
+    Each card is audited."""
+    if not permissions.can_view_class_roster(actor, school_class):
+        raise NotFound("There is no such class.")
+    cards = []
+    for membership in sign_in_card_learners(actor, school_class):
+        learner = membership.user
+        if learner.has_usable_password() and not reset_existing:
+            cards.append(SignInCard(learner, None))
+            detail = "printed a sign-in card; the password they have was kept"
+        else:
+            detail = (
+                "printed a sign-in card with a new password, replacing the old one"
+                if learner.has_usable_password()
+                else "printed a sign-in card with a first password"
+            )
+            password = simple_password(learner)
+            learner.set_password(password)
+            learner.save(update_fields=["password"])
+            cards.append(SignInCard(learner, password))
+        audit_record(
+            school=school_class.school,
+            actor=actor,
+            action=AuditEntry.Action.SIGN_IN_CARD,
+            subject=learner,
+            school_class=school_class,
+            detail=detail,
+        )
+    return cards
 
 
 # --- access that ends (and resumes) -----------------------------------------------------------------
