@@ -13,7 +13,8 @@ from typing import Any
 # Role names resolve to people of the test world (tests/conftest.py). Unprefixed roles are in school A,
 # where every case's object lives; ``b_`` roles hold the same role in school B (cross-school access;
 # school A's learner also attends school B, with ``b_guardian`` as guardian there). ``former_*`` roles
-# had a guardianship or support assignment in school A that has ended: they must see nothing.
+# had a guardianship, support assignment or teaching assignment (of the case's class) in school A that
+# has ended: they must see nothing of it.
 ROLES = (
     "anonymous",
     "outsider",
@@ -29,6 +30,7 @@ ROLES = (
     "mentor",
     "former_guardian",
     "former_specialist",
+    "former_teacher",
     "b_admin",
     "b_teacher",
     "b_learner",

@@ -7,7 +7,7 @@ A_SEES_SCHOOL_BUT_NOT_ADMIN = SEES_SCHOOL_A_NOT_ADMIN
 # Of those, the ones who may see the invited learner (not the other class's teacher and learner, nor the
 # specialist whose assignment has ended).
 A_SEES_LEARNER_BUT_NOT_ADMIN = A_SEES_SCHOOL_BUT_NOT_ADMIN - roles(
-    "other_teacher", "other_learner", "former_specialist"
+    "other_teacher", "other_learner", "former_specialist", "former_teacher"
 )
 
 CASES = [

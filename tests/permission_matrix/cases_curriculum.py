@@ -17,7 +17,16 @@ from tests.permission_matrix.case import EVERYONE_SIGNED_IN, SEES_SCHOOL_A_NOT_A
 
 ADMIN = roles("admin")
 SEES_A = SEES_SCHOOL_A_NOT_ADMIN | ADMIN
-STAFF_A = roles("admin", "teacher", "co_teacher", "other_teacher", "specialist", "para", "former_specialist")
+STAFF_A = roles(
+    "admin",
+    "teacher",
+    "co_teacher",
+    "other_teacher",
+    "specialist",
+    "para",
+    "former_specialist",
+    "former_teacher",
+)
 
 
 def framework(w: Any) -> int:

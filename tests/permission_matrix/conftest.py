@@ -30,6 +30,16 @@ def world(world):  # type: ignore[no-untyped-def]
         actor=None, school=a.school, staff=a.former_specialist, learner=a.learner, role="specialist"
     )
     SupportAssignment.objects.filter(staff=a.former_specialist).update(ended_at=ended)
+    a.former_teacher = services.person_add(
+        actor=None,
+        school=a.school,
+        username="a.former_teacher",
+        first_name="Former",
+        last_name="Teacher",
+        role="teacher",
+    ).user
+    services.teacher_assign(actor=None, school_class=a.klass, teacher=a.former_teacher)
+    services.teaching_end(actor=a.admin, assignment=a.former_teacher.teaching.get())
     # School A's learner also attends school B, where b.guardian is their guardian: a guardianship is a
     # link in one school, so it must open nothing of school A.
     Membership.objects.create(school=b.school, user=a.learner, role=Membership.Role.LEARNER, grade_level=7)

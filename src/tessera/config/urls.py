@@ -12,6 +12,7 @@ urlpatterns = [
     path("family/", include("tessera.family.urls")),
     path("me/", include("tessera.personalization.urls")),
     path("learners/", include("tessera.personalization.learner_urls")),
+    path("", include("tessera.schools.sign_in_urls")),
     path("", include("tessera.personalization.choice_urls")),
     path("", include("tessera.web.urls")),
 ]

@@ -14,7 +14,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tessera.family.message_models import Announcement, Conversation, Message
-from tessera.schools.models import Enrolment, Guardianship, SchoolClass, TeachingAssignment, User
+from tessera.schools import permissions as school_permissions
+from tessera.schools.models import Enrolment, Guardianship, SchoolClass, User
 
 ANNOUNCEMENTS_PER_PAGE = 10
 
@@ -39,7 +40,7 @@ def _teaches_now(teacher: str, learner: str, school: str) -> Exists:
         learner=OuterRef(OuterRef(learner)), school=OuterRef(OuterRef(school))
     )
     return Exists(
-        TeachingAssignment.objects.filter(
+        school_permissions.teaching_in_force().filter(
             teacher=OuterRef(teacher),
             school=OuterRef(school),
             school_class__in=enrolled.values("school_class"),
@@ -76,9 +77,11 @@ def is_current_guardian(*, guardian: User, school_id: int, learner_id: int) -> b
 
 def teaches_child(*, teacher: User, school_id: int, learner_id: int) -> bool:
     classes = Enrolment.objects.filter(school_id=school_id, learner_id=learner_id).values("school_class")
-    return TeachingAssignment.objects.filter(
-        teacher=teacher, school_id=school_id, school_class__in=classes
-    ).exists()
+    return (
+        school_permissions.teaching_in_force()
+        .filter(teacher=teacher, school_id=school_id, school_class__in=classes)
+        .exists()
+    )
 
 
 def conversation_for(user: User, conversation_id: int) -> Conversation | None:
@@ -128,13 +131,15 @@ def counterparts_of(user: User) -> list[Counterpart]:
         classes = Enrolment.objects.filter(school_id=g.school_id, learner_id=g.learner_id).values(
             "school_class"
         )
-        for t in TeachingAssignment.objects.filter(
-            school_id=g.school_id, school_class__in=classes
-        ).select_related("teacher"):
+        for t in (
+            school_permissions.teaching_in_force()
+            .filter(school_id=g.school_id, school_class__in=classes)
+            .select_related("teacher")
+        ):
             found.setdefault(
                 (g.school_id, g.learner_id, t.teacher_id), Counterpart(g.school_id, g.learner, t.teacher)
             )
-    taught = TeachingAssignment.objects.filter(teacher=user).values("school_class")
+    taught = school_permissions.teaching_in_force().filter(teacher=user).values("school_class")
     learners = Enrolment.objects.filter(school_class__in=taught)
     links = Guardianship.objects.filter(
         Exists(learners.filter(learner=OuterRef("learner"), school=OuterRef("school"))),

@@ -13,9 +13,13 @@ objects, not a thread. It
    when a notification is lost or repeated.
 
 The guardianship is checked again before each batch of events and at every heartbeat: when it has been
-revoked, the stream ends. Only what the guardian may read is sent (:mod:`tessera.family.selectors`): the
-topics the child shares are applied in the read all streams of the child share, the events meant for one
-guardian per stream; the cursor moves past the hidden events all the same.
+revoked, the stream ends. At every heartbeat the stream also asks whether the session that opened it
+still counts (:func:`tessera.schools.sessions.session_is_current`): after a sign-out, a password change
+or the account's deactivation the stream ends there, instead of outliving the sign-in.
+
+Only what the guardian may read is sent (:mod:`tessera.family.selectors`): the topics the child shares
+are applied in the read all streams of the child share, the events meant for one guardian per stream;
+the cursor moves past the hidden events all the same.
 
 No thread is held per open feed: the stream's reads run in the event loop's shared executor (a few
 threads per process, each read returning its database connection when done), and the thread Django
@@ -42,6 +46,7 @@ from django.utils import translation
 from tessera.family import fanout, selectors
 from tessera.family.permissions import feed_followers
 from tessera.schools.models import User
+from tessera.schools.sessions import session_is_current
 
 RETRY_MS = 3000
 T = TypeVar("T")
@@ -186,9 +191,16 @@ def sse_event(item: selectors.FeedItem) -> str:
 
 
 async def feed_events(
-    *, user: User, school_id: int, learner_id: int, last_event_id: int | None, language: str | None = None
+    *,
+    user: User,
+    session_key: str | None,
+    school_id: int,
+    learner_id: int,
+    last_event_id: int | None,
+    language: str | None = None,
 ) -> AsyncIterator[str]:
-    """The body of a feed response (see the module's docstring); sentences in ``language`` (the request's)."""
+    """The body of a feed response (see the module's docstring); sentences in ``language`` (the request's).
+    ``session_key`` is the session the request was signed in with: the stream lasts while it does."""
     heartbeat = settings.FAMILY_FEED_HEARTBEAT_SECONDS
     subscription = fanout.broadcaster.subscribe(fanout.stream_key(school_id, learner_id))
     try:
@@ -226,6 +238,8 @@ async def feed_events(
                 cursor, complete = max(cursor, page.cursor), page.complete
             rung = await subscription.wait(heartbeat)
             if not rung:
+                if not await _read(session_is_current, session_key=session_key, user_id=user.pk):
+                    return  # signed out, password changed or account deactivated: the stream ends
                 yield ": keep-alive\n\n"
             # Read after the last notification (it then sees the announced events); at a heartbeat, now.
             # The guardianship is checked in the same read, right before sending anything.

@@ -105,6 +105,7 @@ async def family_feed_stream(request: HttpRequest, school_id: int, learner_id: i
     )
     events = feed_events(
         user=user,
+        session_key=request.session.session_key,
         school_id=school_id,
         learner_id=learner_id,
         last_event_id=last_event_id,

@@ -22,13 +22,12 @@ from tessera.personalization.models import (
     NetworkConnection,
     Proposal,
 )
+from tessera.schools import permissions as school_permissions
 from tessera.schools.models import (
     Enrolment,
     Membership,
     School,
     SchoolClass,
-    SupportAssignment,
-    TeachingAssignment,
     User,
 )
 
@@ -38,7 +37,8 @@ def _signed_in(user: User | None) -> bool:
 
 
 def _teaches(user: User, class_column: str = "school_class_id") -> Q:
-    return Q(Exists(TeachingAssignment.objects.filter(teacher=user, school_class=OuterRef(class_column))))
+    taught = school_permissions.teaching_in_force().filter(teacher=user, school_class=OuterRef(class_column))
+    return Q(Exists(taught))
 
 
 def _enrolled(user: User, class_column: str = "school_class_id") -> Q:
@@ -187,7 +187,7 @@ def can_answer_connection(user: User | None, connection: NetworkConnection) -> b
 
 
 def _teaches_learner(user: User, learner_column: str) -> Q:
-    taught = TeachingAssignment.objects.filter(teacher=user).values("school_class_id")
+    taught = school_permissions.teaching_in_force().filter(teacher=user).values("school_class_id")
     enrolled = Enrolment.objects.filter(
         learner=OuterRef(learner_column), school=OuterRef("school_id"), school_class_id__in=taught
     )
@@ -208,7 +208,7 @@ def can_oversee_help(user: User | None) -> bool:
     :func:`help_requests_overseen_by`). Learners, guardians and other staff do not."""
     if user is None or not _signed_in(user):
         return False
-    return TeachingAssignment.objects.filter(teacher=user).exists()
+    return school_permissions.teaching_in_force().filter(teacher=user).exists()
 
 
 def help_requests_visible_to(user: User | None) -> QuerySet[HelpRequest]:
@@ -257,11 +257,11 @@ def people_a_learner_may_invite(learner: User, school: School) -> QuerySet[User]
     classmate = Enrolment.objects.filter(
         school=school, learner=OuterRef("pk"), school_class_id__in=my_classes
     )
-    my_teacher = TeachingAssignment.objects.filter(
+    my_teacher = school_permissions.teaching_in_force().filter(
         school=school, teacher=OuterRef("pk"), school_class_id__in=my_classes
     )
-    supporter = SupportAssignment.objects.filter(
-        school=school, staff=OuterRef("pk"), learner=learner, ended_at__isnull=True
+    supporter = school_permissions.support_in_force().filter(
+        school=school, staff=OuterRef("pk"), learner=learner
     )
     approved_mentor = Membership.objects.filter(
         school=school, user=OuterRef("pk"), role=Membership.Role.MENTOR, approved_at__isnull=False

@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from tessera.family.models import FeedEvent
 from tessera.personalization.models import Goal, LearnerProfile, PersonalizationPolicy
+from tessera.schools import permissions as school_permissions
 from tessera.schools.models import (
     Enrolment,
     Guardianship,
     Membership,
     SupportAssignment,
-    TeachingAssignment,
     User,
 )
 
@@ -45,19 +45,18 @@ def works_with(user: User, *, school: str = "school_id", learner: str = "learner
 
     ``school`` and ``learner`` name the columns, so the same condition filters profiles, goals, proposals…
     """
-    taught_classes = TeachingAssignment.objects.filter(teacher=user).values("school_class_id")
+    taught_classes = school_permissions.teaching_in_force().filter(teacher=user).values("school_class_id")
     taught = Enrolment.objects.filter(
         learner=OuterRef(learner), school=OuterRef(school), school_class_id__in=taught_classes
     )
     approved_mentor = Membership.objects.filter(
         user=user, school=OuterRef("school_id"), role=Membership.Role.MENTOR, approved_at__isnull=False
     )
-    supported = SupportAssignment.objects.filter(
+    supported = school_permissions.support_in_force().filter(
         Q(Exists(approved_mentor)) | ~Q(role=SupportAssignment.Role.MENTOR),  # a mentor only while approved
         staff=user,
         learner=OuterRef(learner),
         school=OuterRef(school),
-        ended_at__isnull=True,
     )
     return Q(Exists(taught)) | Q(Exists(supported))
 

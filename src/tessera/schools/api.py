@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -110,7 +110,7 @@ def class_list(request: HttpRequest) -> QuerySet[SchoolClass]:
     return (
         permissions.classes_visible_to(_user(request))
         .select_related("term")
-        .prefetch_related("teaching__teacher")
+        .prefetch_related(Prefetch("teaching", queryset=selectors.current_teachers()))
         .order_by("grade_level", "name", "pk")
     )
 

@@ -161,10 +161,16 @@ class TeachingAssignment(TenantModel):
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="teaching")
     teacher = models.ForeignKey(User, on_delete=models.CASCADE, related_name="teaching")
     kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.LEAD)
+    # When the teaching ended (the row stays, for the record); assigning the teacher again makes a new row.
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school_class", "teacher"], name="teacher_once_per_class"),
+            models.UniqueConstraint(
+                fields=["school_class", "teacher"],
+                condition=Q(ended_at__isnull=True),
+                name="teacher_once_per_class",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -275,3 +281,36 @@ class GuardianInvitation(TenantModel):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class AuditEntry(TenantModel):
+    """Who did what to whose account, and when: sign-in changes and access that ends or resumes.
+
+    Written by the services that make those changes, in the same transaction; never edited.
+    """
+
+    class Action(models.TextChoices):
+        PASSWORD_SET = "password_set", _("Set a learner's password")
+        SIGN_IN_CARD = "sign_in_card", _("Printed a sign-in card")
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("Deactivated an account")
+        ACCOUNT_REACTIVATED = "account_reactivated", _("Reactivated an account")
+        TEACHING_ENDED = "teaching_ended", _("Ended a teaching assignment")
+        SUPPORT_ENDED = "support_ended", _("Ended a support assignment")
+        TERM_DATES_CHANGED = "term_dates_changed", _("Changed a term's dates")
+
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=24, choices=Action.choices)
+    subject = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.SET_NULL, null=True, blank=True)
+    detail = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["school", "subject", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject} {self.detail}"

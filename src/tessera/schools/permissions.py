@@ -38,6 +38,35 @@ def _administered_school_ids(user: User) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).values("school_id")
 
 
+# --- access that ends ------------------------------------------------------------------------------
+# Who teaches or supports whom *now*. Every permission (here and in the apps above) asks these instead
+# of reading the assignment tables, so an ended assignment, a class whose term is over, or a deactivated
+# account opens nothing anywhere.
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def current_term_q(prefix: str = "") -> Q:
+    """Classes (``prefix`` leads from the row to the class) whose term has not ended: the term's last day
+    still counts."""
+    return Q(**{f"{prefix}term__ends_on__gte": _today()})
+
+
+def teaching_in_force() -> QuerySet[TeachingAssignment]:
+    """Teaching assignments that give access now: not ended, in a class whose term has not ended, held
+    by an active account."""
+    return TeachingAssignment.objects.filter(
+        current_term_q("school_class__"), ended_at__isnull=True, teacher__is_active=True
+    )
+
+
+def support_in_force() -> QuerySet[SupportAssignment]:
+    """Support assignments (specialist, para-professional, mentor) that give access now."""
+    return SupportAssignment.objects.filter(ended_at__isnull=True, staff__is_active=True)
+
+
 # --- schools -------------------------------------------------------------------------------------
 
 
@@ -77,18 +106,17 @@ def require_school_admin(user: User, school: School, *, to: str = "change its ro
 
 
 def _class_visibility(user: User) -> Q:
-    teaches = TeachingAssignment.objects.filter(school_class=OuterRef("pk"), teacher=user)
+    """Administrators see every class of their school, past terms too (to extend a term, or read an
+    old roster); teachers, learners and guardians only the classes of terms that have not ended."""
+    teaches = teaching_in_force().filter(school_class=OuterRef("pk"), teacher=user)
     enrolled = Enrolment.objects.filter(school_class=OuterRef("pk"), learner=user)
     # A guardianship is a link in one school: it opens the child's classes of that school only.
     guardian_here = Guardianship.objects.filter(
         guardian=user, revoked_at__isnull=True, learner=OuterRef("learner_id"), school=OuterRef("school_id")
     )
     child_enrolled = Enrolment.objects.filter(school_class=OuterRef("pk")).filter(Exists(guardian_here))
-    return (
-        Q(school_id__in=_administered_school_ids(user))
-        | Q(Exists(teaches))
-        | Q(Exists(enrolled))
-        | Q(Exists(child_enrolled))
+    return Q(school_id__in=_administered_school_ids(user)) | (
+        current_term_q() & (Q(Exists(teaches)) | Q(Exists(enrolled)) | Q(Exists(child_enrolled)))
     )
 
 
@@ -104,7 +132,7 @@ def can_view_class(user: User, school_class: SchoolClass) -> bool:
 
 
 def _roster_visibility(user: User) -> Q:
-    teaches = TeachingAssignment.objects.filter(school_class=OuterRef("pk"), teacher=user)
+    teaches = teaching_in_force().filter(school_class=OuterRef("pk"), teacher=user)
     return Q(school_id__in=_administered_school_ids(user)) | Q(Exists(teaches))
 
 
@@ -122,17 +150,22 @@ def can_view_class_roster(user: User, school_class: SchoolClass) -> bool:
 # --- learners ------------------------------------------------------------------------------------
 
 
-def _learner_visibility(user: User) -> Q:
-    """Visibility of a learner membership (the learner as a member of one school)."""
-    taught_class_ids = TeachingAssignment.objects.filter(teacher=user).values("school_class_id")
-    in_taught_class = Enrolment.objects.filter(
+def _in_class_taught_by(user: User) -> QuerySet[Enrolment]:
+    """Enrolments (of the learner membership ``OuterRef``) in a class the user teaches now."""
+    taught_class_ids = teaching_in_force().filter(teacher=user).values("school_class_id")
+    return Enrolment.objects.filter(
         learner=OuterRef("user_id"), school=OuterRef("school_id"), school_class_id__in=taught_class_ids
     )
+
+
+def _learner_visibility(user: User) -> Q:
+    """Visibility of a learner membership (the learner as a member of one school)."""
+    in_taught_class = _in_class_taught_by(user)
     guardian_of = Guardianship.objects.filter(
         guardian=user, learner=OuterRef("user_id"), school=OuterRef("school_id"), revoked_at__isnull=True
     )
-    supports = SupportAssignment.objects.filter(
-        staff=user, learner=OuterRef("user_id"), school=OuterRef("school_id"), ended_at__isnull=True
+    supports = support_in_force().filter(
+        staff=user, learner=OuterRef("user_id"), school=OuterRef("school_id")
     )
     return (
         Q(user=user)
@@ -153,6 +186,26 @@ def learners_visible_to(user: User) -> QuerySet[Membership]:
 
 def can_view_learner(user: User, learner: Membership) -> bool:
     return learners_visible_to(user).filter(pk=learner.pk).exists()
+
+
+# --- a learner's sign-in (password, sign-in cards) -------------------------------------------------
+
+
+def _sign_in_management(user: User) -> Q:
+    return Q(school_id__in=_administered_school_ids(user)) | Q(Exists(_in_class_taught_by(user)))
+
+
+def learner_sign_ins_managed_by(user: User) -> QuerySet[Membership]:
+    """Learner memberships whose password the user may set and whose sign-in cards they may print: the
+    learners of their school (administrators) and of the classes they teach now. Not supporters, not
+    guardians, not the learner."""
+    if not _is_signed_in(user):
+        return Membership.objects.none()
+    return Membership.objects.filter(Q(role=Role.LEARNER) & _sign_in_management(user))
+
+
+def can_manage_learner_sign_in(user: User, learner: Membership) -> bool:
+    return learner_sign_ins_managed_by(user).filter(pk=learner.pk).exists()
 
 
 # --- accounts a school may touch -----------------------------------------------------------------

@@ -52,6 +52,14 @@ class TermForm(forms.Form):
         return data
 
 
+class TermEndForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        widget=DateInput,
+        help_text=_("Later extends the term; a day already past ends it now."),
+    )
+
+
 class ClassForm(forms.Form):
     name = forms.CharField(label=_("Class name"), max_length=120)
     subject = forms.CharField(label=_("Subject"), max_length=80)

@@ -8,6 +8,7 @@ from tessera.schools import roster_views as views
 urlpatterns = [
     path("<int:school_id>/", views.roster_home, name="roster-home"),
     path("<int:school_id>/terms/", views.roster_terms, name="roster-terms"),
+    path("<int:school_id>/terms/<int:term_id>/", views.roster_term, name="roster-term"),
     path("<int:school_id>/classes/", views.roster_classes, name="roster-classes"),
     path("<int:school_id>/classes/<int:class_id>/", views.roster_class, name="roster-class"),
     path(
@@ -45,6 +46,26 @@ urlpatterns = [
         "<int:school_id>/guardianships/<int:guardianship_id>/revoke/",
         views.roster_guardianship_revoke,
         name="roster-guardianship-revoke",
+    ),
+    path(
+        "<int:school_id>/people/<int:person_id>/deactivate/",
+        views.roster_person_deactivate,
+        name="roster-person-deactivate",
+    ),
+    path(
+        "<int:school_id>/people/<int:person_id>/reactivate/",
+        views.roster_person_reactivate,
+        name="roster-person-reactivate",
+    ),
+    path(
+        "<int:school_id>/teaching/<int:assignment_id>/end/",
+        views.roster_teaching_end,
+        name="roster-teaching-end",
+    ),
+    path(
+        "<int:school_id>/support/<int:assignment_id>/end/",
+        views.roster_support_end,
+        name="roster-support-end",
     ),
     path("<int:school_id>/import/", views.roster_import_page, name="roster-import"),
     path("<int:school_id>/sharing/", policy_views.sharing_policy, name="roster-sharing-policy"),

@@ -18,12 +18,22 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tessera.schools import permissions, roster_forms, roster_import, selectors, services
 from tessera.schools.errors import DomainError
-from tessera.schools.models import Guardianship, Membership, School, SchoolClass, User
+from tessera.schools.models import (
+    AcademicTerm,
+    Guardianship,
+    Membership,
+    School,
+    SchoolClass,
+    SupportAssignment,
+    TeachingAssignment,
+    User,
+)
 
 Role = Membership.Role
 PEOPLE_PER_PAGE = 25
@@ -90,7 +100,30 @@ def roster_terms(request: HttpRequest, school_id: int) -> HttpResponse:
     return render(
         request,
         "schools/roster_terms.html",
-        {"school": school, "terms": terms, "form": form},
+        {"school": school, "terms": terms, "form": form, "today": timezone.localdate()},
+        status=_status(request),
+    )
+
+
+@login_required
+def roster_term(request: HttpRequest, school_id: int, term_id: int) -> HttpResponse:
+    """Move a term's last day: later to extend it (its classes open again), earlier to end it."""
+    school = _school(request, school_id)
+    term = get_object_or_404(AcademicTerm.objects.filter(school=school), pk=term_id)
+    form = roster_forms.TermEndForm(request.POST or None, initial={"ends_on": term.ends_on})
+
+    def change(data: dict[str, Any]) -> str:
+        services.term_end_change(actor=_user(request), term=term, ends_on=data["ends_on"])
+        return _("%(term)s now ends on %(day)s.") % {"term": term.name, "day": f"{term.ends_on:%Y-%m-%d}"}
+
+    if request.method == "POST" and _submitted(request, form, change):
+        return redirect("roster-terms", school.pk)
+    if request.method == "POST":
+        term.refresh_from_db()
+    return render(
+        request,
+        "schools/roster_term.html",
+        {"school": school, "term": term, "form": form},
         status=_status(request),
     )
 
@@ -136,6 +169,7 @@ def _class_page(
         ),
         "enrol_form": enrol or roster_forms.EnrolForm(school=school, prefix="enrol"),
         "teacher_form": teacher or roster_forms.TeacherAssignForm(school=school, prefix="teacher"),
+        "term_ended": school_class.term.ends_on < timezone.localdate(),
     }
     return render(request, "schools/roster_class.html", context, status=_status(request))
 
@@ -296,6 +330,7 @@ def _person_page(
         "support_form": support or roster_forms.SupportAssignForm(school=school, prefix="support"),
         "link_form": link or roster_forms.GuardianLinkForm(prefix="link", school=school),
         "create_form": create or roster_forms.GuardianCreateForm(prefix="guardian"),
+        "audit": selectors.audit_of(school, person),
     }
     return render(request, "schools/roster_person.html", context, status=_status(request))
 
@@ -399,6 +434,132 @@ def roster_guardianship_revoke(request: HttpRequest, school_id: int, guardianshi
         explanation=_("The guardian will no longer see this learner. The account itself stays."),
         action=_("Revoke guardianship"),
         back=back,
+    )
+
+
+# --- access that ends: accounts, teaching and support ---------------------------------------------
+
+
+def _act_or_confirm(
+    request: HttpRequest,
+    school: School,
+    *,
+    act: Callable[[], str],
+    back: str,
+    title: str,
+    explanation: str,
+    action: str,
+) -> HttpResponse:
+    """GET asks; POST does it and goes back with its message (a repeat gets the reason, not an error)."""
+    if request.method == "POST":
+        try:
+            messages.success(request, act())
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect(back)
+    return _confirm(request, school, title=title, explanation=explanation, action=action, back=back)
+
+
+@login_required
+def roster_person_deactivate(request: HttpRequest, school_id: int, person_id: int) -> HttpResponse:
+    school = _school(request, school_id)
+    person = _person(school, person_id)
+    names = {"name": person.name}
+
+    def act() -> str:
+        services.account_deactivate(actor=_user(request), school=school, user=person)
+        return _("%(name)s's account is deactivated and signed out everywhere.") % names
+
+    return _act_or_confirm(
+        request,
+        school,
+        act=act,
+        back=reverse("roster-person", args=[school.pk, person.pk]),
+        title=_("Deactivate %(name)s's account?") % names,
+        explanation=_(
+            "They are signed out on every device at once and cannot sign in; what they could see as a "
+            "teacher, supporter, guardian or learner is closed to them. Nothing is deleted: you can "
+            "reactivate the account later."
+        ),
+        action=_("Deactivate account"),
+    )
+
+
+@login_required
+def roster_person_reactivate(request: HttpRequest, school_id: int, person_id: int) -> HttpResponse:
+    school = _school(request, school_id)
+    person = _person(school, person_id)
+    names = {"name": person.name}
+
+    def act() -> str:
+        services.account_reactivate(actor=_user(request), school=school, user=person)
+        return _("%(name)s's account is active again; they sign in with their password.") % names
+
+    return _act_or_confirm(
+        request,
+        school,
+        act=act,
+        back=reverse("roster-person", args=[school.pk, person.pk]),
+        title=_("Reactivate %(name)s's account?") % names,
+        explanation=_("They can sign in again with the password they had, and their roles open again."),
+        action=_("Reactivate account"),
+    )
+
+
+@login_required
+def roster_teaching_end(request: HttpRequest, school_id: int, assignment_id: int) -> HttpResponse:
+    school = _school(request, school_id)
+    assignment = get_object_or_404(
+        TeachingAssignment.objects.filter(school=school, ended_at__isnull=True).select_related(
+            "teacher", "school_class"
+        ),
+        pk=assignment_id,
+    )
+    names = {"teacher": assignment.teacher.name, "class": assignment.school_class.name}
+
+    def act() -> str:
+        services.teaching_end(actor=_user(request), assignment=assignment)
+        return _("%(teacher)s no longer teaches %(class)s.") % names
+
+    return _act_or_confirm(
+        request,
+        school,
+        act=act,
+        back=reverse("roster-class", args=[school.pk, assignment.school_class_id]),
+        title=_("End %(teacher)s's teaching of %(class)s?") % names,
+        explanation=_(
+            "From now on they no longer see the class, its learners or their families' messages. "
+            "To undo it, assign them to the class again."
+        ),
+        action=_("End teaching"),
+    )
+
+
+@login_required
+def roster_support_end(request: HttpRequest, school_id: int, assignment_id: int) -> HttpResponse:
+    school = _school(request, school_id)
+    assignment = get_object_or_404(
+        SupportAssignment.objects.filter(school=school, ended_at__isnull=True).select_related(
+            "staff", "learner"
+        ),
+        pk=assignment_id,
+    )
+    names = {"staff": assignment.staff.name, "learner": assignment.learner.name}
+
+    def act() -> str:
+        services.support_end(actor=_user(request), assignment=assignment)
+        return _("%(staff)s no longer works with %(learner)s.") % names
+
+    return _act_or_confirm(
+        request,
+        school,
+        act=act,
+        back=reverse("roster-person", args=[school.pk, assignment.learner_id]),
+        title=_("End %(staff)s's work with %(learner)s?") % names,
+        explanation=_(
+            "From now on they no longer see this learner. To undo it, assign them to the learner again."
+        ),
+        action=_("End assignment"),
     )
 
 

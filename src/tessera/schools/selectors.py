@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tessera.schools import permissions
 from tessera.schools.models import (
+    AuditEntry,
     Enrolment,
     Guardianship,
     Membership,
@@ -33,10 +34,15 @@ def holds_staff_role(user: User) -> bool:
     return Membership.objects.filter(user=user).exclude(role=Role.LEARNER).exists()
 
 
+def current_teachers() -> QuerySet[TeachingAssignment]:
+    """A class's teachers as pages list them: the assignments that have not ended."""
+    return TeachingAssignment.objects.filter(ended_at__isnull=True).select_related("teacher")
+
+
 def classes_taught_by(user: User) -> QuerySet[SchoolClass]:
     return (
         permissions.classes_visible_to(user)
-        .filter(teaching__teacher=user)
+        .filter(Exists(permissions.teaching_in_force().filter(school_class=OuterRef("pk"), teacher=user)))
         .select_related("school", "term")
         .annotate(learner_count=Count("enrolments", distinct=True))
         .order_by("grade_level", "name")
@@ -44,7 +50,7 @@ def classes_taught_by(user: User) -> QuerySet[SchoolClass]:
 
 
 def classes_enrolled_in(user: User) -> QuerySet[SchoolClass]:
-    lead_teachers = TeachingAssignment.objects.select_related("teacher").order_by("kind")
+    lead_teachers = current_teachers().order_by("kind")
     return (
         permissions.classes_visible_to(user)
         .filter(enrolments__learner=user)
@@ -148,7 +154,7 @@ def class_detail_for(user: User, class_id: int) -> SchoolClass | None:
     return (
         permissions.classes_visible_to(user)
         .select_related("school", "term")
-        .prefetch_related(Prefetch("teaching", queryset=TeachingAssignment.objects.select_related("teacher")))
+        .prefetch_related(Prefetch("teaching", queryset=current_teachers()))
         .filter(pk=class_id)
         .first()
     )
@@ -275,6 +281,15 @@ def person_roster(school: School, person: User) -> PersonRoster:
     )
 
 
+def audit_of(school: School, person: User, *, limit: int = 20) -> list[AuditEntry]:
+    """The newest audit entries about a person in this school (for its administrators)."""
+    return list(
+        AuditEntry.objects.filter(school=school, subject=person).select_related("actor", "school_class")[
+            :limit
+        ]
+    )
+
+
 def school_classes(school: School) -> QuerySet[SchoolClass]:
     return (
         SchoolClass.objects.filter(school=school)
@@ -288,7 +303,7 @@ def school_class_for_admin(school: School, class_id: int) -> SchoolClass | None:
     return (
         SchoolClass.objects.filter(school=school, pk=class_id)
         .select_related("term", "school")
-        .prefetch_related(Prefetch("teaching", queryset=TeachingAssignment.objects.select_related("teacher")))
+        .prefetch_related(Prefetch("teaching", queryset=current_teachers()))
         .first()
     )
 

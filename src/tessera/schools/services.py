@@ -7,16 +7,21 @@ Services check permissions with the object checks of :mod:`tessera.schools.permi
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tessera.schools import permissions
-from tessera.schools.errors import Conflict, DomainError, PermissionDenied
+from tessera.schools import permissions, sessions
+from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tessera.schools.models import (
     AcademicTerm,
+    AuditEntry,
     Enrolment,
     GuardianInvitation,
     Guardianship,
@@ -315,3 +320,251 @@ def guardianship_revoke(*, actor: User, guardianship: Guardianship) -> Guardians
             school=guardianship.school, learner=guardianship.learner, used_at__isnull=True, expires_at__gt=now
         ).update(expires_at=now)
     return guardianship
+
+
+# --- the audit log ---------------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    school: School,
+    actor: User | None,
+    action: str,
+    subject: User | None = None,
+    school_class: SchoolClass | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Record who did what for whom (in the caller's transaction: nothing is recorded that did not happen)."""
+    return AuditEntry.objects.create(
+        school=school,
+        actor=actor,
+        action=action,
+        subject=subject,
+        school_class=school_class,
+        detail=detail[:200],
+    )
+
+
+# --- a learner's sign-in: passwords and sign-in cards -----------------------------------------------
+
+# Short, concrete words a young reader knows; a card's password is two of them and a number.
+CARD_WORDS = (  # noqa: SIM905 (a word list reads better as words)
+    "apple bear bird boat cake cloud corn crab daisy duck eagle fish flag frog gold grape horse kite "
+    "lake leaf lemon lion maple melon moon mouse nest ocean otter owl panda pear piano plum pony rain "
+    "river robin rocket seal shell ship snow star stone sun tiger tree tulip whale wind wolf zebra"
+).split()
+
+
+def simple_password(user: User) -> str:
+    """A password a young learner can type from a card (``tiger-maple-47``) that the validators accept."""
+    while True:
+        words = [secrets.choice(CARD_WORDS) for _ in range(2)]
+        candidate = f"{words[0]}-{words[1]}-{secrets.randbelow(90) + 10}"
+        try:
+            validate_password(candidate, user=user)
+        except ValidationError:
+            continue
+        return candidate
+
+
+def _managed_learner(actor: User, school_class: SchoolClass, learner: User) -> Membership:
+    """The learner's membership, when they are in the class and the actor may manage their sign-in;
+    otherwise :class:`NotFound` (nobody learns whether the learner exists)."""
+    membership = (
+        permissions.learner_sign_ins_managed_by(actor)
+        .filter(school=school_class.school, user=learner, user__enrolments__school_class=school_class)
+        .first()
+    )
+    if membership is None:
+        raise NotFound("There is no such learner in this class.")
+    return membership
+
+
+@transaction.atomic
+def learner_password_set(*, actor: User, school_class: SchoolClass, learner: User, password: str) -> None:
+    """Set (or reset) a learner's password: a teacher of their class or a school administrator. The
+    password must pass the site's validators; the learner's other sessions end (their hash changes)."""
+    _managed_learner(actor, school_class, learner)
+    try:
+        validate_password(password, user=learner)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from None
+    had_password = learner.has_usable_password()
+    learner.set_password(password)
+    learner.save(update_fields=["password"])
+    audit_record(
+        school=school_class.school,
+        actor=actor,
+        action=AuditEntry.Action.PASSWORD_SET,
+        subject=learner,
+        school_class=school_class,
+        detail="reset the password" if had_password else "set a first password",
+    )
+
+
+@dataclass(frozen=True)
+class SignInCard:
+    """One learner's card: ``password`` is the new password, or None when they keep the one they have."""
+
+    learner: User
+    password: str | None
+
+
+def sign_in_card_learners(actor: User, school_class: SchoolClass) -> list[Membership]:
+    """The learners of the class whose sign-in the actor manages, in card order (family, given name)."""
+    return list(
+        permissions.learner_sign_ins_managed_by(actor)
+        .filter(school=school_class.school, user__enrolments__school_class=school_class)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__pk")
+    )
+
+
+@transaction.atomic
+def sign_in_cards_issue(*, actor: User, school_class: SchoolClass, reset_existing: bool) -> list[SignInCard]:
+    """Cards for every learner of the class. A learner without a password gets a new simple one; a
+    learner who has one keeps it (their card says so) unless ``reset_existing``, which replaces it.
+    Each card is audited."""
+    if not permissions.can_view_class_roster(actor, school_class):
+        raise NotFound("There is no such class.")
+    cards = []
+    for membership in sign_in_card_learners(actor, school_class):
+        learner = membership.user
+        if learner.has_usable_password() and not reset_existing:
+            cards.append(SignInCard(learner, None))
+            detail = "printed a sign-in card; the password they have was kept"
+        else:
+            detail = (
+                "printed a sign-in card with a new password, replacing the old one"
+                if learner.has_usable_password()
+                else "printed a sign-in card with a first password"
+            )
+            password = simple_password(learner)
+            learner.set_password(password)
+            learner.save(update_fields=["password"])
+            cards.append(SignInCard(learner, password))
+        audit_record(
+            school=school_class.school,
+            actor=actor,
+            action=AuditEntry.Action.SIGN_IN_CARD,
+            subject=learner,
+            school_class=school_class,
+            detail=detail,
+        )
+    return cards
+
+
+# --- access that ends (and resumes) -----------------------------------------------------------------
+
+
+def _school_person(school: School, user: User) -> None:
+    member = Membership.objects.filter(school=school, user=user).exists()
+    guardian = Guardianship.objects.filter(school=school, guardian=user, revoked_at__isnull=True).exists()
+    if not (member or guardian):
+        raise NotFound("There is no such person in this school.")
+
+
+def _only_in_schools_of(actor: User, user: User) -> None:
+    """An account is global; a school's administrator may switch it off only when every role and link
+    it has is in schools they administer."""
+    managed = permissions.schools_managed_by(actor).values("pk")
+    links = Guardianship.objects.filter(guardian=user, revoked_at__isnull=True)
+    elsewhere = (
+        Membership.objects.filter(user=user).exclude(school__in=managed).exists()
+        or links.exclude(school__in=managed).exists()
+    )
+    if elsewhere:
+        raise PermissionDenied(
+            f"{user.name} also belongs to another school, so this school cannot switch the account off. "
+            "End their roles and links here instead."
+        )
+
+
+@transaction.atomic
+def account_deactivate(*, actor: User, school: School, user: User) -> int:
+    """Switch an account off: it can no longer sign in, every session of it ends now, and every
+    permission ignores it. The account and its records stay; :func:`account_reactivate` undoes it.
+    Returns how many sessions ended."""
+    permissions.require_school_admin(actor, school, to="deactivate accounts")
+    _school_person(school, user)
+    if user.pk == actor.pk:
+        raise DomainError("You cannot deactivate your own account.")
+    if not user.is_active:
+        raise Conflict(f"{user.name}'s account is already deactivated.")
+    _only_in_schools_of(actor, user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = sessions.sessions_end_for(user)
+    audit_record(school=school, actor=actor, action=AuditEntry.Action.ACCOUNT_DEACTIVATED, subject=user)
+    return ended
+
+
+@transaction.atomic
+def account_reactivate(*, actor: User, school: School, user: User) -> None:
+    """Let a deactivated account sign in again (with the password it had; sessions do not come back)."""
+    permissions.require_school_admin(actor, school, to="reactivate accounts")
+    _school_person(school, user)
+    if user.is_active:
+        raise Conflict(f"{user.name}'s account is active.")
+    _only_in_schools_of(actor, user)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(school=school, actor=actor, action=AuditEntry.Action.ACCOUNT_REACTIVATED, subject=user)
+
+
+@transaction.atomic
+def teaching_end(*, actor: User, assignment: TeachingAssignment) -> TeachingAssignment:
+    """End a teacher's assignment to a class: from now on it opens nothing (the class, its learners,
+    their families' messages). The row stays for the record; assigning the teacher again undoes it."""
+    permissions.require_school_admin(actor, assignment.school)
+    if assignment.ended_at is not None:
+        raise Conflict(f"{assignment.teacher.name} no longer teaches {assignment.school_class.name}.")
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    audit_record(
+        school=assignment.school,
+        actor=actor,
+        action=AuditEntry.Action.TEACHING_ENDED,
+        subject=assignment.teacher,
+        school_class=assignment.school_class,
+    )
+    return assignment
+
+
+@transaction.atomic
+def support_end(*, actor: User, assignment: SupportAssignment) -> SupportAssignment:
+    """End a specialist's, para-professional's or mentor's work with a learner (assign again to undo)."""
+    permissions.require_school_admin(actor, assignment.school)
+    if assignment.ended_at is not None:
+        raise Conflict(f"{assignment.staff.name} no longer works with {assignment.learner.name}.")
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    audit_record(
+        school=assignment.school,
+        actor=actor,
+        action=AuditEntry.Action.SUPPORT_ENDED,
+        subject=assignment.staff,
+        detail=f"with {assignment.learner.username} ({assignment.role})",
+    )
+    return assignment
+
+
+@transaction.atomic
+def term_end_change(*, actor: User, term: AcademicTerm, ends_on: datetime.date) -> AcademicTerm:
+    """Move a term's last day: later to extend it (its classes open again to their teachers, learners and
+    families), earlier to end it. After its last day a term's classes open only to administrators."""
+    permissions.require_school_admin(actor, term.school)
+    if ends_on <= term.starts_on:
+        raise DomainError("A term must end after it starts.")
+    before = term.ends_on
+    if ends_on == before:
+        return term
+    term.ends_on = ends_on
+    term.save(update_fields=["ends_on"])
+    audit_record(
+        school=term.school,
+        actor=actor,
+        action=AuditEntry.Action.TERM_DATES_CHANGED,
+        detail=f"{term.name}: last day {before:%Y-%m-%d} → {ends_on:%Y-%m-%d}",
+    )
+    return term
