@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.conf import settings
 from django.test import AsyncClient
 
-from tessera.schools import services
+from tessera.schools import services, session_expiry
 from tests.conftest import PASSWORD
 from tests.family.conftest import SSEReader, commit_events
 
@@ -120,5 +121,23 @@ def test_deactivating_the_account_ends_the_open_feed_and_its_sessions(
         await sync_to_async(commit_events)(a.school, a.learner, 1)
         await _ends_without_events(feed)
         assert (await client.get("/family/")).status_code == 302  # to the sign-in page
+
+    run()
+
+
+def test_an_open_feed_ends_when_the_session_times_out(
+    world: Any, fast_heartbeat: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Watching the feed is not activity: the guardian's idle time-out ends it at the next heartbeat."""
+    a = world.a
+    commit_events(a.school, a.learner, 1)
+
+    @async_to_sync
+    async def run() -> None:
+        _, feed = await _signed_in_feed(a.guardian, a.school, a.learner)
+        assert len(await feed.until_keep_alive()) == 1
+        later = session_expiry.clock() + settings.SESSION_IDLE_MINUTES * 60 + 1
+        monkeypatch.setattr(session_expiry, "clock", lambda: later)
+        await _ends_without_events(feed)
 
     run()

@@ -4,8 +4,8 @@ A session stops counting when it is signed out (its row is gone), when the accou
 (the session's hash no longer matches; a password change through the site gives the browser that made it
 a new session), or when the account is deactivated. Django checks this on each request; a long-lived
 response (the family feed's server-sent events) asks :func:`session_is_current` at each heartbeat, as it
-no longer holds the request. Kept small and apart from the middleware so that other checks of a
-session's validity (idle and absolute time-outs) can join it here.
+no longer holds the request; it also applies the idle and absolute time-outs, which the middleware applies
+to requests.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from tessera.schools.models import User
+from tessera.schools.session_expiry import session_still_valid
 
 
 def _store(session_key: str | None = None) -> SessionBase:
@@ -30,11 +31,15 @@ def _store(session_key: str | None = None) -> SessionBase:
 
 def session_is_current(*, session_key: str | None, user_id: int) -> bool:
     """Whether the session ``session_key`` is still a sign-in of user ``user_id``: it exists and has not
-    expired, names that user, the account is active, and the password has not changed since."""
+    expired, is within its idle and absolute time-outs (:mod:`tessera.schools.session_expiry`; an open
+    stream is not activity), names that user, the account is active, and the password has not changed
+    since."""
     if not session_key:
         return False
     data = _store(session_key).load()  # {} when signed out, expired or unknown
     if str(data.get(SESSION_KEY)) != str(user_id) or not data.get(BACKEND_SESSION_KEY):
+        return False
+    if not session_still_valid(data):
         return False
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
