@@ -37,7 +37,7 @@ def test_the_favicon_is_served_by_the_site(db: None) -> None:
     response = Client().get("/favicon.ico")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/x-icon"
-    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
     login = Client().get("/accounts/login/").content.decode()
     assert 'rel="icon" href="/static/web/favicon.ico"' in login
 
