@@ -11,9 +11,11 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from tessera.events.log import event_record
 from tessera.family import message_services
-from tessera.family.services import feed_mastery_record
+from tessera.family.models import FeedEvent
 from tessera.personalization.models import PersonalizationPolicy
+from tessera.practice.events import CompetencyMastered
 from tessera.schools.models import Guardianship
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +89,10 @@ def test_mastery_news_links_to_the_competency_on_the_progress_page_and_a_message
 ) -> None:
     a = world.a
     with transaction.atomic():
-        mastered = feed_mastery_record(session=practice.session, competency=practice.add, answers=4)
+        event_record(
+            school=a.school, learner=a.learner, fact=CompetencyMastered(practice.add.pk, practice.add.name, 4)
+        )
+    mastered = FeedEvent.objects.get(kind="competency_mastered")
     conversation = message_services.conversation_start(
         actor=a.guardian, school_id=a.school.pk, learner_id=a.learner.pk, other_id=a.teacher.pk
     )

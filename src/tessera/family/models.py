@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.events.topics import Topic
 from tessera.schools.models import TenantModel
 
 
@@ -32,14 +33,7 @@ class FeedEvent(TenantModel):
     conversation); empty, it is for every guardian of the child.
     """
 
-    class Topic(models.TextChoices):
-        PRACTICE = "practice", _("Practice progress")
-        GOALS = "goals", _("Goals")
-        REFLECTIONS = "reflections", _("Reflections")
-        ASSESSMENT = "assessment", _("Assessment grades")
-        SUPPORT = "support", _("Support sessions")
-        FEEDBACK = "feedback", _("Teacher feedback")
-        MESSAGES = "messages", _("Messages")
+    Topic = Topic  # the sharing vocabulary lives beside the event log (tessera.events.topics)
 
     class Kind(models.TextChoices):
         COMPETENCY_MASTERED = "competency_mastered", _("Competency mastered")

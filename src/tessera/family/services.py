@@ -1,15 +1,17 @@
 """Every write of the family feed.
 
-:func:`feed_event_record` is how a capability tells guardians about a change. It MUST be called inside
-the transaction that makes the change (it refuses to run outside one): the event row is then committed
-with the change or rolled back with it, and it is announced to the open streams only after the commit
-(``transaction.on_commit``), so nothing is announced that did not happen and nothing is lost.
+:func:`feed_event_record` writes one feed row. Other apps do not call it: they record facts in the event
+log (:mod:`tessera.events`), and the feed's consumer (:mod:`tessera.family.consumers`) turns the facts it
+shows into feed rows in the same transaction; family's own news (messages, announcements) calls it
+directly. It refuses to run outside a transaction: the row is committed with the change or rolled back
+with it, and it is announced to the open streams only after the commit (``transaction.on_commit``), so
+nothing is announced that did not happen and nothing is lost.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,10 +20,6 @@ from tessera.family import fanout
 from tessera.family.models import FeedEvent, FeedStream
 from tessera.schools.errors import DomainError
 from tessera.schools.models import School, User
-
-if TYPE_CHECKING:
-    from tessera.curriculum.models import Competency
-    from tessera.practice.models import PracticeSession
 
 KINDS = set(FeedEvent.Kind.values)
 Topic = FeedEvent.Topic
@@ -79,32 +77,3 @@ def feed_event_record(
     school_id, learner_id = school.pk, learner.pk
     transaction.on_commit(lambda: fanout.publish(school_id, learner_id))
     return event
-
-
-def feed_mastery_record(
-    *, session: PracticeSession, competency: Competency, answers: int, at: datetime | None = None
-) -> FeedEvent:
-    """``competency_mastered``: the session's learner mastered ``competency`` after ``answers`` practice
-    answers. Called by :func:`tessera.practice.services.answer_submit`, inside its transaction."""
-    return feed_event_record(
-        school=session.school,
-        learner=session.learner,
-        kind=FeedEvent.Kind.COMPETENCY_MASTERED,
-        payload={"competency": competency.name, "competency_id": competency.pk, "answers": answers},
-        at=at,
-    )
-
-
-def feed_mastery_lost_record(
-    *, session: PracticeSession, competency: Competency, at: datetime | None = None
-) -> FeedEvent:
-    """``mastery_lost``: a spaced review showed that the session's learner needs to practise ``competency``
-    again, so it no longer counts as mastered (the family was told it was mastered, so it is told this too).
-    Called by :func:`tessera.practice.services.answer_submit`, inside its transaction."""
-    return feed_event_record(
-        school=session.school,
-        learner=session.learner,
-        kind=FeedEvent.Kind.MASTERY_LOST,
-        payload={"competency": competency.name, "competency_id": competency.pk},
-        at=at,
-    )

@@ -16,9 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tessera.curriculum.models import Competency, Framework, Resource
-from tessera.family.models import FeedEvent
-from tessera.family.services import feed_event_record
+from tessera.events.log import event_record
 from tessera.personalization import choice_permissions as perms
+from tessera.personalization.events import ProposalDecided
 from tessera.personalization.models import (
     LONG_TEXT,
     SHORT_TEXT,
@@ -249,19 +249,11 @@ def proposal_decide(*, actor: User, proposal: Proposal, decision: str, comment: 
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "teacher_comment", "decided_by", "decided_at"])
-    # The sentence names the learner's own proposal, their own work like a goal: it is told to guardians
-    # as the learner shares their goals (topic goals), not as feedback the school always shares.
-    feed_event_record(
+    event_record(
         school=proposal.school,
         learner=proposal.learner,
-        kind=FeedEvent.Kind.TEACHER_FEEDBACK,
-        topic=FeedEvent.Topic.GOALS,
-        payload={
-            "teacher": actor.name,
-            "proposal": proposal.title,
-            "proposal_id": proposal.pk,
-            "decision": decision,
-        },
+        actor=actor,
+        fact=ProposalDecided(proposal.pk, proposal.title, decision, actor.pk, actor.name),
         at=proposal.decided_at,
     )
     return proposal

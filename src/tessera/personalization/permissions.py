@@ -20,7 +20,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from tessera.family.models import FeedEvent
+from tessera.events.topics import Topic as Topic  # the sharing rule's vocabulary, re-exported for its users
 from tessera.personalization.models import Goal, LearnerProfile, PersonalizationPolicy
 from tessera.schools import permissions as school_permissions
 from tessera.schools.models import (
@@ -69,10 +69,10 @@ def _own(user: User, *, school: str = "school_id", learner: str = "learner_id") 
 
 
 # --- what guardians are told ------------------------------------------------------------------------
-# Topics are the family feed's (FeedEvent.Topic) plus "profile", which has no events but is shared the
-# same way. The learner chooses three of them from the school's choosing age; the school sets the others.
+# Topics are the event log's (tessera.events.topics.Topic) plus "profile", which has no events but is
+# shared the same way. The learner chooses three of them from the school's choosing age; the school sets
+# the others.
 
-Topic = FeedEvent.Topic
 PROFILE = "profile"
 LEARNER_CHOSEN = (PROFILE, Topic.GOALS.value, Topic.REFLECTIONS.value)
 _ALWAYS_SHARED_FLAGS = {
@@ -123,7 +123,7 @@ def topics_shared_with_guardians(
       minors); from that age, as the learner chooses (reflections only together with goals). An unknown
       birth date counts as old enough to choose, so a missing date shares nothing against the learner's will.
 
-    Topics are :class:`tessera.family.models.FeedEvent.Topic` values and :data:`PROFILE`.
+    Topics are :class:`tessera.events.topics.Topic` values and :data:`PROFILE`.
     """
     profile = (
         LearnerProfile.objects.filter(school_id=school_id, learner_id=learner_id)

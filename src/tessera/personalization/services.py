@@ -19,10 +19,9 @@ from django.utils import timezone
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency, Resource
-from tessera.family.message_selectors import teaches_child
-from tessera.family.models import FeedEvent
-from tessera.family.services import feed_event_record
+from tessera.events.log import event_record
 from tessera.personalization import permissions
+from tessera.personalization.events import GoalCommented, GoalReached
 from tessera.personalization.models import (
     LONG_TEXT,
     SHORT_TEXT,
@@ -316,11 +315,11 @@ def goal_status_set(*, actor: User, goal_id: int, status: str) -> Goal:
     goal.reached_at = timezone.now() if status == Goal.Status.REACHED else None
     goal.save(update_fields=["status", "reached_at"])
     if newly_reached:
-        feed_event_record(
+        event_record(
             school=goal.school,
             learner=goal.learner,
-            kind=FeedEvent.Kind.GOAL_REACHED,
-            payload={"goal": goal.title, "goal_id": goal.pk},
+            actor=actor,
+            fact=GoalReached(goal.pk, goal.title),
             at=goal.reached_at,
         )
     return goal
@@ -407,18 +406,11 @@ def goal_comment_add(*, author: User, goal_id: int, text: str) -> GoalComment:
         raise PermissionDenied("Only the learner's teachers and supporters comment on their goals.")
     text = _written(text, what="a comment", limit=LONG_TEXT)
     comment = GoalComment.objects.create(school=goal.school, goal=goal, author=author, text=text)
-    if not teaches_child(teacher=author, school_id=goal.school_id, learner_id=goal.learner_id):
-        # A specialist's, para-professional's or mentor's comment is not news for the family: it would
-        # tell them who supports the child, which the school shares only as it chooses (support topic).
-        return comment
-    # Told to the family as a teacher's feedback on the goal: its topic is the goals, since the sentence
-    # names the goal; guardians of a learner who keeps their goals private do not hear of it.
-    feed_event_record(
+    event_record(
         school=goal.school,
         learner=goal.learner,
-        kind=FeedEvent.Kind.TEACHER_FEEDBACK,
-        topic=FeedEvent.Topic.GOALS,
-        payload={"teacher": author.name, "goal": goal.title, "goal_id": goal.pk, "comment_id": comment.pk},
+        actor=author,
+        fact=GoalCommented(goal.pk, goal.title, comment.pk, author.pk, author.name),
         at=comment.created_at,
     )
     return comment

@@ -33,8 +33,9 @@ from tessera.curriculum.answers import answer_check
 from tessera.curriculum.models import Competency, Item, ItemCompetency
 from tessera.engine.mastery import MasteryRecord, MasteryStep, mastery_step, shown_percent
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
-from tessera.family.services import feed_mastery_lost_record, feed_mastery_record
+from tessera.events.log import Fact, event_record
 from tessera.practice import permissions, progress
+from tessera.practice.events import CompetencyMastered, MasteryLost
 from tessera.practice.learner_model import MASTERY_POLICY, model_for, tracker_for
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelState, PracticeSession
 from tessera.practice.review import review_schedule
@@ -470,11 +471,14 @@ def _state_advance(
     competency_row.save()
     # What it unlocks is announced the first time only; the family hears of every mastery and every loss.
     unlocked = progress.unlocked_by(session.learner, session.school, competency) if first_mastery else []
-    # The guardians' feed hears of mastery, and of mastery a review showed lost, in this same transaction.
+    # Mastery, and mastery a review showed lost, are facts in the event log (the family feed tells them).
+    fact: Fact | None = None
     if step.newly_mastered:
-        feed_mastery_record(session=session, competency=competency, answers=competency_row.attempts, at=now)
+        fact = CompetencyMastered(competency.pk, competency.name, competency_row.attempts)
     elif step.lost:
-        feed_mastery_lost_record(session=session, competency=competency, at=now)
+        fact = MasteryLost(competency.pk, competency.name)
+    if fact is not None:
+        event_record(school=session.school, learner=session.learner, fact=fact, at=now)
     return AnswerResult(
         answer_id=stored.pk,
         correct=stored.correct,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "tessera.schools",
+    "tessera.events",
     "tessera.curriculum",
     "tessera.practice",
     "tessera.personalization",

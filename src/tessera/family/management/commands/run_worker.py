@@ -1,5 +1,6 @@
-"""The background worker for one machine (``make run``): runs queued tasks and, every
-``DIGEST_CHECK_SECONDS``, enqueues the weekly digests that are due.
+"""The background worker for one machine (``make run``): runs queued tasks, relays the event log to its
+relayed consumers (:func:`tessera.events.relay.relay_all`) and, every ``DIGEST_CHECK_SECONDS``, enqueues
+the weekly digests that are due.
 
 django-tasks runs tasks but schedules nothing, so this loop is the scheduler too. Each turn it calls
 :func:`tessera.family.tasks.digests_due` when the check is due, then lets django-tasks-db's own worker
@@ -20,6 +21,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
+from tessera.events.relay import relay_all
 from tessera.family.tasks import digests_due
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=1.0, help="Seconds to wait when no task is ready (default 1)."
         )
+        parser.add_argument("--once", action="store_true", help="One turn, then stop (for cron and tests).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The batch worker says "starting" and "no more tasks" every turn: keep its warnings only (task
@@ -61,6 +64,15 @@ class Command(BaseCommand):
                 else:
                     if enqueued:
                         logger.info("Enqueued %d weekly digest(s)", len(enqueued))
+            try:
+                relayed = relay_all()
+            except Exception:  # the database is away: the deliveries wait for the next turn
+                logger.exception("Relaying the event log failed")
+            else:
+                if relayed:
+                    logger.info("Relayed %d event(s)", relayed)
             worker.run()
+            if options["once"]:
+                break
             if worker.running:
                 time.sleep(options["interval"])
