@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from tessera.personalization import policy_views
 from tessera.schools import roster_views as views
 
 urlpatterns = [
@@ -68,7 +67,6 @@ urlpatterns = [
         name="roster-support-end",
     ),
     path("<int:school_id>/import/", views.roster_import_page, name="roster-import"),
-    path("<int:school_id>/sharing/", policy_views.sharing_policy, name="roster-sharing-policy"),
     path(
         "<int:school_id>/import/example/<slug:kind>.csv",
         views.roster_import_example,
