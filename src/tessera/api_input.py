@@ -6,7 +6,6 @@ bytes, and nobody means to type them); page numbers are bounded so a huge one is
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated
 
 from django.http import HttpRequest
@@ -15,12 +14,13 @@ from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, StringConstraints
 
 from tessera.schools.models import User
+from tessera.schools.text import has_control_characters
 
 MAX_PAGE = 1_000_000
 
 
 def no_control_characters(value: str) -> str:
-    if any(unicodedata.category(char) == "Cc" for char in value):
+    if has_control_characters(value, allow_line_breaks=False):
         raise ValueError("must not contain control characters")
     return value
 

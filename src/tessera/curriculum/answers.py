@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
+
+from tessera.schools.text import has_control_characters
 
 KINDS = ("multiple_choice", "numeric", "short_text")
 MAX_ANSWER_LENGTH = 200
@@ -105,7 +106,7 @@ def answer_check(item_spec: Mapping[str, Any], answer: object) -> bool:
             raise ValueError("the answer must be text")
         if len(answer) > MAX_ANSWER_LENGTH:
             raise ValueError(f"the answer is longer than {MAX_ANSWER_LENGTH} characters")
-        if any(unicodedata.category(char) == "Cc" for char in answer):
+        if has_control_characters(answer, allow_line_breaks=False):
             raise ValueError("the answer must not contain control characters")
         given_text = normalize_text(answer)
         if not given_text:

@@ -35,12 +35,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tessera.curriculum import graph
 from tessera.curriculum.models import CODE_LENGTH, NAME_LENGTH, TEXT_LENGTH, Item, Resource
+from tessera.schools.text import has_control_characters
 
 FORMAT = "tessera-framework"
 VERSION = 1
@@ -115,7 +115,7 @@ class _Checker:
         if len(cleaned) > max_length:
             self.error(where, f"is longer than {max_length} characters")
             return None
-        if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in cleaned):
+        if has_control_characters(cleaned):
             self.error(where, "must not contain control characters")
             return None
         return cleaned

@@ -1,6 +1,7 @@
-"""Whether text a person typed is only text: one rule for names on the roster, profiles, goals, proposals
-and messages (PostgreSQL refuses a NUL character; other control characters are no one's writing and can
-hide or reorder what others read). The lowest app that needs it owns it; the others ask it here."""
+"""Whether text a person typed is only text: one rule for names on the roster, profiles, goals,
+proposals and messages, the API's plain-text fields, framework files and typed answers (PostgreSQL refuses
+a NUL character; other control characters are no one's writing and can hide or reorder what others read).
+The lowest app that needs it owns it; the others ask it here."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
-def has_control_characters(text: str) -> bool:
-    """Whether ``text`` holds control characters other than line breaks and tabs."""
-    return any(unicodedata.category(char) == "Cc" and char not in "\n\r\t" for char in text)
+def has_control_characters(text: str, *, allow_line_breaks: bool = True) -> bool:
+    """Whether ``text`` holds control characters: any, or (by default, for text of several lines) any but
+    line breaks and tabs."""
+    allowed = "\n\r\t" if allow_line_breaks else ""
+    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
 
 
 def validate_plain_text(value: str) -> None:
