@@ -7,9 +7,10 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from tessera.curriculum import demo, selectors
+from tessera.curriculum import selectors
 from tessera.curriculum.answers import answer_check
 from tessera.curriculum.models import Competency, Framework, Item, Prerequisite
+from tessera.demo import curriculum as demo
 
 
 def test_every_skill_goes_to_a_domain_and_every_curated_prerequisite_names_a_skill() -> None:

@@ -135,8 +135,8 @@ def test_mastering_moves_recommendations_on(world: Any, library: Framework) -> N
 
 
 def test_the_demo_gets_resources_and_learner_profiles_once(db: None) -> None:
-    from tessera.curriculum.demo import demo_framework_load
-    from tessera.schools.demo import demo_school_load
+    from tessera.demo.curriculum import demo_framework_load
+    from tessera.demo.school import demo_school_load
 
     school, _ = demo_school_load()
     framework, _ = demo_framework_load(school=school)

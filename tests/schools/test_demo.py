@@ -6,7 +6,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from tessera.schools.demo import DEMO_PASSWORD
+from tessera.demo.school import DEMO_PASSWORD
 from tessera.schools.models import Guardianship, Membership, School, SchoolClass, User
 
 

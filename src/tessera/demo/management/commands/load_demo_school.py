@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tessera.curriculum.demo import demo_framework_load
-from tessera.family.demo import demo_family_load
-from tessera.practice.demo_history import HistoryReport, demo_history_load
-from tessera.schools.demo import DEMO_PASSWORD, demo_logins, demo_school_load
+from tessera.demo.curriculum import demo_framework_load
+from tessera.demo.family import demo_family_load
+from tessera.demo.practice_history import HistoryReport, demo_history_load
+from tessera.demo.school import DEMO_PASSWORD, demo_logins, demo_school_load
 from tessera.schools.errors import DomainError
 
 

@@ -12,8 +12,8 @@ import random
 
 from django.db import transaction
 
-from tessera.curriculum.demo import competency_code
 from tessera.curriculum.models import Framework, Resource, ResourceCompetency
+from tessera.demo.curriculum import competency_code
 from tessera.personalization.models import LearnerProfile, LearnerProfileVersion, LearningPreference
 from tessera.personalization.services import profile_snapshot
 from tessera.schools.models import Membership, School
