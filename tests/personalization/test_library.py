@@ -136,10 +136,12 @@ def test_mastering_moves_recommendations_on(world: Any, library: Framework) -> N
 
 def test_the_demo_gets_resources_and_learner_profiles_once(db: None) -> None:
     from tessera.demo.curriculum import demo_framework_load
+    from tessera.demo.personalization import demo_personalization_load
     from tessera.demo.school import demo_school_load
 
     school, _ = demo_school_load()
     framework, _ = demo_framework_load(school=school)
+    demo_personalization_load(school=school, framework=framework)
     resources, profiles = framework.resources.count(), LearnerProfile.objects.filter(school=school).count()
     assert resources >= 40
     assert profiles == 60
@@ -158,7 +160,7 @@ def test_the_demo_gets_resources_and_learner_profiles_once(db: None) -> None:
         school=school,
         data={"strengths": "Mine"},
     )
-    demo_framework_load(school=school)
+    demo_personalization_load(school=school, framework=framework)
     assert framework.resources.count() == resources
     assert LearnerProfile.objects.filter(school=school).count() == profiles
     assert LearnerProfile.objects.filter(school=school, strengths="Mine").count() == 1

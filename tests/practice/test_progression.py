@@ -250,9 +250,9 @@ def test_the_streak_counts_school_days_in_a_row_and_a_weekend_does_not_break_it(
 def test_every_practisable_competency_of_the_demo_framework_can_be_reached(world: Any) -> None:
     """Mastering whatever is ready, again and again, eventually opens every competency that has items:
     prerequisites without items (which nobody can master) lock nothing."""
-    from tessera.demo.curriculum import _demo_framework_load
+    from tessera.demo.curriculum import demo_framework_load
 
-    framework, _ = _demo_framework_load(school=world.a.school, seed=2026)
+    framework, _ = demo_framework_load(school=world.a.school, seed=2026)
     learner, school = world.a.learner, world.a.school
     while True:
         rows = [r for d in progress.framework_progress(learner, school, framework) for r in d.competencies]

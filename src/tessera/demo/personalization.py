@@ -370,7 +370,8 @@ def demo_profiles_load(*, school: School, seed: int = 2026) -> int:
     return added
 
 
+@transaction.atomic
 def demo_personalization_load(*, school: School, framework: Framework) -> None:
-    """The one hook the demo loader calls: resources for the library, and learners' starting profiles."""
+    """Resources for the library of the demo framework, and learners' starting profiles (idempotent)."""
     demo_resources_load(framework=framework)
     demo_profiles_load(school=school)
