@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tessera.curriculum.models import Framework, Resource, ResourceCompetency
-from tessera.personalization import selectors, services
+from tessera.personalization import selectors
 from tessera.personalization.models import LearnerProfile, SavedResource
 from tessera.practice.models import LearnerCompetencyState
 from tests.curriculum.documents import small_framework
@@ -132,36 +132,6 @@ def test_mastering_moves_recommendations_on(world: Any, library: Framework) -> N
     assert recommendations[0].explanation == (
         "You are ready for Multiplication (you mastered Addition, which it builds on)."
     )
-
-
-def test_the_demo_gets_resources_and_learner_profiles_once(db: None) -> None:
-    from tessera.curriculum.demo import demo_framework_load
-    from tessera.schools.demo import demo_school_load
-
-    school, _ = demo_school_load()
-    framework, _ = demo_framework_load(school=school)
-    resources, profiles = framework.resources.count(), LearnerProfile.objects.filter(school=school).count()
-    assert resources >= 40
-    assert profiles == 60
-    assert set(framework.resources.values_list("kind", flat=True)) == {
-        "reading",
-        "video",
-        "interactive",
-        "worksheet",
-    }
-    assert all(
-        url.startswith("https://example.org/") for url in framework.resources.values_list("url", flat=True)
-    )
-    assert not Resource.objects.filter(framework=framework, resourcecompetency__isnull=True).exists()
-    services.profile_update(
-        learner=LearnerProfile.objects.filter(school=school).first().learner,
-        school=school,
-        data={"strengths": "Mine"},
-    )
-    demo_framework_load(school=school)
-    assert framework.resources.count() == resources
-    assert LearnerProfile.objects.filter(school=school).count() == profiles
-    assert LearnerProfile.objects.filter(school=school, strengths="Mine").count() == 1
 
 
 def test_a_spanish_speaking_learner_reads_why_in_spanish(world: Any, library: Framework) -> None:

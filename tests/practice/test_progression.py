@@ -247,33 +247,6 @@ def test_the_streak_counts_school_days_in_a_row_and_a_weekend_does_not_break_it(
     assert streak(wednesday) == 5
 
 
-def test_every_practisable_competency_of_the_demo_framework_can_be_reached(world: Any) -> None:
-    """Mastering whatever is ready, again and again, eventually opens every competency that has items:
-    prerequisites without items (which nobody can master) lock nothing."""
-    from tessera.curriculum.demo import _demo_framework_load
-
-    framework, _ = _demo_framework_load(school=world.a.school, seed=2026)
-    learner, school = world.a.learner, world.a.school
-    while True:
-        rows = [r for d in progress.framework_progress(learner, school, framework) for r in d.competencies]
-        ready = [r for r in rows if r.practisable and r.status == progress.READY]
-        if not ready:
-            break
-        LearnerCompetencyState.objects.bulk_create(
-            LearnerCompetencyState(
-                school=school,
-                learner=learner,
-                competency=r.competency,
-                attempts=3,
-                mastered_at=timezone.now(),
-            )
-            for r in ready
-        )
-    stuck = [r.competency.name for r in rows if r.practisable and r.status != progress.MASTERED]
-    assert not stuck
-    assert sum(1 for r in rows if r.practisable) == 74
-
-
 def test_a_wrong_practice_answer_keeps_mastery_and_brings_the_review_forward(practice: Any) -> None:
     """Mastery is kept until a review shows it is lost: what the family was told stays true."""
     master_addition(practice)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tessera.schools import invitations, services
 from tessera.schools.errors import Conflict
-from tessera.schools.models import GuardianInvitation, Guardianship, School, SchoolClass, User
+from tessera.schools.models import GuardianInvitation, Guardianship, SchoolClass
 
 
 def _create_class(client, world, **fields):  # type: ignore[no-untyped-def]
@@ -92,11 +91,3 @@ def test_revoking_a_guardian_cancels_codes_sent_earlier(world) -> None:  # type:
         invitations.guardian_invitation_accept(code=issued.code, user=a.guardian)
     assert not Guardianship.objects.filter(guardian=a.guardian, revoked_at__isnull=True).exists()
     assert GuardianInvitation.objects.get(pk=issued.invitation.pk).expires_at <= timezone.now()
-
-
-def test_the_demo_school_refuses_to_take_over_an_existing_account(db) -> None:  # type: ignore[no-untyped-def]
-    User.objects.create(username="admin", email="real.admin@example.org", date_joined=timezone.now())
-    with pytest.raises(CommandError, match="username “admin” is already taken"):
-        call_command("load_demo_school")
-    assert not School.objects.filter(slug="demo").exists()
-    assert User.objects.count() == 1, "the loader rolled back as a whole"

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tessera.personalization",
     "tessera.family",
     "tessera.web",
+    "tessera.demo",
 ]
 
 MIDDLEWARE = [

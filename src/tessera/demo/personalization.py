@@ -12,8 +12,8 @@ import random
 
 from django.db import transaction
 
-from tessera.curriculum.demo import competency_code
 from tessera.curriculum.models import Framework, Resource, ResourceCompetency
+from tessera.demo.curriculum import competency_code
 from tessera.personalization.models import LearnerProfile, LearnerProfileVersion, LearningPreference
 from tessera.personalization.services import profile_snapshot
 from tessera.schools.models import Membership, School
@@ -370,7 +370,8 @@ def demo_profiles_load(*, school: School, seed: int = 2026) -> int:
     return added
 
 
+@transaction.atomic
 def demo_personalization_load(*, school: School, framework: Framework) -> None:
-    """The one hook the demo loader calls: resources for the library, and learners' starting profiles."""
+    """Resources for the library of the demo framework, and learners' starting profiles (idempotent)."""
     demo_resources_load(framework=framework)
     demo_profiles_load(school=school)

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tessera.curriculum.models import Framework
+from tessera.demo.practice_history import HistoryReport, demo_history_load, school_days
 from tessera.practice import services
-from tessera.practice.demo_history import HistoryReport, demo_history_load, school_days
 from tessera.practice.models import (
     Answer,
     LearnerCompetencyState,
@@ -190,7 +190,7 @@ def test_load_demo_school_generates_the_history_once_and_says_so(
         calls.append(framework.code)
         return HistoryReport(created=len(calls) == 1, learners=60, sessions=500, answers=2500, seconds=1.5)
 
-    monkeypatch.setattr("tessera.schools.management.commands.load_demo_school.demo_history_load", generate)
+    monkeypatch.setattr("tessera.demo.management.commands.load_demo_school.demo_history_load", generate)
     out = StringIO()
     call_command("load_demo_school", "--quiet-logins", stdout=out)
     assert "Created practice history: 2500 answers in 500 sessions of 60 learners" in out.getvalue()

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from tessera.curriculum.demo import demo_framework_load
-from tessera.family.demo import demo_family_load
-from tessera.practice.demo_history import HistoryReport, demo_history_load
-from tessera.schools.demo import DEMO_PASSWORD, demo_logins, demo_school_load
+from tessera.demo.curriculum import demo_framework_load
+from tessera.demo.family import demo_family_load
+from tessera.demo.personalization import demo_personalization_load
+from tessera.demo.practice_history import HistoryReport, demo_history_load
+from tessera.demo.school import DEMO_PASSWORD, demo_logins, demo_school_load
 from tessera.schools.errors import DomainError
 
 
@@ -28,7 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             school, created = demo_school_load()
-            framework, framework_created = demo_framework_load(school=school)
+            with transaction.atomic():
+                framework, framework_created = demo_framework_load(school=school)
+                demo_personalization_load(school=school, framework=framework)
             history = None if options["no_history"] else demo_history_load(school=school, framework=framework)
             notes = demo_family_load(school=school)
         except DomainError as error:

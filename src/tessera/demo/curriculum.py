@@ -186,7 +186,7 @@ PREREQUISITES: dict[str, list[str]] = {
 
 def skills() -> list[tuple[int, str]]:
     """``(ASSISTments skill id, name)`` in file order, names with quotes and spaces trimmed."""
-    text = resources.files("tessera.curriculum").joinpath("data", SKILLS_FILE).read_text("utf-8")
+    text = resources.files("tessera.demo").joinpath("data", SKILLS_FILE).read_text("utf-8")
     rows = []
     for line in text.splitlines():
         if line.strip():
@@ -1140,16 +1140,8 @@ def demo_framework_document(*, seed: int = 2026) -> dict[str, Any]:
 
 @transaction.atomic
 def demo_framework_load(*, school: School, seed: int = 2026) -> tuple[Framework, bool]:
-    """Give the demo school its maths framework unless it has it, then the personalization demo content
-    (resources, learners' profiles; idempotent). Returns the framework and whether it is new."""
-    from tessera.personalization.demo import demo_personalization_load  # it builds on this module
-
-    framework, created = _demo_framework_load(school=school, seed=seed)
-    demo_personalization_load(school=school, framework=framework)
-    return framework, created
-
-
-def _demo_framework_load(*, school: School, seed: int) -> tuple[Framework, bool]:
+    """Give the demo school its maths framework unless it has it. Returns the framework and whether it
+    is new. Its library and the learners' profiles are :mod:`tessera.demo.personalization`'s."""
     existing = Framework.objects.filter(school=school, code=DEMO_FRAMEWORK_CODE).first()
     if existing is not None:
         return existing, False

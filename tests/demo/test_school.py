@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from tessera.schools.demo import DEMO_PASSWORD
+from tessera.demo.school import DEMO_PASSWORD
 from tessera.schools.models import Guardianship, Membership, School, SchoolClass, User
 
 
@@ -55,3 +57,11 @@ def test_every_printed_login_signs_in_with_its_role(db) -> None:  # type: ignore
             if line.startswith("  ")
         )
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+
+
+def test_the_demo_school_refuses_to_take_over_an_existing_account(db) -> None:  # type: ignore[no-untyped-def]
+    User.objects.create(username="admin", email="real.admin@example.org", date_joined=timezone.now())
+    with pytest.raises(CommandError, match="username “admin” is already taken"):
+        call_command("load_demo_school")
+    assert not School.objects.filter(slug="demo").exists()
+    assert User.objects.count() == 1, "the loader rolled back as a whole"
