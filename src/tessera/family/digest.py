@@ -23,7 +23,7 @@ from tessera.family.selectors import (
     MASTERY_KINDS,
     FeedItem,
     child_page_url,
-    events_visible_to_guardian,
+    events_visible_to_guardian_q,
     feed_item,
 )
 from tessera.schools.models import User
@@ -59,15 +59,6 @@ def digest_language(guardian: User) -> str:
     return guardian.language or settings.LANGUAGE_CODE
 
 
-def _events_for_digest(
-    *, guardian: User, school_id: int, learner_id: int, since: datetime.datetime, until: datetime.datetime
-) -> list[FeedEvent]:
-    """The child's events in ``[since, until)`` that ``guardian`` may read (the feed's rule: a current
-    guardianship, shared topics, events for every guardian or for them), oldest first."""
-    events = events_visible_to_guardian(guardian_id=guardian.pk, school_id=school_id, learner_id=learner_id)
-    return list(events.filter(created_at__gte=since, created_at__lt=until))
-
-
 def _mastered_count(events: list[FeedEvent]) -> int:
     """Competencies whose latest mastery news of the week is that they were mastered (one mastered, then
     lost at a review and mastered again, counts once; mastered then lost does not count)."""
@@ -87,10 +78,17 @@ def digest_build(*, guardian: User, until: datetime.datetime) -> Digest:
     )
     several_schools = len({link.school_id for link in links}) > 1
     children = []
+    # every child's events in one query (the query budget of the notification page's preview)
+    by_child: dict[tuple[int, int], list[FeedEvent]] = {}
+    if links:
+        read = FeedEvent.objects.filter(
+            events_visible_to_guardian_q(guardian.pk, links), created_at__gte=since, created_at__lt=until
+        )
+        for event in read.select_related("learner", "school").order_by("id"):
+            by_child.setdefault((event.school_id, event.learner_id), []).append(event)
     with translation.override(language):
         for link in links:
-            where = {"school_id": link.school_id, "learner_id": link.learner_id}
-            events = _events_for_digest(guardian=guardian, since=since, until=until, **where)
+            events = by_child.get((link.school_id, link.learner_id), [])
             children.append(
                 ChildDigest(
                     name=link.learner.first_name or link.learner.name,

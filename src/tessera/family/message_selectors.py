@@ -127,18 +127,28 @@ def counterparts_of(user: User) -> list[Counterpart]:
     if not _signed_in(user):
         return []
     found: dict[tuple[int, int, int], Counterpart] = {}
-    for g in Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).select_related("learner"):
-        classes = Enrolment.objects.filter(school_id=g.school_id, learner_id=g.learner_id).values(
-            "school_class"
-        )
-        for t in (
-            school_permissions.teaching_in_force()
-            .filter(school_id=g.school_id, school_class__in=classes)
-            .select_related("teacher")
-        ):
-            found.setdefault(
-                (g.school_id, g.learner_id, t.teacher_id), Counterpart(g.school_id, g.learner, t.teacher)
-            )
+    # Three queries for all children (their links, their classes, those classes' teachers), not two per
+    # child: the query budget of the pages that list counterparts.
+    children = list(
+        Guardianship.objects.filter(guardian=user, revoked_at__isnull=True).select_related("learner")
+    )
+    classes_of: dict[tuple[int, int], set[int]] = {}
+    for school_id, learner_id, class_id in Enrolment.objects.filter(
+        learner_id__in={g.learner_id for g in children}
+    ).values_list("school_id", "learner_id", "school_class_id"):
+        classes_of.setdefault((school_id, learner_id), set()).add(class_id)
+    teachings = list(
+        school_permissions.teaching_in_force()
+        .filter(school_class_id__in=set().union(*classes_of.values()))
+        .select_related("teacher")
+    )
+    for g in children:
+        classes = classes_of.get((g.school_id, g.learner_id), set())
+        for t in teachings:
+            if t.school_id == g.school_id and t.school_class_id in classes:
+                found.setdefault(
+                    (g.school_id, g.learner_id, t.teacher_id), Counterpart(g.school_id, g.learner, t.teacher)
+                )
     taught = school_permissions.teaching_in_force().filter(teacher=user).values("school_class")
     learners = Enrolment.objects.filter(school_class__in=taught)
     links = Guardianship.objects.filter(

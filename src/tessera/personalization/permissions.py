@@ -16,6 +16,7 @@ Administrators manage rosters; they do not read learners' profiles or goals unle
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -125,17 +126,37 @@ def topics_shared_with_guardians(
 
     Topics are :class:`tessera.events.topics.Topic` values and :data:`PROFILE`.
     """
-    profile = (
-        LearnerProfile.objects.filter(school_id=school_id, learner_id=learner_id)
-        .select_related("learner")
-        .first()
+    return topics_shared_with_guardians_of([(school_id, learner_id)], today=today).get(
+        (school_id, learner_id), frozenset()
     )
-    if profile is None:
-        learner = User.objects.filter(pk=learner_id).first()
-        if learner is None:
-            return frozenset()
-        profile = LearnerProfile(school_id=school_id, learner=learner)
-    return _shared_topics(policy_of(school_id), profile, today)
+
+
+def topics_shared_with_guardians_of(
+    pairs: Iterable[tuple[int, int]], *, today: datetime.date | None = None
+) -> dict[tuple[int, int], frozenset[str]]:
+    """:func:`topics_shared_with_guardians` for many ``(school_id, learner_id)`` pairs in three queries
+    (profiles, learners without one, policies), for pages that list several children. A learner who does
+    not exist has no entry."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    learner_ids = {learner for _, learner in pairs}
+    profiles = {
+        (p.school_id, p.learner_id): p
+        for p in LearnerProfile.objects.filter(learner_id__in=learner_ids).select_related("learner")
+        if (p.school_id, p.learner_id) in pairs
+    }
+    missing = {learner for school, learner in pairs if (school, learner) not in profiles}
+    learners = {u.pk: u for u in User.objects.filter(pk__in=missing)} if missing else {}
+    for school, learner in pairs - profiles.keys():
+        if learner in learners:
+            profiles[school, learner] = LearnerProfile(school_id=school, learner=learners[learner])
+    schools = {school for school, _ in profiles}
+    policies = {p.school_id: p for p in PersonalizationPolicy.objects.filter(school_id__in=schools)}
+    return {
+        key: _shared_topics(policies.get(key[0]) or PersonalizationPolicy(school_id=key[0]), profile, today)
+        for key, profile in profiles.items()
+    }
 
 
 def guardians_see(profile: LearnerProfile, what: str, *, today: datetime.date | None = None) -> bool:

@@ -5,10 +5,21 @@ their progress from evidence, calibration of confidence) and for the people who 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -316,15 +327,22 @@ def recommendations_for(learner: User, school: School, *, limit: int = 6) -> lis
 # --- goals ---------------------------------------------------------------------------------------
 
 
+def _goal_competencies() -> Prefetch[Any]:
+    """A goal's competencies with how many items each has, as :func:`goals_progress` reads them."""
+    return Prefetch(
+        "competencies", queryset=Competency.objects.annotate(item_count=Count("items")).order_by("pk")
+    )
+
+
 def goals_of(learner: User, school: School) -> QuerySet[Goal]:
-    return Goal.objects.filter(school=school, learner=learner).prefetch_related("competencies", "steps")
+    return Goal.objects.filter(school=school, learner=learner).prefetch_related(_goal_competencies(), "steps")
 
 
 def goal_for(user: User, goal_id: int) -> Goal | None:
     return (
         permissions.goals_visible_to(user)
         .select_related("learner", "school")
-        .prefetch_related("competencies", "steps", "reflections", "comments__author")
+        .prefetch_related(_goal_competencies(), "steps", "reflections", "comments__author")
         .filter(pk=goal_id)
         .first()
     )
@@ -373,37 +391,91 @@ class GoalProgress:
 
 
 def goal_progress(goal: Goal) -> GoalProgress:
-    """Progress from evidence: for linked competencies, the share mastered (the engine's mastery rule),
-    the mean estimate and the practice answers since the goal was set; for every goal, the steps done."""
-    competencies = list(goal.competencies.annotate(item_count=Count("items")).order_by("pk"))
-    found = learner_masteries(
-        school_id=goal.school_id, learner_id=goal.learner_id, competency_ids=[c.pk for c in competencies]
+    """The progress of one goal (see :func:`goals_progress`)."""
+    return goals_progress([goal])[0][1]
+
+
+def _answers_since(*, correct: bool) -> Coalesce:
+    """How many practice answers the goal's learner gave on its competencies since it was set."""
+    linked = Goal.competencies.through.objects.filter(goal_id=OuterRef(OuterRef("pk"))).values(
+        "competency_id"
     )
-    rows = [
-        GoalCompetencyRow(
-            c,
-            mastery_or_start(found, learner_id=goal.learner_id, competency_id=c.pk),
-            practisable=c.item_count > 0,
-        )
-        for c in competencies
-    ]
-    estimates = [r.mastery.level for r in rows if r.mastery.level is not None and r.mastery.started]
     answers = Answer.objects.filter(
-        school_id=goal.school_id,
-        learner_id=goal.learner_id,
-        competency__in=competencies,
-        created_at__gte=goal.created_at,
+        school_id=OuterRef("school_id"),
+        learner_id=OuterRef("learner_id"),
+        competency_id__in=linked,
+        created_at__gte=OuterRef("created_at"),
     )
-    steps = list(goal.steps.all())
-    return GoalProgress(
-        competencies=rows,
-        mastered=sum(1 for r in rows if r.mastered_at is not None),
-        mean_estimate=sum(estimates) / len(estimates) if estimates else None,
-        answers_since=answers.count() if competencies else 0,
-        correct_since=answers.filter(correct=True).count() if competencies else 0,
-        steps_done=sum(1 for s in steps if s.done_at is not None),
-        steps_total=len(steps),
+    if correct:
+        answers = answers.filter(correct=True)
+    counted = answers.order_by().values("learner_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _competencies_counted(goal: Goal) -> bool:
+    cached = getattr(goal, "_prefetched_objects_cache", {}).get("competencies")
+    return cached is not None and all(hasattr(c, "item_count") for c in cached)
+
+
+def goals_progress(goals: Iterable[Goal]) -> list[tuple[Goal, GoalProgress]]:
+    """Progress from evidence: for linked competencies, the share mastered (the engine's mastery rule),
+    the mean estimate and the practice answers since the goal was set; for every goal, the steps done.
+
+    A fixed number of queries for any number of goals (the query budget of the goal lists): read the goals
+    from :func:`goals_of` or :func:`goal_for`, which prefetch their competencies and steps."""
+    goals = list(goals)
+    unread = [g for g in goals if not _competencies_counted(g)]
+    for goal in unread:  # a goal read elsewhere (a service's return): read its competencies as we need
+        getattr(goal, "_prefetched_objects_cache", {}).pop("competencies", None)
+    prefetch_related_objects(unread, _goal_competencies())
+    competencies = {goal.pk: list(goal.competencies.all()) for goal in goals}
+    found: dict[tuple[int, int], dict[int, Mastery]] = {}
+    for school_id, learner_id in {(g.school_id, g.learner_id) for g in goals if competencies[g.pk]}:
+        ids = {
+            c.pk
+            for g in goals
+            if (g.school_id, g.learner_id) == (school_id, learner_id)
+            for c in competencies[g.pk]
+        }
+        found[school_id, learner_id] = learner_masteries(
+            school_id=school_id, learner_id=learner_id, competency_ids=sorted(ids)
+        )
+    with_competencies = [g.pk for g in goals if competencies[g.pk]]
+    counts = (
+        {
+            pk: (answered, correct)
+            for pk, answered, correct in Goal.objects.filter(pk__in=with_competencies)
+            .annotate(answered=_answers_since(correct=False), correct=_answers_since(correct=True))
+            .values_list("pk", "answered", "correct")
+        }
+        if with_competencies
+        else {}
     )
+    result = []
+    for goal in goals:
+        masteries = found.get((goal.school_id, goal.learner_id), {})
+        rows = [
+            GoalCompetencyRow(
+                c,
+                mastery_or_start(masteries, learner_id=goal.learner_id, competency_id=c.pk),
+                practisable=c.item_count > 0,  # type: ignore[attr-defined]  # annotated by _goal_competencies
+            )
+            for c in competencies[goal.pk]
+        ]
+        estimates = [r.mastery.level for r in rows if r.mastery.level is not None and r.mastery.started]
+        answered, correct = counts.get(goal.pk, (0, 0))
+        steps = list(goal.steps.all())
+        progress = GoalProgress(
+            competencies=rows,
+            mastered=sum(1 for r in rows if r.mastered_at is not None),
+            mean_estimate=sum(estimates) / len(estimates) if estimates else None,
+            answers_since=answered,
+            correct_since=correct,
+            steps_done=sum(1 for s in steps if s.done_at is not None),
+            steps_total=len(steps),
+        )
+        result.append((goal, progress))
+    return result
 
 
 PROMPTS = [

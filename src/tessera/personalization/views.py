@@ -282,7 +282,7 @@ def goals(request: HttpRequest) -> HttpResponse:
             else:
                 messages.info(request, _("This goal was already added. Here it is."))
             return redirect(_url("personalization-goal", me, goal.pk))
-    rows = [(goal, selectors.goal_progress(goal)) for goal in selectors.goals_of(user, me.school)]
+    rows = selectors.goals_progress(selectors.goals_of(user, me.school))
     context = _context(request, me, "goals", form=form, rows=rows)
     return render(
         request, "personalization/goals.html", context, status=400 if request.method == "POST" else 200
@@ -474,7 +474,7 @@ def learner_profile_history(request: HttpRequest, membership_id: int) -> HttpRes
 def learner_goals(request: HttpRequest, membership_id: int) -> HttpResponse:
     learner = _learner_sharing(request, membership_id, permissions.Topic.GOALS)
     goals = selectors.goals_of(learner.user, learner.school) & permissions.goals_visible_to(_user(request))
-    rows = [(goal, selectors.goal_progress(goal)) for goal in goals]
+    rows = selectors.goals_progress(goals)
     return render(request, "personalization/learner_goals.html", {"learner": learner, "rows": rows})
 
 
