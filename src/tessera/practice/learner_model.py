@@ -81,12 +81,6 @@ def _stored_log(framework: Framework) -> list[Response]:
     return [Response(f"{learner}@{school}", code, int(correct)) for learner, school, code, correct in rows]
 
 
-def fits_predate_tracker(framework: Framework) -> bool:
-    """``framework`` has fits, all from before the mastery tracker (an upgraded install)."""
-    fits = LearnerModelFit.objects.filter(framework=framework)
-    return fits.exists() and not fits.exclude(mastery_json="").exists()
-
-
 def learner_model_fit(*, framework: Framework, now: datetime | None = None) -> LearnerModelFit:
     """Fit a model for ``framework`` on its stored answers (or a synthetic log when there are none).
 
