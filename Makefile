@@ -42,10 +42,12 @@ messages: install
 demo: install
 	$(BIN)/python manage.py load_demo_school
 
+# makemigrations --check: a model change without its migration fails here, in CI's SQLite stage too.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: install
 	$(BIN)/mypy

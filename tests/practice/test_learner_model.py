@@ -81,7 +81,7 @@ def _replayed_figure(practice: Any) -> float:
     return figure
 
 
-@pytest.mark.parametrize("first_fit_by", ["make run", "the first answer"])
+@pytest.mark.parametrize("first_fit_by", ["make run", "the task the first answer enqueues"])
 def test_an_upgraded_install_gets_its_mastery_figures_recomputed_once(
     practice: Any, first_fit_by: str
 ) -> None:
@@ -90,7 +90,8 @@ def test_an_upgraded_install_gets_its_mastery_figures_recomputed_once(
         out = StringIO()
         call_command("fit_learner_model", "--missing-only", stdout=out)
         assert "mastery figures recomputed from the stored answers" in out.getvalue()
-    else:  # a server started by hand without make run: the first answer fits, and replays before answering
+    else:  # a server started by hand without make run: the first answer enqueues the fit (the test settings'
+        # backend runs it at once; on the worker, see test_fit_on_the_worker.py), which replays the figures
         practice.submit(5)
         ANSWERS.append(5)
     try:

@@ -24,6 +24,7 @@ from tessera.curriculum.models import (
     ResourceCompetency,
 )
 from tessera.curriculum.selectors import prerequisite_map
+from tessera.curriculum.signals import framework_imported
 from tessera.schools import permissions as school_permissions
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import School, User
@@ -71,6 +72,7 @@ def framework_import(
             framework = _save(school, document)
     except IntegrityError:  # a twin upload won the race past the check above
         return ImportResult(errors=[taken])
+    transaction.on_commit(lambda: framework_imported.send(sender=Framework, framework=framework))
     return ImportResult(framework=framework)
 
 

@@ -48,8 +48,8 @@ from tessera.engine.simulate import (
     SimulationParameters,
 )
 from tessera.practice import services
-from tessera.practice.learner_model import model_for
-from tessera.practice.models import Answer, PracticeSession
+from tessera.practice.learner_model import learner_model_fit
+from tessera.practice.models import Answer, LearnerModelFit, PracticeSession
 from tessera.schools.models import AcademicTerm, Membership, School, User
 
 SEED = 2026
@@ -384,7 +384,8 @@ def demo_history_load(
             answers=existing.count(),
             seconds=0.0,
         )
-    model_for(framework)  # fits it when missing: the same fit the first real answer would trigger
+    if not LearnerModelFit.objects.filter(framework=framework).exclude(mastery_json="").exists():
+        learner_model_fit(framework=framework)  # a command may fit (requests never do): history on the fit
     started = time.perf_counter()
     zone = school.zone
     today = today or timezone.localtime(timezone.now(), zone).date()

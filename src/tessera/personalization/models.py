@@ -277,7 +277,9 @@ class Goal(TenantModel):
     learner = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=SHORT_TEXT)
     why = models.TextField(blank=True, default="", max_length=LONG_TEXT)
-    competencies = models.ManyToManyField(Competency, blank=True, related_name="+")
+    competencies: models.ManyToManyField[Competency, GoalCompetency] = models.ManyToManyField(
+        Competency, blank=True, related_name="+", through="GoalCompetency"
+    )
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     reached_at = models.DateTimeField(null=True, blank=True)
@@ -441,9 +443,76 @@ class ClassProgression(TenantModel):
 
     school_class = models.OneToOneField(SchoolClass, on_delete=models.CASCADE, related_name="progression")
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.CALENDAR)
-    competencies = models.ManyToManyField(
-        Competency, blank=True, related_name="+", help_text=_("The class's sequence, in teaching order.")
+    competencies: models.ManyToManyField[Competency, ClassProgressionCompetency] = models.ManyToManyField(
+        Competency,
+        blank=True,
+        related_name="+",
+        through="ClassProgressionCompetency",
+        help_text=_("The class's sequence, in teaching order."),
     )
 
     def __str__(self) -> str:
         return f"{self.school_class_id}: {self.mode}"
+
+
+class _SchoolFromOwner(models.QuerySet[Any]):
+    """The rows of a many-to-many's through model that carries ``school_id``: rows that the many-to-many
+    manager creates (``goal.competencies.set(...)`` / ``.add(...)`` bulk-create them through
+    ``_default_manager.using(db)``, without ``save()``) take the school of the row that owns them (the
+    through model's ``school_from`` field), so callers need no ``through_defaults``."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        owner_field = self.model.school_from
+        missing = {getattr(o, f"{owner_field}_id") for o in objs if o.school_id is None}
+        if missing:
+            owner = self.model._meta.get_field(owner_field).related_model
+            schools = dict(owner._default_manager.filter(pk__in=missing).values_list("pk", "school_id"))
+            for o in objs:
+                if o.school_id is None:
+                    o.school_id = schools[getattr(o, f"{owner_field}_id")]
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class GoalCompetency(TenantModel):
+    """A competency a goal is about (the through row of ``Goal.competencies``, with the goal's school)."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE)
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+
+    school_from = "goal"
+    objects = _SchoolFromOwner.as_manager()
+
+    class Meta:
+        # The table Django created for the many-to-many before it had a through model (rows kept).
+        db_table = "personalization_goal_competencies"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "goal", "competency"], name="goal_competency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"goal {self.goal_id}: competency {self.competency_id}"
+
+
+class ClassProgressionCompetency(TenantModel):
+    """A competency of a class's sequence (the through row of ``ClassProgression.competencies``)."""
+
+    progression = models.ForeignKey(
+        ClassProgression, on_delete=models.CASCADE, db_column="classprogression_id"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+
+    school_from = "progression"
+    objects = _SchoolFromOwner.as_manager()
+
+    class Meta:
+        # The table Django created for the many-to-many before it had a through model (rows kept).
+        db_table = "personalization_classprogression_competencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "progression", "competency"], name="progression_competency_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"progression {self.progression_id}: competency {self.competency_id}"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,15 @@ class PracticeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tessera.practice"
     label = "practice"
+
+    def ready(self) -> None:
+        from tessera.curriculum.signals import framework_imported
+
+        framework_imported.connect(_fit_imported_framework, dispatch_uid="practice-fit-imported-framework")
+
+
+def _fit_imported_framework(sender: object, *, framework: Any, **kwargs: Any) -> None:
+    """A new framework's learner model is fitted on the worker, before anyone answers (never in a request)."""
+    from tessera.practice.learner_model import learner_model_fit_enqueue
+
+    learner_model_fit_enqueue(framework)

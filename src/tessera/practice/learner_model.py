@@ -7,13 +7,28 @@ new school can practise at once. While there are fewer than ``MIN_STORED_ANSWERS
 simulated log is fitted together with them; ``manage.py fit_learner_model`` refits as answers accumulate.
 The same log fits the :class:`~tessera.engine.mastery.MasteryTracker` that gives the mastery figure people
 are shown (stored with the fit as ``mastery_json``).
+
+A request never fits (that takes seconds to a minute). When a framework has no fit yet, the request
+enqueues :func:`tessera.practice.tasks.learner_model_fit_task` for the worker (``make run``'s
+``run_worker``) and meanwhile uses the default model: the fit on the simulated log of a generic chain of
+the ``ASSISTMENTS_2009_DYNAMICS`` competencies (shipped in ``data/default_learner_model.json``, rebuilt by
+:func:`default_fit_documents`), each competency of the framework taking the generic one with the dynamics
+that the framework's own simulated log would give it. When the first fit with a tracker arrives, the
+mastery figures of answers given meanwhile are recomputed with it (:func:`_figures_replay`). Importing a
+framework enqueues its fit too. Each process keeps the newest models of at most
+``PRACTICE_MODEL_CACHE_SIZE`` frameworks (least recently used first out).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
+from collections import OrderedDict
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +39,7 @@ from tessera.curriculum.selectors import prerequisite_map
 from tessera.engine.mastery import MasteryPolicy, MasteryTracker
 from tessera.engine.simulate import ASSISTMENTS_2009_DYNAMICS, SimulationParameters, practice_log
 from tessera.engine.tracing import BayesianKnowledgeTracing, LogisticEvidenceModel, Response
+from tessera.engine.tracing.bkt import BktParameters
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelFit
 
 # The documented rule, on the mastery tracker's figure (the chance the learner knows it): 90 % and at least
@@ -34,8 +50,14 @@ SIMULATED_LEARNERS = 60
 SIMULATION_SEED = 2026
 MIN_STORED_ANSWERS = 1000
 
-_loaded: dict[tuple[int, int, str], tuple[LogisticEvidenceModel, MasteryTracker]] = {}
-_checked: dict[int, tuple[float, tuple[int, int, str]]] = {}
+DEFAULT_FIT_FILE = Path(__file__).parent / "data" / "default_learner_model.json"
+GENERIC_CHAIN = [f"generic-{n}" for n in range(len(ASSISTMENTS_2009_DYNAMICS))]
+Key = tuple[
+    int, int, str
+]  # (fit id, or 0 for the default; framework id; when fitted, or the default's digest)
+_loaded: OrderedDict[int, tuple[Key, tuple[LogisticEvidenceModel, MasteryTracker]]] = OrderedDict()
+_checked: dict[int, tuple[float, Key]] = {}
+_enqueued: dict[int, float] = {}
 _lock = threading.Lock()
 
 
@@ -59,20 +81,15 @@ def _stored_log(framework: Framework) -> list[Response]:
     return [Response(f"{learner}@{school}", code, int(correct)) for learner, school, code, correct in rows]
 
 
-def fits_predate_tracker(framework: Framework) -> bool:
-    """``framework`` has fits, all from before the mastery tracker (an upgraded install)."""
-    fits = LearnerModelFit.objects.filter(framework=framework)
-    return fits.exists() and not fits.exclude(mastery_json="").exists()
-
-
 def learner_model_fit(*, framework: Framework, now: datetime | None = None) -> LearnerModelFit:
     """Fit a model for ``framework`` on its stored answers (or a synthetic log when there are none).
 
-    The first fit with a mastery tracker of an upgraded install also recomputes the stored mastery figures
-    from the stored answers (:func:`_figures_replay`), whichever path fits it first (``make run``'s
-    ``fit_learner_model --missing-only``, or the first answer after a server was started by hand).
+    The first fit with a mastery tracker also recomputes the stored mastery figures from the stored answers
+    (:func:`_figures_replay`): those of an upgraded install (the predictor's), and those that answers given
+    before the first fit got from the default model; whichever path fits it first (``make run``'s
+    ``fit_learner_model --missing-only``, or the task the first request enqueued).
     """
-    upgrading = fits_predate_tracker(framework)
+    first = not LearnerModelFit.objects.filter(framework=framework).exclude(mastery_json="").exists()
     prerequisites = prerequisite_map(framework)
     log = _stored_log(framework)
     source = "answers"
@@ -89,7 +106,7 @@ def learner_model_fit(*, framework: Framework, now: datetime | None = None) -> L
             source=source,
             response_count=len(log),
         )
-        if upgrading:
+        if first:
             _figures_replay(framework, tracker, now or timezone.now())
     return fit
 
@@ -119,18 +136,65 @@ def _figures_replay(framework: Framework, tracker: MasteryTracker, now: datetime
         row.save(update_fields=["mastery_level", "review_due_at"])
 
 
-def _newest_fit_key(framework: Framework) -> tuple[int, int, str]:
+def default_fit_documents() -> dict[str, str]:
+    """The default model and tracker, fitted as :func:`learner_model_fit` fits a framework without answers
+    (the simulated log), on the generic chain; what ``data/default_learner_model.json`` holds."""
+    prerequisites = {code: GENERIC_CHAIN[n - 1 : n] for n, code in enumerate(GENERIC_CHAIN)}
+    log = _simulated_log(prerequisites)
+    model = LogisticEvidenceModel().fit(log, competencies=GENERIC_CHAIN, prerequisites=prerequisites)
+    tracker = MasteryTracker(BayesianKnowledgeTracing().fit(log, GENERIC_CHAIN, prerequisites))
+    return {"model": model.to_json(), "mastery": tracker.to_json()}
+
+
+@cache
+def _generic_models() -> tuple[LogisticEvidenceModel, dict[str, BktParameters]]:
+    documents = json.loads(DEFAULT_FIT_FILE.read_text())
+    tracker = MasteryTracker.from_json(documents["mastery"])
+    return LogisticEvidenceModel.from_json(documents["model"]), dict(tracker.model.parameters)
+
+
+def _default_models(codes: list[str]) -> tuple[LogisticEvidenceModel, MasteryTracker]:
+    """The stand-in until a framework's first fit: code ``n`` (teaching order) takes the generic competency
+    whose dynamics the framework's simulated log gives it (``n`` modulo their number)."""
+    model, parameters = _generic_models()
+    names = {code: GENERIC_CHAIN[n % len(GENERIC_CHAIN)] for n, code in enumerate(codes)}
+    bkt = BayesianKnowledgeTracing()
+    bkt.parameters = {code: parameters[generic] for code, generic in names.items()}
+    return model.relabelled(names), MasteryTracker(bkt)
+
+
+def learner_model_fit_enqueue(framework: Framework, *, missing_only: bool = True) -> None:
+    """Have the worker fit ``framework``'s model (only if it still has none, with ``missing_only``)."""
+    from tessera.practice.tasks import learner_model_fit_task
+
+    _enqueued[framework.pk] = time.monotonic()
+    learner_model_fit_task.enqueue(framework.pk, missing_only)
+
+
+def _newest_fit_row(framework: Framework) -> LearnerModelFit | None:
+    fits = LearnerModelFit.objects.filter(framework=framework).exclude(mastery_json="")
+    return fits.only("pk", "fitted_at").first()  # none yet, or only fits from before the mastery tracker
+
+
+def _newest_fit_key(framework: Framework) -> Key:
     """Which fit is newest, asked of the database at most every ``PRACTICE_FIT_CHECK_SECONDS`` per process
-    (every answer needs the model; a refit is picked up within that time)."""
+    (every answer needs the model; a refit is picked up within that time). Without a fit, the fit is
+    enqueued (never run here) and the key is the default model's for the framework's competencies."""
     window = settings.PRACTICE_FIT_CHECK_SECONDS
     checked = _checked.get(framework.pk)
     if checked is not None and time.monotonic() - checked[0] < window:
         return checked[1]
-    fits = LearnerModelFit.objects.filter(framework=framework).exclude(mastery_json="")
-    fit = fits.only("pk", "fitted_at").first()
-    if fit is None:  # none yet, or only fits from before the mastery tracker
-        fit = learner_model_fit(framework=framework)
-    key = (fit.pk, framework.pk, fit.fitted_at.isoformat())
+    fit = _newest_fit_row(framework)
+    if fit is None:
+        enqueued = _enqueued.get(framework.pk)
+        if enqueued is None or time.monotonic() - enqueued >= settings.PRACTICE_FIT_ENQUEUE_AGAIN_SECONDS:
+            learner_model_fit_enqueue(framework)
+            fit = _newest_fit_row(framework)  # a backend that runs tasks at once (tests) has fitted it
+    if fit is None:
+        codes = "\n".join(prerequisite_map(framework))
+        key = (0, framework.pk, "default:" + hashlib.sha256(codes.encode()).hexdigest()[:16])
+    else:
+        key = (fit.pk, framework.pk, fit.fitted_at.isoformat())
     _checked[framework.pk] = (time.monotonic(), key)
     return key
 
@@ -138,17 +202,26 @@ def _newest_fit_key(framework: Framework) -> tuple[int, int, str]:
 def _newest_fit(framework: Framework) -> tuple[LogisticEvidenceModel, MasteryTracker]:
     key = _newest_fit_key(framework)
     with _lock:
-        models = _loaded.get(key)
-        if models is None:
-            texts = LearnerModelFit.objects.values_list("model_json", "mastery_json").get(pk=key[0])
-            models = LogisticEvidenceModel.from_json(texts[0]), MasteryTracker.from_json(texts[1])
-            _loaded[key] = models
+        cached = _loaded.get(framework.pk)
+        if cached is not None and cached[0] == key:
+            _loaded.move_to_end(framework.pk)
+            return cached[1]
+    if key[0] == 0:
+        models = _default_models(list(prerequisite_map(framework)))
+    else:
+        texts = LearnerModelFit.objects.values_list("model_json", "mastery_json").get(pk=key[0])
+        models = LogisticEvidenceModel.from_json(texts[0]), MasteryTracker.from_json(texts[1])
+    with _lock:  # only the newest models of a framework are kept, for the most recently used frameworks
+        _loaded[framework.pk] = (key, models)
+        _loaded.move_to_end(framework.pk)
+        while len(_loaded) > max(1, settings.PRACTICE_MODEL_CACHE_SIZE):
+            _loaded.popitem(last=False)
     return models
 
 
 def model_for(framework: Framework) -> LogisticEvidenceModel:
     """The newest fitted predictive model of ``framework`` (the chance of a right next answer, for choosing
-    items), loaded once per process; fitted first if there is none."""
+    items), loaded once per process; the default model while its first fit is on the worker's queue."""
     return _newest_fit(framework)[0]
 
 

@@ -4,7 +4,8 @@ Storage of the engine (see ``benchmarks/README.md``, "Storage suggestion"):
 
 - :class:`LearnerModelFit` holds one fitted :class:`~tessera.engine.tracing.LogisticEvidenceModel` per
   framework (``model.to_json()``); the newest fit is the one in use. ``manage.py fit_learner_model`` writes
-  it, and the first answer on a framework that has none fits one (see :mod:`tessera.practice.learner_model`).
+  it, and so does the worker's task that importing a framework, or the first request on a framework without
+  a fit, enqueues (a request never fits; see :mod:`tessera.practice.learner_model`).
 - :class:`LearnerModelState` holds the per-learner numbers (``state.learner`` and ``state.recent``) and
   :class:`LearnerCompetencyState` one row per learner and competency (``state.competencies[code]``). An
   answer reads and writes exactly these two rows, so it costs the same however much the learner practised.

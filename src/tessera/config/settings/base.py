@@ -228,6 +228,11 @@ GUARDIAN_INVITATION_DAYS = int(os.environ.get("GUARDIAN_INVITATION_DAYS", "14"))
 SELF_SERVICE_MIN_AGE = 13
 # How often a process asks which learner-model fit is newest (a refit is used within this many seconds).
 PRACTICE_FIT_CHECK_SECONDS = int(os.environ.get("PRACTICE_FIT_CHECK_SECONDS", "30"))
+# A framework without a fit has its fit enqueued at most this often per process (the task fits only if the
+# framework still has none, so another process's enqueue costs the worker one query).
+PRACTICE_FIT_ENQUEUE_AGAIN_SECONDS = int(os.environ.get("PRACTICE_FIT_ENQUEUE_AGAIN_SECONDS", "600"))
+# How many frameworks' fitted learner models a process keeps loaded (the newest fit of each; LRU).
+PRACTICE_MODEL_CACHE_SIZE = int(os.environ.get("PRACTICE_MODEL_CACHE_SIZE", "32"))
 
 # The family feed: a ``: keep-alive`` comment (and a check that the guardianship still holds) every this
 # many seconds on an idle stream; without a valid Last-Event-ID a stream starts with the recent window.

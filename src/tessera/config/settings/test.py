@@ -14,6 +14,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PRACTICE_FIT_CHECK_SECONDS = 0  # test databases reuse ids after a rollback: always ask which fit is newest
+PRACTICE_FIT_ENQUEUE_AGAIN_SECONDS = 0  # and enqueue the fit of a framework without one every time
 STATIC_ROOT = None  # tests serve static files from the apps' folders (finders)
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 

@@ -388,6 +388,27 @@ class LogisticEvidenceModel:
             slopes = tuple(float(value) for value in np.mean([source.slopes for source in sources], axis=0))
             self._terms[name] = terms._replace(intercept=intercept, slopes=slopes)
 
+    def relabelled(self, names: Mapping[str, str]) -> Self:
+        """A copy that knows each competency ``new`` of ``names`` (``new -> old``) by this model's terms of
+        ``old``: a stand-in for a competency set the model was not fitted on, until it is. The sequence
+        lifts (one competency answered just before another) are between this model's competencies, so the
+        copy has none.
+
+        >>> from tessera.engine.tracing import Response
+        >>> model = LogisticEvidenceModel().fit([Response("a", "add", 1), Response("a", "add", 0)])
+        >>> copy = model.relabelled({"sum": "add", "plus": "add"})
+        >>> copy.predict(copy.initial_state(), "sum") == model.predict(model.initial_state(), "add")
+        True
+        """
+        check_fitted(self._fitted, self.name)
+        copy = type(self)(self.settings, self.seed)
+        copy._global_intercept = self._global_intercept
+        copy._weights = self._weights
+        copy._feature_means = self._feature_means
+        copy._terms = {new: self._terms[old] for new, old in names.items()}
+        copy._fitted = True
+        return copy
+
     # ------------------------------------------------------------------ persistence
     def to_json(self) -> str:
         """The fitted model as JSON, to store after an offline fit and load in the web process."""

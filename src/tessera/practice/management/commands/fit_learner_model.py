@@ -2,10 +2,12 @@
 
 Fits on the answers stored for each framework, or on a synthetic practice log when there are none (see
 :mod:`tessera.practice.learner_model`). Without ids, fits every framework; ``--missing-only`` skips
-frameworks that already have a fit with its mastery tracker (older fits count as missing), so the first
-practice request of a fresh install does not wait for one. When a framework's earlier fits all predate the
-mastery tracker (an upgraded install), the stored mastery figures are recomputed from the stored answers
-once, with the new fit (:func:`tessera.practice.learner_model.learner_model_fit`).
+frameworks that already have a fit with its mastery tracker (older fits count as missing), so a fresh
+install serves its fitted models from the first request (a request never fits: without a fit it enqueues
+one for the worker and uses the default model meanwhile). When a framework had no fit with a tracker but
+has stored answers (an upgraded install, or answers given with the default model), the stored mastery
+figures are recomputed from them once, with the new fit
+(:func:`tessera.practice.learner_model.learner_model_fit`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from tessera.curriculum.models import Framework
-from tessera.practice.learner_model import fits_predate_tracker, learner_model_fit
-from tessera.practice.models import LearnerModelFit
+from tessera.practice.learner_model import learner_model_fit
+from tessera.practice.models import Answer, LearnerModelFit
 
 
 class Command(BaseCommand):
@@ -39,8 +41,11 @@ class Command(BaseCommand):
             fitted = LearnerModelFit.objects.exclude(mastery_json="").values("framework_id")
             frameworks = frameworks.exclude(pk__in=fitted)
         for framework in frameworks:
-            upgrading = fits_predate_tracker(framework)
+            replays = (
+                not LearnerModelFit.objects.filter(framework=framework).exclude(mastery_json="").exists()
+                and Answer.objects.filter(competency__framework=framework).exists()
+            )
             fit = learner_model_fit(framework=framework)
             self.stdout.write(f"{framework.code}: fitted on {fit.response_count} {fit.source} answers")
-            if upgrading:
+            if replays:
                 self.stdout.write(f"{framework.code}: mastery figures recomputed from the stored answers")
