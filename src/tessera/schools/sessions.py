@@ -11,9 +11,11 @@ to requests.
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends import db as db_backend
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -29,6 +31,15 @@ def _store(session_key: str | None = None) -> SessionBase:
     return store
 
 
+def _stored_data(session_key: str) -> dict[str, Any]:
+    """The session's data as stored. With ``cached_db`` sessions the database row is the truth (every
+    write goes through to it, a sign-out deletes it) and is read directly: going through the cache would
+    give each open feed a Redis client of its own (measured: 503 Redis clients for 1,000 feeds, was 3)."""
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db":
+        return db_backend.SessionStore(session_key).load()
+    return _store(session_key).load()
+
+
 def session_is_current(*, session_key: str | None, user_id: int) -> bool:
     """Whether the session ``session_key`` is still a sign-in of user ``user_id``: it exists and has not
     expired, is within its idle and absolute time-outs (:mod:`tessera.schools.session_expiry`; an open
@@ -36,7 +47,7 @@ def session_is_current(*, session_key: str | None, user_id: int) -> bool:
     since."""
     if not session_key:
         return False
-    data = _store(session_key).load()  # {} when signed out, expired or unknown
+    data = _stored_data(session_key)  # {} when signed out, expired or unknown
     if str(data.get(SESSION_KEY)) != str(user_id) or not data.get(BACKEND_SESSION_KEY):
         return False
     if not session_still_valid(data):
