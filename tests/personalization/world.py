@@ -8,7 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from tessera.curriculum.models import Competency
-from tessera.personalization import choice_services, network_services
+from tessera.personalization import network_services
+from tessera.personalization.choice import services as choice_services
 from tessera.personalization.models import (
     ChoiceBoard,
     ChoiceOption,

@@ -14,6 +14,6 @@ urlpatterns = [
     path("me/", include("tessera.personalization.urls")),
     path("learners/", include("tessera.personalization.learner_urls")),
     path("", include("tessera.schools.sign_in_urls")),
-    path("", include("tessera.personalization.choice_urls")),
+    path("", include("tessera.personalization.choice.urls")),
     path("", include("tessera.web.urls")),
 ]

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from tessera.personalization import choice_views, network_views
+from tessera.personalization import network_views
+from tessera.personalization.choice import views as choice_views
 
 urlpatterns = [
     path("classes/<int:class_id>/choice-boards/", choice_views.boards_page, name="class-choice-boards"),
