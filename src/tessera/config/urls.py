@@ -12,6 +12,7 @@ urlpatterns = [
     path("learn/", include("tessera.practice.urls")),
     path("family/", include("tessera.family.urls")),
     path("me/", include("tessera.personalization.urls")),
+    path("me/", include("tessera.personalization.network.urls")),
     path("learners/", include("tessera.personalization.learner_urls")),
     path("", include("tessera.schools.sign_in_urls")),
     path("", include("tessera.personalization.choice.urls")),

@@ -21,7 +21,7 @@ from tessera.personalization.models import (
     NetworkConnection,
     Proposal,
 )
-from tessera.personalization.network_services import MESSAGE_LIMIT
+from tessera.personalization.network.services import MESSAGE_LIMIT
 from tessera.schools.models import User
 
 
