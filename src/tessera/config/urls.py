@@ -8,7 +8,7 @@ urlpatterns = [
     path("accounts/", include("tessera.schools.account_urls")),
     path("school/", include("tessera.schools.roster_urls")),
     path("school/", include("tessera.curriculum.urls")),
-    path("school/", include("tessera.personalization.policy_urls")),
+    path("school/", include("tessera.personalization.sharing.urls")),
     path("learn/", include("tessera.practice.urls")),
     path("family/", include("tessera.family.urls")),
     path("me/", include("tessera.personalization.urls")),
