@@ -31,8 +31,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tessera.family import message_services
-from tessera.personalization import choice_services
 from tessera.personalization import services as personalization
+from tessera.personalization.choice import services as choice_services
 from tessera.practice import services as practice
 from tessera.schools import services as schools
 from tests.curriculum.documents import small_framework

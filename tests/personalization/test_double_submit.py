@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tessera.personalization import choice_services, services
+from tessera.personalization import services
+from tessera.personalization.choice import services as choice_services
 from tessera.personalization.models import Goal, Proposal
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tessera.personalization import choice_permissions as perms
-from tessera.personalization import network_selectors as selectors
-from tessera.personalization import network_services as services
+from tessera.personalization.choice import permissions as perms
 from tessera.personalization.models import HelpMessage, HelpRequest, NetworkConnection
+from tessera.personalization.network import selectors, services
 from tessera.schools import services as schools_services
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import Membership

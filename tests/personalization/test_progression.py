@@ -9,8 +9,7 @@ import uuid
 import pytest
 from django.utils import dateformat, timezone
 
-from tessera.personalization import choice_selectors as selectors
-from tessera.personalization import choice_services as services
+from tessera.personalization.choice import selectors, services
 from tessera.practice import services as practice
 from tessera.schools.errors import DomainError, PermissionDenied
 from tests.curriculum.documents import small_framework

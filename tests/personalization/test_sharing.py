@@ -12,7 +12,8 @@ from django.db import transaction
 from django.test import Client
 
 from tessera.family.models import FeedEvent
-from tessera.personalization import choice_services, services
+from tessera.personalization import services
+from tessera.personalization.choice import services as choice_services
 from tessera.personalization.models import Goal, LearnerProfile, LearnerProfileVersion, PersonalizationPolicy
 from tessera.personalization.permissions import topics_shared_with_guardians
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from tessera.curriculum.models import Competency
-from tessera.personalization import choice_services, network_services
+from tessera.personalization.choice import services as choice_services
 from tessera.personalization.models import (
     ChoiceBoard,
     ChoiceOption,
@@ -18,6 +18,7 @@ from tessera.personalization.models import (
     NetworkConnection,
     Proposal,
 )
+from tessera.personalization.network import services as network_services
 from tessera.practice.models import LearnerCompetencyState
 from tessera.schools import services as school_services
 from tessera.schools.models import School, User

@@ -1,7 +1,7 @@
 """Writes for voice and choice in a class: choice boards and their options, learners' picks, proposals
 and their decisions, and a class's progression (calendar or competency-based).
 
-Keyword-only, transactional, checking permissions with :mod:`tessera.personalization.choice_permissions`
+Keyword-only, transactional, checking permissions with :mod:`tessera.personalization.choice.permissions`
 and raising domain errors (:mod:`tessera.schools.errors`) that say what is wrong; nothing is changed
 when one is raised.
 """
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tessera.curriculum.models import Competency, Framework, Resource
 from tessera.events.log import event_record
-from tessera.personalization import choice_permissions as perms
+from tessera.personalization.choice import permissions as perms
 from tessera.personalization.events import ProposalDecided
 from tessera.personalization.models import (
     LONG_TEXT,

@@ -3,8 +3,8 @@
 
 from django.urls import path
 
-from tessera.personalization import policy_views
+from tessera.personalization.sharing import views
 
 urlpatterns = [
-    path("<int:school_id>/sharing/", policy_views.sharing_policy, name="roster-sharing-policy"),
+    path("<int:school_id>/sharing/", views.sharing_policy, name="roster-sharing-policy"),
 ]

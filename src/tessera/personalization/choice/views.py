@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tessera.personalization import choice_selectors as selectors
-from tessera.personalization import choice_services as services
-from tessera.personalization.choice_forms import (
+from tessera.personalization.choice import selectors, services
+from tessera.personalization.choice.forms import (
     BoardForm,
     DecisionForm,
     OptionForm,

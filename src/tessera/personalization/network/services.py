@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tessera.curriculum.models import Competency
-from tessera.personalization import choice_permissions as perms
+from tessera.personalization.choice import permissions as perms
 from tessera.personalization.models import (
     LONG_TEXT,
     SHORT_TEXT,

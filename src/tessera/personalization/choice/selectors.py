@@ -1,5 +1,5 @@
 """Reads for choice boards, proposals and class progression, already filtered by what the user may see
-(:mod:`tessera.personalization.choice_permissions`)."""
+(:mod:`tessera.personalization.choice.permissions`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from tessera.curriculum.models import Competency, Framework, Resource
-from tessera.personalization import choice_permissions as perms
+from tessera.personalization.choice import permissions as perms
 from tessera.personalization.models import (
     Choice,
     ChoiceBoard,

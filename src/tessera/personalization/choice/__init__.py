@@ -1,0 +1,1 @@
+"""Voice and choice in a class: choice boards, learners' proposals and the class's progression."""
