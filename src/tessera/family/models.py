@@ -80,7 +80,7 @@ class FeedStream(TenantModel):
         return f"feed of {self.learner_id} in {self.school_id}"
 
 
-from tessera.family.message_models import Announcement, Conversation, Message  # noqa: E402
+from tessera.family.messages.models import Announcement, Conversation, Message  # noqa: E402
 from tessera.family.notification_models import DigestDelivery, GuardianNotificationSettings  # noqa: E402
 
 __all__ = [

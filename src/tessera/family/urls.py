@@ -14,5 +14,5 @@ urlpatterns = [
     ),
     path("feed/<int:school_id>/<int:learner_id>/stream", views.family_feed_stream, name="family-feed-stream"),
     path("notifications/", notification_views.notification_settings, name="family-notifications"),
-    path("", include("tessera.family.message_urls")),
+    path("", include("tessera.family.messages.urls")),
 ]

@@ -16,8 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tessera.family import message_selectors, selectors
+from tessera.family import selectors
 from tessera.family.child_progress import child_progress
+from tessera.family.messages import selectors as message_selectors
 from tessera.family.notification_selectors import notification_settings_of
 from tessera.family.permissions import can_follow_feed
 from tessera.family.stream import feed_events, parse_last_event_id
