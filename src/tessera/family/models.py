@@ -81,7 +81,7 @@ class FeedStream(TenantModel):
 
 
 from tessera.family.messages.models import Announcement, Conversation, Message  # noqa: E402
-from tessera.family.notification_models import DigestDelivery, GuardianNotificationSettings  # noqa: E402
+from tessera.family.notifications.models import DigestDelivery, GuardianNotificationSettings  # noqa: E402
 
 __all__ = [
     "Announcement",

@@ -2,7 +2,8 @@
 
 from django.urls import include, path
 
-from tessera.family import notification_views, views
+from tessera.family import views
+from tessera.family.notifications import views as notification_views
 
 urlpatterns = [
     path("", views.family_home, name="family-home"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from tessera.family import selectors
 from tessera.family.child_progress import child_progress
 from tessera.family.messages import selectors as message_selectors
-from tessera.family.notification_selectors import notification_settings_of
+from tessera.family.notifications.selectors import notification_settings_of
 from tessera.family.permissions import can_follow_feed
 from tessera.family.stream import feed_events, parse_last_event_id
 from tessera.practice.progress import STATUS_LABELS
