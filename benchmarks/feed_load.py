@@ -94,7 +94,7 @@ print(json.dumps({"school": school.pk, "learners": learners, "sessions": session
 COMMITTER = """
 import random, sys, time
 from django.db import transaction
-from tessera.family.services import feed_event_record
+from tessera.family.feed.services import feed_event_record
 from tessera.schools.models import School, User
 school = School.objects.get(slug="demo")
 learners = list(User.objects.filter(pk__in=LEARNERS))

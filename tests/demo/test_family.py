@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tessera.family.message_models import Announcement, Message
-from tessera.family.message_selectors import unread_count
+from tessera.family.messages.models import Announcement, Message
+from tessera.family.messages.selectors import unread_count
 from tessera.family.models import FeedEvent
 
 pytestmark = pytest.mark.django_db

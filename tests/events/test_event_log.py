@@ -25,8 +25,8 @@ from tessera.events.log import (
 )
 from tessera.events.models import Event, RelayDelivery
 from tessera.events.relay import relay_run
+from tessera.family.feed.services import feed_event_record
 from tessera.family.models import FeedEvent
-from tessera.family.services import feed_event_record
 from tessera.practice.events import CompetencyMastered
 from tessera.schools.errors import DomainError
 

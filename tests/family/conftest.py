@@ -12,8 +12,8 @@ import pytest
 from django.db import transaction
 from django.test import AsyncClient
 
+from tessera.family.feed.services import feed_event_record
 from tessera.family.models import FeedEvent
-from tessera.family.services import feed_event_record
 from tessera.schools.models import School, User
 from tests.practice.conftest import practice  # noqa: F401 (the practice fixture, for the outbox tests)
 

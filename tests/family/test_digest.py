@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
+from tessera.family.feed.services import feed_event_record
 from tessera.family.models import DigestDelivery, GuardianNotificationSettings
-from tessera.family.notification_selectors import in_quiet_hours
-from tessera.family.notification_services import notification_settings_update
-from tessera.family.services import feed_event_record
-from tessera.family.tasks import digest_send, digests_due
+from tessera.family.notifications.selectors import in_quiet_hours
+from tessera.family.notifications.services import notification_settings_update
+from tessera.family.notifications.tasks import digest_send, digests_due
 from tessera.schools import services as school_services
 from tessera.schools.errors import DomainError
 from tessera.schools.models import Guardianship, User

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tessera.family import message_services
-from tessera.family.message_models import Announcement, Conversation, Message
+from tessera.family.messages import services as message_services
+from tessera.family.messages.models import Announcement, Conversation, Message
 from tessera.family.models import FeedEvent
 from tessera.schools import services as school_services
 from tessera.schools.models import Guardianship, Membership, TeachingAssignment, User

@@ -13,10 +13,10 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from tessera.family import fanout
+from tessera.family.feed import fanout
+from tessera.family.feed.selectors import event_sentence
+from tessera.family.feed.services import feed_event_record
 from tessera.family.models import FeedEvent
-from tessera.family.selectors import event_sentence
-from tessera.family.services import feed_event_record
 from tessera.practice import services as practice_services
 from tessera.practice.models import Answer, LearnerCompetencyState
 from tessera.schools.errors import DomainError

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from tessera.family.selectors import events_visible_to_guardian
-from tessera.family.services import feed_event_record
+from tessera.family.feed.selectors import events_visible_to_guardian
+from tessera.family.feed.services import feed_event_record
 from tessera.personalization import services as personalization
 from tessera.personalization.models import PersonalizationPolicy
 from tessera.schools import services as school_services

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tessera.events.log import event_record
-from tessera.family import message_services
+from tessera.family.messages import services as message_services
 from tessera.family.models import FeedEvent
 from tessera.personalization.models import PersonalizationPolicy
 from tessera.practice.events import CompetencyMastered

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 
-from tessera.family import fanout
+from tessera.family.feed import fanout
 from tests.family.conftest import commit_events, open_feed
 from tests.test_services_reachable import DEFAULT_REDIS_URL, _reachable
 

@@ -17,8 +17,8 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient, Client
 from django.utils import timezone
 
+from tessera.family.feed.stream import parse_last_event_id
 from tessera.family.models import FeedEvent
-from tessera.family.stream import parse_last_event_id
 from tessera.personalization.models import PersonalizationPolicy
 from tessera.schools import services as school_services
 from tessera.schools.models import Guardianship, Membership
@@ -272,7 +272,7 @@ def test_parse_last_event_id() -> None:
 def test_a_lost_notification_delays_an_event_to_the_next_heartbeat_but_never_loses_it(
     world: Any, fast_heartbeat: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tessera.family import fanout
+    from tessera.family.feed import fanout
 
     a = world.a
     monkeypatch.setattr(fanout, "publish", lambda school_id, learner_id: None)  # every notification lost
@@ -292,7 +292,7 @@ def test_a_lost_notification_delays_an_event_to_the_next_heartbeat_but_never_los
 def test_the_streams_of_one_child_share_one_read_per_notification(
     world: Any, slow_heartbeat: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tessera.family import stream
+    from tessera.family.feed import stream
 
     a = world.a
     school_services.guardian_link(actor=None, school=a.school, guardian=a.other_teacher, learner=a.learner)
@@ -328,7 +328,7 @@ def test_the_streams_of_one_child_share_one_read_per_notification(
 def _commit(school: Any, learner: Any, kind: str, payload: dict[str, Any], **audience: Any) -> int:
     from django.db import transaction
 
-    from tessera.family.services import feed_event_record
+    from tessera.family.feed.services import feed_event_record
 
     with transaction.atomic():
         return feed_event_record(school=school, learner=learner, kind=kind, payload=payload, **audience).pk
@@ -417,7 +417,7 @@ def test_a_goal_event_is_sent_only_while_the_learner_shares_their_goals(
 def test_the_cursor_moves_past_a_full_batch_of_hidden_events(
     world: Any, fast_heartbeat: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tessera.family import selectors
+    from tessera.family.feed import selectors
 
     a = world.a
     monkeypatch.setitem(selectors.feed_after.__kwdefaults__, "limit", 3)  # type: ignore[index]

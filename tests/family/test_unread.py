@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tessera.family import message_services
+from tessera.family.messages import services as message_services
 
 pytestmark = pytest.mark.django_db
 

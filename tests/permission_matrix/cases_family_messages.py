@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tessera.family.message_models import Conversation
+from tessera.family.messages.models import Conversation
 from tests.permission_matrix.case import EVERYONE_SIGNED_IN, Case, roles
 
 

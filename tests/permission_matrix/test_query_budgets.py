@@ -30,7 +30,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tessera.family import message_services
+from tessera.family.messages import services as message_services
 from tessera.personalization import services as personalization
 from tessera.personalization.choice import services as choice_services
 from tessera.practice import services as practice

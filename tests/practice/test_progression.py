@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 
 from tessera.curriculum.models import Item, ItemCompetency
+from tessera.family.feed.selectors import event_sentence
 from tessera.family.models import FeedEvent
-from tessera.family.selectors import event_sentence
 from tessera.practice import progress, services
 from tessera.practice.models import Answer, LearnerCompetencyState
 from tessera.schools.errors import Conflict, DomainError

@@ -13,7 +13,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from tessera.family import message_selectors
+from tessera.family.messages import selectors as message_selectors
 from tessera.schools import permissions
 from tessera.schools.models import AuditEntry, SupportAssignment, TeachingAssignment, User
 from tests.conftest import PASSWORD

@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import transaction
 from django.test import Client
 
-from tessera.family.services import feed_event_record
+from tessera.family.feed.services import feed_event_record
 from tessera.schools import services as school_services
 from tessera.schools.models import User
 from tests.family.conftest import commit_events, open_feed

@@ -7,8 +7,8 @@ an announcement already gets nothing more.
 
 from __future__ import annotations
 
-from tessera.family.message_models import Announcement
-from tessera.family.message_services import announcement_post, conversation_start, message_send
+from tessera.family.messages.models import Announcement
+from tessera.family.messages.services import announcement_post, conversation_start, message_send
 from tessera.schools.models import (
     Enrolment,
     Guardianship,

@@ -2,7 +2,7 @@
 
 An :class:`Event` is about one learner in one school (its *stream*). Recording one first locks the
 stream's :class:`EventStream` row, so the events of one learner get ids in commit order, as the family
-feed's outbox does (see :mod:`tessera.family.models`). Across learners ids still commit out of order, so
+feed's outbox does (see :mod:`tessera.family.feed.models`). Across learners ids still commit out of order, so
 consumers relayed by the worker do not follow a bare "last id" cursor (it would skip an id that commits
 after a higher one): each gets a :class:`RelayDelivery` row per event, written in the same transaction,
 and marks it delivered in the transaction of its handler's effect (Saleor's event deliveries).

@@ -7,4 +7,4 @@ class FamilyConfig(AppConfig):
     label = "family"
 
     def ready(self) -> None:
-        from tessera.family import consumers  # noqa: F401  (subscribes the feed to the event log)
+        from tessera.family.feed import consumers  # noqa: F401  (subscribes the feed to the event log)

@@ -2,7 +2,8 @@
 
 from django.urls import include, path
 
-from tessera.family import notification_views, views
+from tessera.family import views
+from tessera.family.notifications import views as notification_views
 
 urlpatterns = [
     path("", views.family_home, name="family-home"),
@@ -14,5 +15,5 @@ urlpatterns = [
     ),
     path("feed/<int:school_id>/<int:learner_id>/stream", views.family_feed_stream, name="family-feed-stream"),
     path("notifications/", notification_views.notification_settings, name="family-notifications"),
-    path("", include("tessera.family.message_urls")),
+    path("", include("tessera.family.messages.urls")),
 ]

@@ -16,11 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tessera.family import message_selectors, selectors
-from tessera.family.child_progress import child_progress
-from tessera.family.notification_selectors import notification_settings_of
+from tessera.family.feed import selectors
+from tessera.family.feed.stream import feed_events, parse_last_event_id
+from tessera.family.messages import selectors as message_selectors
+from tessera.family.notifications.selectors import notification_settings_of
 from tessera.family.permissions import can_follow_feed
-from tessera.family.stream import feed_events, parse_last_event_id
+from tessera.family.progress.selectors import child_progress
 from tessera.practice.progress import STATUS_LABELS
 from tessera.schools.models import User
 

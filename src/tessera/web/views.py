@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tessera.curriculum import selectors as curriculum_selectors
-from tessera.family import message_selectors
+from tessera.family.messages import selectors as message_selectors
 from tessera.personalization import permissions as personalization_permissions
 from tessera.schools import selectors
 from tessera.schools.models import User

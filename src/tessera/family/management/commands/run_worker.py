@@ -3,8 +3,8 @@ relayed consumers (:func:`tessera.events.relay.relay_all`) and, every ``DIGEST_C
 the weekly digests that are due.
 
 django-tasks runs tasks but schedules nothing, so this loop is the scheduler too. Each turn it calls
-:func:`tessera.family.tasks.digests_due` when the check is due, then lets django-tasks-db's own worker
-(the ``Worker`` of its ``db_worker`` command, in batch mode) run every ready task, then sleeps
+:func:`tessera.family.notifications.tasks.digests_due` when the check is due, then lets django-tasks-db's
+own worker (the ``Worker`` of its ``db_worker`` command, in batch mode) run every ready task, then sleeps
 ``--interval`` seconds. Ctrl-C or SIGTERM stops it after the task it is running, as ``db_worker`` does.
 In production run it as a service as it is, or run ``db_worker`` and ``send_digests`` from cron instead.
 """
@@ -22,7 +22,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
 from tessera.events.relay import relay_all
-from tessera.family.tasks import digests_due
+from tessera.family.notifications.tasks import digests_due
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tessera.family.tasks import digests_due
+from tessera.family.notifications.tasks import digests_due
 
 
 def _aware(value: str) -> datetime.datetime:

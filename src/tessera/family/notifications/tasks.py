@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
-from tessera.family.digest import digest_build, digest_email
-from tessera.family.notification_models import DigestDelivery, GuardianNotificationSettings
-from tessera.family.notification_selectors import in_quiet_hours, zone_of
+from tessera.family.notifications.digest import digest_build, digest_email
+from tessera.family.notifications.models import DigestDelivery, GuardianNotificationSettings
+from tessera.family.notifications.selectors import in_quiet_hours, zone_of
 
 MIN_DAYS_BETWEEN_DIGESTS = 6
 

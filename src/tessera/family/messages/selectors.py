@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from tessera.family.message_models import Announcement, Conversation, Message
+from tessera.family.messages.models import Announcement, Conversation, Message
 from tessera.schools import permissions as school_permissions
 from tessera.schools.models import Enrolment, Guardianship, SchoolClass, User
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tessera.family import message_views as views
+from tessera.family.messages import views
 
 urlpatterns = [
     path("messages/", views.message_list, name="family-messages"),

@@ -1,7 +1,7 @@
 """The weekly e-mail digest: for one guardian, each child (per school) with the week's news in plain words.
 
 Built in the guardian's language (``User.language``, else ``settings.LANGUAGE_CODE``): the sentences are
-the feed's own (:func:`tessera.family.selectors.feed_item`), so the e-mail says exactly what the page
+the feed's own (:func:`tessera.family.feed.selectors.feed_item`), so the e-mail says exactly what the page
 says. Only current guardianships count: a child whose link was revoked is not in the digest.
 """
 
@@ -17,15 +17,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tessera.family.models import FeedEvent
-from tessera.family.permissions import feeds_visible_to
-from tessera.family.selectors import (
+from tessera.family.feed.models import FeedEvent
+from tessera.family.feed.selectors import (
     MASTERY_KINDS,
     FeedItem,
     child_page_url,
     events_visible_to_guardian_q,
     feed_item,
 )
+from tessera.family.permissions import feeds_visible_to
 from tessera.schools.models import User
 
 DIGEST_DAYS = 7

@@ -8,7 +8,7 @@ import zoneinfo
 from django.db import transaction
 from django.utils.timezone import now as current_time
 
-from tessera.family.notification_models import GuardianNotificationSettings
+from tessera.family.notifications.models import GuardianNotificationSettings
 from tessera.family.permissions import feeds_visible_to
 from tessera.schools.errors import DomainError
 from tessera.schools.models import User

@@ -91,7 +91,7 @@ class Broadcaster:
 
     def notify(self, key: str) -> None:
         """Ring every stream of ``key``: those of one event loop in one callback, so they all wake with the
-        same ring time and can share one read (:class:`tessera.family.stream.SharedReads`)."""
+        same ring time and can share one read (:class:`tessera.family.feed.stream.SharedReads`)."""
         with self._lock:
             subscribers = list(self._subscriptions.get(key, ()))
         by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
-from tessera.family.notification_models import GuardianNotificationSettings
+from tessera.family.notifications.models import GuardianNotificationSettings
 from tessera.family.permissions import feeds_visible_to
 from tessera.schools.models import User
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.curriculum.models import Framework
-from tessera.family.models import FeedEvent
+from tessera.family.feed.models import FeedEvent
 from tessera.family.permissions import guardianship_of
 from tessera.personalization.permissions import topics_shared_with_guardians
 from tessera.practice import progress

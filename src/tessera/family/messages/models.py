@@ -1,7 +1,7 @@
 """Messages between a guardian and a teacher of their child, with read receipts, and school announcements.
 
 A :class:`Conversation` is about one child in one school, between one guardian and one teacher. Who may
-still use it is decided on every request (:mod:`tessera.family.message_permissions`): a revoked
+still use it is decided on every request (:mod:`tessera.family.messages.selectors`): a revoked
 guardianship or a teacher who no longer teaches the child loses access, the rows stay.
 """
 

@@ -1,12 +1,12 @@
 """The guardian's notification form: it parses; the rules live in
-:func:`tessera.family.notification_services.notification_settings_update`."""
+:func:`tessera.family.notifications.services.notification_settings_update`."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tessera.family.notification_models import GuardianNotificationSettings
+from tessera.family.notifications.models import GuardianNotificationSettings
 
 Settings = GuardianNotificationSettings
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "aria-describedby": "quiet-help"}, format="%H:%M")

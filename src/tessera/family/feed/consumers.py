@@ -16,9 +16,9 @@ from typing import Any
 from tessera.events.log import Fact, Mode, fact_of, subscribe
 from tessera.events.models import Event
 from tessera.events.topics import Topic
-from tessera.family.message_selectors import teaches_child
-from tessera.family.models import FeedEvent
-from tessera.family.services import feed_event_record
+from tessera.family.feed.models import FeedEvent
+from tessera.family.feed.services import feed_event_record
+from tessera.family.messages.selectors import teaches_child
 from tessera.personalization.events import GoalCommented, GoalReached, ProposalDecided
 from tessera.practice.events import CompetencyMastered, MasteryLost
 

@@ -15,10 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tessera.family import message_selectors as sel
-from tessera.family.message_models import MESSAGE_MAX_LENGTH, Announcement, Conversation, Message
-from tessera.family.models import FeedEvent
-from tessera.family.services import feed_event_record
+from tessera.family.feed.models import FeedEvent
+from tessera.family.feed.services import feed_event_record
+from tessera.family.messages import selectors as sel
+from tessera.family.messages.models import MESSAGE_MAX_LENGTH, Announcement, Conversation, Message
 from tessera.schools.errors import DomainError
 from tessera.schools.models import School, SchoolClass, User
 from tessera.schools.permissions import require_school_admin

@@ -2,7 +2,7 @@
 
 One :class:`GuardianNotificationSettings` row per guardian (not per school: one digest covers every child
 in every school), created with the defaults when the guardian first saves the form; until then
-:func:`tessera.family.notification_selectors.notification_settings_of` returns the defaults unsaved.
+:func:`tessera.family.notifications.selectors.notification_settings_of` returns the defaults unsaved.
 A :class:`DigestDelivery` row per guardian and digest week makes sending idempotent: a retried task or a
 second scheduler run finds the row and sends nothing.
 """

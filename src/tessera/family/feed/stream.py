@@ -9,7 +9,7 @@ objects, not a thread. It
    one, or with a malformed one, the recent window,
 3. then waits: each notification, and each heartbeat (a ``: keep-alive`` comment every
    ``FAMILY_FEED_HEARTBEAT_SECONDS``), re-reads the outbox after the last id it sent. One cursor, ids
-   in commit order per child (see :mod:`tessera.family.models`): every event once, none twice, even
+   in commit order per child (see :mod:`tessera.family.feed.models`): every event once, none twice, even
    when a notification is lost or repeated.
 
 The guardianship is checked again before each batch of events and at every heartbeat: when it has been
@@ -17,7 +17,7 @@ revoked, the stream ends. At every heartbeat the stream also asks whether the se
 still counts (:func:`tessera.schools.sessions.session_is_current`): after a sign-out, a password change
 or the account's deactivation the stream ends there, instead of outliving the sign-in.
 
-Only what the guardian may read is sent (:mod:`tessera.family.selectors`): the topics the child shares
+Only what the guardian may read is sent (:mod:`tessera.family.feed.selectors`): the topics the child shares
 are applied in the read all streams of the child share, the events meant for one guardian per stream;
 the cursor moves past the hidden events all the same.
 
@@ -43,7 +43,7 @@ from django.core.cache import caches
 from django.db import close_old_connections, connections
 from django.utils import translation
 
-from tessera.family import fanout, selectors
+from tessera.family.feed import fanout, selectors
 from tessera.family.permissions import feed_followers
 from tessera.schools.models import User
 from tessera.schools.sessions import session_is_current

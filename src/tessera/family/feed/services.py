@@ -1,7 +1,7 @@
 """Every write of the family feed.
 
 :func:`feed_event_record` writes one feed row. Other apps do not call it: they record facts in the event
-log (:mod:`tessera.events`), and the feed's consumer (:mod:`tessera.family.consumers`) turns the facts it
+log (:mod:`tessera.events`), and the feed's consumer (:mod:`tessera.family.feed.consumers`) turns the facts it
 shows into feed rows in the same transaction; family's own news (messages, announcements) calls it
 directly. It refuses to run outside a transaction: the row is committed with the change or rolled back
 with it, and it is announced to the open streams only after the commit (``transaction.on_commit``), so
@@ -16,8 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tessera.family import fanout
-from tessera.family.models import FeedEvent, FeedStream
+from tessera.family.feed import fanout
+from tessera.family.feed.models import FeedEvent, FeedStream
 from tessera.schools.errors import DomainError
 from tessera.schools.models import School, User
 
@@ -49,7 +49,7 @@ def feed_event_record(
 
     Call it inside the ``transaction.atomic`` block that makes the change. It locks the child's
     :class:`FeedStream` row first, so events of one child get ids in commit order (see
-    :mod:`tessera.family.models`), and registers ``transaction.on_commit`` to wake the open streams.
+    :mod:`tessera.family.feed.models`), and registers ``transaction.on_commit`` to wake the open streams.
     ``at`` is when the change happened (generated history passes it); the clock otherwise.
     ``topic`` is what the event reveals (by default the kind's, :data:`TOPIC_OF_KIND`): guardians see it
     only while that topic is shared with them. ``guardian`` limits it to one guardian of the child.

@@ -1,5 +1,5 @@
 """Forms for a message and an announcement: they parse and report errors; the rules live in
-:func:`tessera.family.message_services.text_check`."""
+:func:`tessera.family.messages.services.text_check`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tessera.family.message_models import MESSAGE_MAX_LENGTH
-from tessera.family.message_services import text_check
+from tessera.family.messages.models import MESSAGE_MAX_LENGTH
+from tessera.family.messages.services import text_check
 from tessera.schools.errors import DomainError
 from tessera.schools.models import SchoolClass
 

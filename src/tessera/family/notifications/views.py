@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tessera.family.digest import digest_build
-from tessera.family.notification_forms import NotificationSettingsForm
-from tessera.family.notification_selectors import notification_settings_of, timezone_choices
-from tessera.family.notification_services import notification_settings_update
+from tessera.family.notifications.digest import digest_build
+from tessera.family.notifications.forms import NotificationSettingsForm
+from tessera.family.notifications.selectors import notification_settings_of, timezone_choices
+from tessera.family.notifications.services import notification_settings_update
 from tessera.family.permissions import feeds_visible_to
 from tessera.schools.errors import DomainError
 from tessera.schools.models import User

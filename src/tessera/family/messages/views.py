@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tessera.family import message_selectors as sel
-from tessera.family import message_services as services
-from tessera.family.message_forms import AnnouncementForm, MessageForm
+from tessera.family.messages import selectors as sel
+from tessera.family.messages import services
+from tessera.family.messages.forms import AnnouncementForm, MessageForm
 from tessera.schools.errors import DomainError
 from tessera.schools.models import User
 from tessera.schools.permissions import schools_managed_by

@@ -1,0 +1,1 @@
+"""Messages between guardians and teachers, and school announcements (under /family/messages/)."""

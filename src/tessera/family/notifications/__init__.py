@@ -1,0 +1,1 @@
+"""Guardians' notification settings and the weekly e-mail digest (/family/notifications/)."""

@@ -1,0 +1,1 @@
+"""Each child's progress told to their family (/family/<school>/<child>/progress/)."""
