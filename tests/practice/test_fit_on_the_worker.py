@@ -4,6 +4,7 @@ database backend, run here by its ``db_worker`` command), and answers use the de
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
@@ -124,6 +125,27 @@ def test_the_model_cache_keeps_the_newest_fit_of_the_most_recently_used_framewor
     assert learner_model._loaded[other.pk][0][0] == newest.pk, "only the newest fit of a framework"
 
 
+def _differences(shipped: Any, made: Any, where: str = "") -> list[str]:
+    """Where ``made`` differs from ``shipped``: in shape, or in a number by more than 1e-3. The fit is an
+    iterative optimisation whose last digits move with the BLAS library's threading (seen: up to 1e-4
+    between two runs on one machine under load)."""
+    if isinstance(shipped, float) and isinstance(made, float):
+        return [] if math.isclose(shipped, made, abs_tol=1e-3) else [f"{where}: {shipped} != {made}"]
+    if isinstance(shipped, dict) and isinstance(made, dict) and shipped.keys() == made.keys():
+        return [d for key in shipped for d in _differences(shipped[key], made[key], f"{where}/{key}")]
+    if isinstance(shipped, list) and isinstance(made, list) and len(shipped) == len(made):
+        return [
+            d
+            for n, (a, b) in enumerate(zip(shipped, made, strict=True))
+            for d in _differences(a, b, f"{where}[{n}]")
+        ]
+    return [] if shipped == made else [f"{where}: {shipped!r} != {made!r}"]
+
+
 def test_the_shipped_default_model_is_the_fit_default_fit_documents_makes() -> None:
     shipped = json.loads(learner_model.DEFAULT_FIT_FILE.read_text())
-    assert shipped == learner_model.default_fit_documents(), "rebuild data/default_learner_model.json"
+    made = learner_model.default_fit_documents()
+    assert shipped.keys() == made.keys()
+    for name in shipped:
+        differences = _differences(json.loads(shipped[name]), json.loads(made[name]), name)
+        assert not differences, f"rebuild data/default_learner_model.json: {differences[:5]}"

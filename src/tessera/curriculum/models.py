@@ -35,6 +35,13 @@ class Framework(FrameworkOwned):
     name = models.CharField(max_length=NAME_LENGTH)
     description = models.TextField(blank=True, default="", max_length=TEXT_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
+    content_version = models.PositiveIntegerField(
+        default=1,
+        help_text=_(
+            "Goes up whenever its competencies, prerequisites or items change: the item bank each server "
+            "process keeps in memory (tessera.curriculum.bank) is reloaded when it does."
+        ),
+    )
 
     class Meta:
         ordering = ["name", "pk"]

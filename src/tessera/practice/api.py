@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Router, Schema, Status
 from pydantic import AfterValidator, StrictFloat, StrictInt, StringConstraints
+from pydantic import ValidationError as InputError
 
 from tessera.api_input import no_control_characters, request_user
 from tessera.curriculum.answers import MAX_ANSWER_LENGTH
+from tessera.curriculum.bank import framework_bank
 from tessera.curriculum.models import Item
 from tessera.practice import permissions, services
-from tessera.practice.models import PracticeSession
+from tessera.practice.models import Answer, PracticeSession
 from tessera.schools.errors import DomainError, NotFound
 from tessera.schools.models import School
 
@@ -81,7 +84,7 @@ class CompetencyRef(Schema):
     name: str
 
 
-class AnswerOut(Schema):
+class AnswerResultOut(Schema):
     answer_id: int
     correct: bool
     feedback: str
@@ -106,6 +109,20 @@ class AnswerOut(Schema):
     unlocked: list[CompetencyRef] = Field(description="Competencies this answer's mastery unlocked.")
 
 
+class SessionTallyOut(Schema):
+    answers: int = Field(description="Answers in the session so far, this one included.")
+    correct: int
+    ended: bool
+
+
+class AnswerOut(AnswerResultOut):
+    next_item: NextItemOut | None = Field(
+        description="The session's next item after this answer (null when the session ended or has no "
+        "item left): one request per question; GET .../next is for a fresh page."
+    )
+    session: SessionTallyOut
+
+
 class SessionSummaryOut(Schema):
     id: int
     ended_at: str
@@ -114,10 +131,27 @@ class SessionSummaryOut(Schema):
     mastered: list[CompetencyRef]
 
 
-def _session(request: HttpRequest, session_id: int) -> PracticeSession:
-    return get_object_or_404(
-        permissions.sessions_of(request_user(request)).select_related("competency__framework"), pk=session_id
+def _sessions(request: HttpRequest) -> QuerySet[PracticeSession]:
+    """The user's sessions, with their framework and their answer tally, in one query."""
+    answers = Answer.objects.filter(session=OuterRef("pk")).order_by().values("session")
+    tally = {
+        name: Coalesce(
+            Subquery(answers.annotate(n=Count("pk", filter=only)).values("n")), 0, output_field=IntegerField()
+        )
+        for name, only in (("answer_count", Q()), ("correct_count", Q(correct=True)))
+    }
+    return (
+        permissions.sessions_of(request_user(request))
+        .select_related("competency__framework")
+        .annotate(**tally)
     )
+
+
+def _session(request: HttpRequest, session_id: int) -> PracticeSession:
+    session = _sessions(request).filter(pk=session_id).first()
+    if session is None:
+        raise NotFound("There is no practice session with this id.")
+    return session
 
 
 def _session_out(session: PracticeSession) -> SessionOut:
@@ -149,7 +183,14 @@ def session_start(request: HttpRequest, payload: SessionIn) -> Status[SessionOut
     "/practice/sessions/{session_id}/next", response=NextItemOut, summary="The next item (without its answer)"
 )
 def item_next(request: HttpRequest, session_id: int) -> NextItemOut:
-    chosen = services.item_next(learner=request_user(request), session=_session(request, session_id))
+    session = _session(request, session_id)
+    chosen = services.item_next(
+        learner=request_user(request), session=session, answers_so_far=session.answer_count
+    )
+    return _next_item_out(chosen)
+
+
+def _next_item_out(chosen: services.NextItem) -> NextItemOut:
     item = chosen.item
     return NextItemOut(
         id=item.pk,
@@ -194,23 +235,130 @@ def answer_submit(
 ) -> AnswerOut:
     session = _session(request, session_id)
     client_id = _client_id(payload.client_id, idempotency_key)
-    # Items of other frameworks do not exist for this session (404, naming nothing); an item of the framework
-    # outside the session's competency is the service's 400.
-    item = get_object_or_404(
-        Item.objects.filter(framework_id=session.competency.framework_id), pk=payload.item_id
-    )
-    result = services.answer_submit(
+    reply = services.answer_submit_and_next(
         learner=request_user(request),
         session=session,
-        item=item,
+        item=_item_of(session, payload.item_id),
         answer=payload.answer,
         client_id=client_id,
-        fingerprint=services.answer_fingerprint(
-            session_id=session.pk, item_id=item.pk, answer=payload.answer, hints_used=payload.hints_used
-        ),
+        fingerprint=_fingerprint(session, payload),
         hints_used=payload.hints_used,
+        session_answers=session.answer_count,
+        session_correct=session.correct_count,
     )
-    return AnswerOut(**asdict(result))
+    return AnswerOut(
+        **asdict(reply.result),
+        next_item=_next_item_out(reply.next_item) if reply.next_item else None,
+        session=SessionTallyOut(
+            answers=reply.session_answers, correct=reply.session_correct, ended=session.ended_at is not None
+        ),
+    )
+
+
+def _item_of(session: PracticeSession, item_id: int) -> Item:
+    """The item, from the framework's in-memory bank. Items of other frameworks do not exist for this
+    session (404, naming nothing); an item of the framework outside the session's competency is the
+    service's 400."""
+    item = framework_bank(session.competency.framework).items.get(item_id)
+    if item is None:
+        raise NotFound("There is no item with this id in this session's framework.")
+    return item
+
+
+def _fingerprint(session: PracticeSession, payload: AnswerIn) -> str:
+    return services.answer_fingerprint(
+        session_id=session.pk, item_id=payload.item_id, answer=payload.answer, hints_used=payload.hints_used
+    )
+
+
+BATCH_LIMIT = 50
+
+
+class BatchAnswerIn(AnswerIn):
+    session_id: int = Field(ge=1, le=2**62)
+    client_id: uuid.UUID  # type: ignore[assignment]  # required here: the only id a batch entry has
+
+
+class BatchIn(Schema):
+    answers: list[dict[str, Any]] = Field(
+        description=f"At most {BATCH_LIMIT} answers, applied in order, each like the single answer's body "
+        "plus its session_id; client_id is required. Each is checked on its own: a bad one gets its own "
+        "error and the others are still applied."
+    )
+
+
+class BatchResultOut(Schema):
+    client_id: str | None
+    status: int = Field(description="The HTTP status this answer alone would have got.")
+    result: AnswerResultOut | None = None
+    detail: str | None = Field(default=None, description="What is wrong with this answer, when it failed.")
+
+
+class BatchOut(Schema):
+    results: list[BatchResultOut]
+
+
+class BatchTooLarge(DomainError):
+    status = 413
+
+
+@router.post(
+    "/practice/answers/batch",
+    response=BatchOut,
+    summary="Submit answers given offline, several at once (each idempotent per client id)",
+)
+def answers_submit_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
+    if len(payload.answers) > BATCH_LIMIT:
+        raise BatchTooLarge(
+            f"A batch holds at most {BATCH_LIMIT} answers; this one has {len(payload.answers)}. "
+            "Send the rest in another batch."
+        )
+    sessions = {}
+    ids = {entry.get("session_id") for entry in payload.answers}
+    for session in _sessions(request).filter(pk__in=[i for i in ids if isinstance(i, int)]):
+        sessions[session.pk] = session
+    used: set[str] = set()
+    return BatchOut(results=[_batch_entry(request, entry, sessions, used) for entry in payload.answers])
+
+
+def _batch_entry(
+    request: HttpRequest, entry: dict[str, Any], sessions: dict[int, PracticeSession], used: set[str]
+) -> BatchResultOut:
+    """One answer of a batch, in its own transaction: its result, or its own error."""
+    raw_id = entry.get("client_id") if isinstance(entry, dict) else None
+    client_id = str(raw_id) if raw_id is not None else None
+    try:
+        answer = BatchAnswerIn.model_validate(entry)
+    except InputError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
+            for e in error.errors()
+        )
+        return BatchResultOut(client_id=client_id, status=422, detail=problems)
+    client_id = str(answer.client_id)
+    if client_id in used:
+        return BatchResultOut(
+            client_id=client_id,
+            status=409,
+            detail="This client_id comes twice in the batch; each answer needs its own id.",
+        )
+    used.add(client_id)
+    try:
+        session = sessions.get(answer.session_id)
+        if session is None:
+            raise NotFound("There is no practice session with this id.")
+        result = services.answer_submit(
+            learner=request_user(request),
+            session=session,
+            item=_item_of(session, answer.item_id),
+            answer=answer.answer,
+            client_id=answer.client_id,
+            fingerprint=_fingerprint(session, answer),
+            hints_used=answer.hints_used,
+        )
+    except DomainError as error:
+        return BatchResultOut(client_id=client_id, status=error.status, detail=error.message)
+    return BatchResultOut(client_id=client_id, status=200, result=AnswerResultOut(**asdict(result)))
 
 
 @router.post(

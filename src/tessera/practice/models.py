@@ -131,8 +131,23 @@ class LearnerCompetencyState(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE)
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    learner_state = models.ForeignKey(
+        LearnerModelState,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="competency_rows",
+        help_text=_("The learner's row of the same framework, read (and locked) with this one."),
+    )
     numbers = models.JSONField(default=list)
     attempts = models.PositiveIntegerField(default=0)
+    seen = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Items answered as evidence for this competency, with the learner's answer number in the "
+            "framework when each was last answered (the next item prefers items not seen, then the oldest)."
+        ),
+    )
     mastery_level = models.FloatField(
         null=True,
         blank=True,

@@ -21,14 +21,19 @@ def sessions_of(user: User | None) -> QuerySet[PracticeSession]:
     still_learner = Membership.objects.filter(
         school=OuterRef("school_id"), user=user, role=Membership.Role.LEARNER
     )
-    return PracticeSession.objects.filter(Exists(still_learner), learner=user)
+    return PracticeSession.objects.annotate(still_learner=Exists(still_learner)).filter(
+        still_learner=True, learner=user
+    )
 
 
 def can_practise_in(user: User | None, session: PracticeSession) -> bool:
-    """The same condition as :func:`sessions_of`, checked on the loaded session with one indexed query
-    (it runs on every answer)."""
+    """The same condition as :func:`sessions_of`, checked on the loaded session: no query when the session
+    was read through :func:`sessions_of` in this request (the condition was part of that query), else
+    one indexed query."""
     if user is None or not user.is_authenticated or not user.is_active or session.learner_id != user.pk:
         return False
+    if getattr(session, "still_learner", False) is True:
+        return True
     return Membership.objects.filter(
         school_id=session.school_id, user=user, role=Membership.Role.LEARNER
     ).exists()

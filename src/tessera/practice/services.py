@@ -18,20 +18,20 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from typing import Any, Literal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.answers import answer_check
-from tessera.curriculum.models import Competency, Item, ItemCompetency
-from tessera.engine.mastery import MasteryRecord, MasteryStep, mastery_step, shown_percent
+from tessera.curriculum.bank import FrameworkBank, framework_bank
+from tessera.curriculum.models import Competency, Item
+from tessera.engine.mastery import MasteryRecord, MasteryStep, MasteryTracker, mastery_step, shown_percent
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
 from tessera.events.log import Fact, event_record
 from tessera.practice import permissions, progress
@@ -144,15 +144,70 @@ def _require_own(learner: User, session: PracticeSession) -> None:
         raise NotFound("There is no practice session with this id.")
 
 
-def _state_rows(
-    session: PracticeSession, competencies: list[Competency]
-) -> tuple[LearnerModelState | None, dict[int, LearnerCompetencyState]]:
-    key: dict[str, Any] = {"school_id": session.school_id, "learner_id": session.learner_id}
-    learner_row = LearnerModelState.objects.filter(
-        **key, framework_id=session.competency.framework_id
-    ).first()
-    rows = LearnerCompetencyState.objects.filter(**key, competency__in=competencies)
-    return learner_row, {row.competency_id: row for row in rows}
+@dataclass
+class LearnerRecord:
+    """The learner's stored state in the session's framework and school: their row and their row per
+    competency they answered on, read together in one query (:func:`_record_read`)."""
+
+    learner_row: LearnerModelState | None
+    rows: dict[int, LearnerCompetencyState]  # by competency id
+
+    def last_seen(self) -> dict[int, int]:
+        """Items answered, with the learner's answer number when each was last answered."""
+        seen: dict[int, int] = {}
+        for row in self.rows.values():
+            for item_id, number in row.seen.items():
+                seen[int(item_id)] = max(number, seen.get(int(item_id), 0))
+        return seen
+
+    def next_answer_number(self) -> int:
+        return 1 + max((number for row in self.rows.values() for number in row.seen.values()), default=0)
+
+    def mastered(self, competency_id: int) -> bool:
+        row = self.rows.get(competency_id)
+        return row is not None and row.mastered_at is not None
+
+    def review_due(self, competency_id: int, now: datetime) -> bool:
+        row = self.rows.get(competency_id)
+        return row is not None and _is_review(row, now)
+
+
+def _record_read(session: PracticeSession, *, lock: bool = False) -> LearnerRecord:
+    """One query for the learner's rows in the session's framework; with ``lock``, ``SELECT ... FOR
+    UPDATE`` of them and of the learner's row, so two answers of one learner update them one after the
+    other (a learner without rows yet gets their learner row created and locked)."""
+    rows = LearnerCompetencyState.objects.filter(
+        school_id=session.school_id,
+        learner_id=session.learner_id,
+        learner_state__framework_id=session.competency.framework_id,
+    ).select_related("learner_state")
+    if lock:
+        rows = rows.select_for_update(of=("self", "learner_state"))
+    found = {row.competency_id: row for row in rows}
+    learner_row = next(iter(found.values())).learner_state if found else None
+    if lock and learner_row is None:
+        learner_row, _ = LearnerModelState.objects.select_for_update().get_or_create(
+            school_id=session.school_id,
+            learner_id=session.learner_id,
+            framework_id=session.competency.framework_id,
+        )
+    return LearnerRecord(learner_row, found)
+
+
+def _competency_row(
+    record: LearnerRecord, session: PracticeSession, competency: Competency
+) -> LearnerCompetencyState:
+    """The learner's row for ``competency``, created (unsaved) on their first answer on it."""
+    row = record.rows.get(competency.pk)
+    if row is None:
+        row = LearnerCompetencyState(
+            school_id=session.school_id,
+            learner_id=session.learner_id,
+            competency=competency,
+            learner_state=record.learner_row,
+        )
+        record.rows[competency.pk] = row
+    return row
 
 
 def _state_from(
@@ -169,128 +224,105 @@ def _state_from(
     return state.restricted_to([c.code for c in competencies])
 
 
-def _locked_rows(
-    session: PracticeSession, competency: Competency
-) -> tuple[LearnerModelState, LearnerCompetencyState]:
-    """The learner's row and their row for ``competency``, created when missing and locked
-    (``SELECT ... FOR UPDATE``) until the transaction ends, so two answers of one learner at the same
-    moment update them one after the other."""
-    key: dict[str, Any] = {"school_id": session.school_id, "learner_id": session.learner_id}
-    learner_row, _ = LearnerModelState.objects.select_for_update().get_or_create(
-        **key, framework_id=session.competency.framework_id
-    )
-    competency_row, _ = LearnerCompetencyState.objects.select_for_update().get_or_create(
-        **key, competency_id=competency.pk
-    )
-    return learner_row, competency_row
-
-
-def _items_of(competency: Competency) -> list[Item]:
-    return list(Item.objects.filter(competencies=competency).order_by("pk"))
-
-
-def _review_due_competency(session: PracticeSession, now: datetime) -> Competency | None:
+def _review_due_competency(
+    bank: FrameworkBank, session: PracticeSession, record: LearnerRecord, now: datetime
+) -> Competency | None:
     """The most overdue review of another competency of the session's framework that has items."""
-    due = (
-        LearnerCompetencyState.objects.filter(
-            school_id=session.school_id,
-            learner_id=session.learner_id,
-            competency__framework_id=session.competency.framework_id,
-            mastered_at__isnull=False,
-            review_due_at__lte=now,
-            competency__items__isnull=False,
-        )
-        .exclude(competency_id=session.competency_id)
-        .select_related("competency")
-        .order_by("review_due_at", "pk")
-        .first()
-    )
-    return due.competency if due else None
+    due = [
+        row
+        for row in record.rows.values()
+        if row.competency_id != session.competency_id
+        and bank.items_of.get(row.competency_id)
+        and _is_review(row, now)
+    ]
+    if not due:
+        return None
+    first = min(due, key=lambda row: (row.review_due_at, row.pk))
+    return bank.competency(first.competency_id)
 
 
-def _unmastered_prerequisites(session: PracticeSession) -> list[Competency]:
+def _unmastered_prerequisites(
+    bank: FrameworkBank, session: PracticeSession, record: LearnerRecord
+) -> list[Competency]:
     """Direct prerequisites of the session's competency that the learner has not mastered and that have
     items, in teaching order."""
-    mastered = LearnerCompetencyState.objects.filter(
-        school_id=session.school_id, learner_id=session.learner_id, mastered_at__isnull=False
-    ).values("competency_id")
-    return list(
-        Competency.objects.filter(unlocks_links__competency=session.competency, items__isnull=False)
-        .exclude(pk__in=mastered)
-        .distinct()
-        .order_by("domain__position", "position", "pk")
-    )
+    return [
+        bank.competency(pk)
+        for pk in bank.prerequisites_of.get(session.competency_id, ())
+        if bank.items_of.get(pk) and not record.mastered(pk)
+    ]
 
 
 def _item_in_reach(
-    model: LogisticEvidenceModel, session: PracticeSession, state: LearnerState, competency: Competency
+    model: LogisticEvidenceModel, bank: FrameworkBank, record: LearnerRecord, competency: Competency
 ) -> tuple[Item, float] | None:
-    items = {item.pk: item for item in _items_of(competency)}
+    state = _state_from(model, record.learner_row, record.rows, [competency])
     estimate = model.predict(state, competency.code)
-    last_seen = dict(
-        Answer.objects.filter(learner_id=session.learner_id, school_id=session.school_id, item__in=items)
-        .values("item_id")
-        .annotate(last=Max("pk"))
-        .values_list("item_id", "last")
-    )
+    items = {item.pk: item for item in bank.items_of.get(competency.pk, ())}
+    last_seen = {pk: number for pk, number in record.last_seen().items() if pk in items}
     chosen = item_choose([Candidate(i.pk, i.difficulty) for i in items.values()], estimate, last_seen)
     if chosen is None:
         return None
     return items[chosen[0].item_id], chosen[1]
 
 
-def item_next(*, learner: User, session: PracticeSession, now: datetime | None = None) -> NextItem:
+def item_next(
+    *, learner: User, session: PracticeSession, now: datetime | None = None, answers_so_far: int | None = None
+) -> NextItem:
     """The next item of the session, in reach (predicted success in the target band).
 
     Usually an item of the session's competency, preferring items the learner never answered, then the
     one they answered longest ago. Every
     ``REVIEW_EVERY``-th item is a due review of another mastered competency when one is due. When even the
     easiest item of the competency is out of reach and a prerequisite is not mastered yet, the session steps
-    back to that prerequisite first. Raises :class:`Conflict` on an ended session.
+    back to that prerequisite first. Raises :class:`Conflict` on an ended session. ``answers_so_far`` is the
+    session's answer count when the caller read it with the session (else it is counted here).
     """
     _require_own(learner, session)
     if session.ended_at is not None:
         raise Conflict("This practice session has ended; start a new one to practise more.")
-    now = now or timezone.now()
-    model = model_for(session.competency.framework)
-    review = _session_review(session, now)
-    if review is None and session.answers.count() % REVIEW_EVERY == REVIEW_EVERY - 1:
-        review = _review_due_competency(session, now)
+    if answers_so_far is None:
+        answers_so_far = session.answers.count()
+    chosen = _next_choice(session, _record_read(session), answers_so_far, now or timezone.now())
+    if chosen is None:
+        raise NotFound("This competency has no items to practise yet.")
+    return chosen
+
+
+def _next_choice(
+    session: PracticeSession, record: LearnerRecord, answers_so_far: int, now: datetime
+) -> NextItem | None:
+    """:func:`item_next`'s choice from the learner's record, without the database (the item bank and the
+    model are in memory); None when the competency has no items."""
+    framework = session.competency.framework
+    bank = framework_bank(framework)
+    model = model_for(framework)
+    review = session.competency if record.review_due(session.competency_id, now) else None
+    if review is None and answers_so_far % REVIEW_EVERY == REVIEW_EVERY - 1:
+        review = _review_due_competency(bank, session, record, now)
     if review is not None:
-        return _next_of(model, session, review, REVIEW)
-    main = _next_of(model, session, session.competency, PRACTICE)
+        return _next_of(model, bank, record, session, review, REVIEW)
+    main = _next_of(model, bank, record, session, session.competency, PRACTICE)
     low, _ = TARGET_BAND
-    if main.predicted_success >= low:
+    if main is not None and main.predicted_success >= low:
         return main
-    prerequisites = _unmastered_prerequisites(session)
+    prerequisites = _unmastered_prerequisites(bank, session, record)
     if prerequisites:
-        return _next_of(model, session, prerequisites[0], PREREQUISITE)
+        return _next_of(model, bank, record, session, prerequisites[0], PREREQUISITE)
     return main
-
-
-def _session_review(session: PracticeSession, now: datetime) -> Competency | None:
-    """The session's own competency when it is mastered and due for review (then every item is one)."""
-    due = LearnerCompetencyState.objects.filter(
-        school_id=session.school_id,
-        learner_id=session.learner_id,
-        competency_id=session.competency_id,
-        mastered_at__isnull=False,
-        review_due_at__lte=now,
-    ).exists()
-    return session.competency if due else None
 
 
 def _next_of(
     model: LogisticEvidenceModel,
+    bank: FrameworkBank,
+    record: LearnerRecord,
     session: PracticeSession,
     competency: Competency,
     reason: Reason,
-) -> NextItem:
-    learner_row, rows = _state_rows(session, [competency])
-    state = _state_from(model, learner_row, rows, [competency])
-    chosen = _item_in_reach(model, session, state, competency)
+) -> NextItem | None:
+    chosen = _item_in_reach(model, bank, record, competency)
     if chosen is None:
-        raise NotFound("This competency has no items to practise yet.")
+        return None
     item, chance = chosen
     return NextItem(item, chance, competency, reason, _reason_text(reason, session.competency, competency))
 
@@ -310,33 +342,22 @@ def _reason_text(reason: str, session_competency: Competency, competency: Compet
     }
 
 
-def _evidence_competency(session: PracticeSession, item: Item, now: datetime) -> Competency:
+def _evidence_competency(
+    bank: FrameworkBank, session: PracticeSession, item: Item, record: LearnerRecord
+) -> Competency:
     """What an answer to ``item`` in ``session`` is evidence for: the session's competency, else one of its
     prerequisites, else a competency whose review is due. Raises :class:`DomainError` otherwise."""
-    assessed = {link.competency_id: link.competency for link in _links_of(item)}
+    assessed = bank.assessed_by.get(item.pk, ())
     if session.competency_id in assessed:
         return session.competency
-    prerequisites = set(
-        Competency.objects.filter(unlocks_links__competency=session.competency).values_list("pk", flat=True)
-    )
+    prerequisites = set(bank.prerequisites_of.get(session.competency_id, ()))
     # Mastered at some time (it has a review card): its review may have been due when the item was offered,
     # and an answer given offline may arrive after the competency lapsed on another device.
-    scheduled = set(
-        LearnerCompetencyState.objects.filter(
-            school_id=session.school_id,
-            learner_id=session.learner_id,
-            competency_id__in=assessed,
-            review_card__isnull=False,
-        ).values_list("competency_id", flat=True)
-    )
-    for competency_id, competency in sorted(assessed.items()):
-        if competency_id in prerequisites or competency_id in scheduled:
-            return competency
+    for competency_id in sorted(assessed):
+        row = record.rows.get(competency_id)
+        if competency_id in prerequisites or (row is not None and row.review_card is not None):
+            return bank.competency(competency_id)
     raise DomainError(f"Item {item.code} is not part of this session's competency.")
-
-
-def _links_of(item: Item) -> list[ItemCompetency]:
-    return list(ItemCompetency.objects.filter(item=item).select_related("competency"))
 
 
 def _answer_stored(learner: User, client_id: uuid.UUID) -> Answer | None:
@@ -352,7 +373,19 @@ def _replayed(original: Answer, fingerprint: str) -> AnswerResult:
     # Results stored before the mastery figure had its own tracker carried the predictor's estimate.
     stored.setdefault("mastery_level", original.result.get("mastery_estimate", 0.0))
     stored["unlocked"] = tuple(stored.get("unlocked", ()))
+    stored["answer_id"] = original.pk
     return AnswerResult(**stored)
+
+
+@dataclass(frozen=True)
+class AnswerReply:
+    """An answer's result, the session's next item after it (None when the session ended or has no item
+    left), and the session's tally."""
+
+    result: AnswerResult
+    next_item: NextItem | None
+    session_answers: int
+    session_correct: int
 
 
 def answer_submit(
@@ -374,41 +407,116 @@ def answer_submit(
     :class:`Conflict` (409) when ``client_id`` was used for a different payload. Nothing is changed when
     it raises. ``now`` is for generated history (the demo school); requests use the clock.
     """
+    stored, _ = _answer_store(
+        learner=learner,
+        session=session,
+        item=item,
+        answer=answer,
+        client_id=client_id,
+        fingerprint=fingerprint,
+        hints_used=hints_used,
+        now=now or timezone.now(),
+    )
+    return stored
+
+
+def answer_submit_and_next(
+    *,
+    learner: User,
+    session: PracticeSession,
+    item: Item,
+    answer: object,
+    client_id: uuid.UUID,
+    fingerprint: str,
+    hints_used: int = 0,
+    session_answers: int,
+    session_correct: int,
+) -> AnswerReply:
+    """:func:`answer_submit`, and the next item chosen from the state the answer left (one round trip per
+    question). ``session_answers`` and ``session_correct`` are the session's tally before this answer, as
+    read with the session."""
+    now = timezone.now()
+    result, record = _answer_store(
+        learner=learner,
+        session=session,
+        item=item,
+        answer=answer,
+        client_id=client_id,
+        fingerprint=fingerprint,
+        hints_used=hints_used,
+        now=now,
+    )
+    if record is None:  # a retry: the tally already counted it, and the state may have moved since
+        record = _record_read(session)
+    else:
+        session_answers, session_correct = session_answers + 1, session_correct + int(result.correct)
+    following = None if session.ended_at is not None else _next_choice(session, record, session_answers, now)
+    return AnswerReply(result, following, session_answers, session_correct)
+
+
+def _answer_store(
+    *,
+    learner: User,
+    session: PracticeSession,
+    item: Item,
+    answer: object,
+    client_id: uuid.UUID,
+    fingerprint: str,
+    hints_used: int,
+    now: datetime,
+) -> tuple[AnswerResult, LearnerRecord | None]:
+    """Store the answer (or find the stored copy of a retry): its result, and the learner's record as the
+    answer left it (None for a retry, which changed nothing).
+
+    The usual answer is new, so it is written straight away: the learner's rows are read and locked, the
+    state moved, the answer inserted with its result. A retry's insert breaks the ``(learner, client_id)``
+    constraint; everything is rolled back and the stored original is replayed. A twin answer that created
+    the learner's row for a competency a moment before gets the same constraint error without an original:
+    it runs once more and sees the row."""
     _require_own(learner, session)
-    original = _answer_stored(learner, client_id)
-    if original is not None:
-        return _replayed(original, fingerprint)
-    now = now or timezone.now()
-    competency = _evidence_competency(session, item, now)
     if not 0 <= hints_used <= len(item.hints):
         raise DomainError(f"hints_used must be between 0 and {len(item.hints)} for this item.")
     try:
         correct = answer_check(item.spec(), answer)
     except ValueError as error:
         raise DomainError(f"The answer cannot be checked: {error}.") from error
-    model = model_for(session.competency.framework)
-    with _one_writer_at_a_time(), transaction.atomic():
+    # Outside the transaction: a framework's first request enqueues its fit, which a backend that runs
+    # tasks at once (tests) runs here, and its replay of the stored figures must not be overwritten.
+    models = model_for(session.competency.framework), tracker_for(session.competency.framework)
+    for attempt in range(2):
         try:
-            with transaction.atomic():
-                stored = Answer.objects.create(
-                    school_id=session.school_id,
-                    session=session,
-                    item=item,
-                    competency=competency,
-                    learner=learner,
-                    client_id=client_id,
-                    fingerprint=fingerprint,
-                    given=answer,
-                    correct=correct,
-                    hints_used=hints_used,
-                    created_at=now,
+            with _one_writer_at_a_time(), transaction.atomic():
+                record = _record_read(session, lock=True)
+                result = _answer_record(
+                    session,
+                    record,
+                    models,
+                    Answer(
+                        school_id=session.school_id,
+                        session=session,
+                        item=item,
+                        learner=learner,
+                        client_id=client_id,
+                        fingerprint=fingerprint,
+                        given=answer,
+                        correct=correct,
+                        hints_used=hints_used,
+                        created_at=now,
+                    ),
                 )
-        except IntegrityError:  # a copy of this request was stored a moment ago
-            return _replayed(Answer.objects.get(learner=learner, client_id=client_id), fingerprint)
-        result = _state_advance(model, session, competency, item, stored, now)
-        stored.result = asdict(result)
-        stored.save(update_fields=["result", "is_review"])
-    return result
+                return result, record
+        except DomainError:
+            original = _answer_stored(learner, client_id)  # a retry of an answer the state has moved past
+            if original is None:
+                raise
+            return _replayed(original, fingerprint), None
+        except IntegrityError:
+            original = _answer_stored(learner, client_id)
+            if original is not None:
+                return _replayed(original, fingerprint), None
+            if attempt:
+                raise
+    raise AssertionError("unreachable: the second attempt returns or raises")
 
 
 _sqlite_writer = threading.Lock()
@@ -430,58 +538,56 @@ def _one_writer_at_a_time() -> Iterator[None]:
         yield
 
 
-def _state_advance(
-    model: LogisticEvidenceModel,
+def _answer_record(
     session: PracticeSession,
-    competency: Competency,
-    item: Item,
-    stored: Answer,
-    now: datetime,
+    record: LearnerRecord,
+    models: tuple[LogisticEvidenceModel, MasteryTracker],
+    answer: Answer,
 ) -> AnswerResult:
-    """Update the predictive state through the engine (O(1)), move the mastery figure people are shown and
-    apply the mastery rule (:func:`tessera.engine.mastery.mastery_step`), and schedule or rate the
-    competency's spaced review.
+    """Insert ``answer`` (unsaved) with what it did: update the predictive state through the engine (O(1)),
+    move the mastery figure people are shown and apply the mastery rule
+    (:func:`tessera.engine.mastery.mastery_step`), schedule or rate the competency's spaced review; three
+    statements (two updates, one insert) for a learner's later answers.
 
     The figure "before" is the one stored on the learner's row, the very number every page showed a moment
     ago; answers on other competencies never change it.
     """
+    framework = session.competency.framework
+    bank = framework_bank(framework)
+    item, now = answer.item, answer.created_at
+    competency = _evidence_competency(bank, session, item, record)
+    model, tracker = models
     code = competency.code
-    learner_row, competency_row = _locked_rows(session, competency)
+    learner_row = record.learner_row
+    assert learner_row is not None  # a locked read creates it
+    competency_row = _competency_row(record, session, competency)
     state = _state_from(model, learner_row, {competency.pk: competency_row}, [competency])
-    state = model.update(state, code, int(stored.correct))
-    stored.is_review = _is_review(competency_row, now)
-    tracker = tracker_for(session.competency.framework)
+    state = model.update(state, code, int(answer.correct))
+    answer.competency, answer.is_review = competency, _is_review(competency_row, now)
     step = mastery_step(
         tracker,
         code,
         _mastery_record(competency_row, start=tracker.start(code)),
-        int(stored.correct),
-        is_review=stored.is_review,
+        int(answer.correct),
+        is_review=answer.is_review,
         policy=MASTERY_POLICY,
     )
     learner_row.model_name = model.name
     learner_row.numbers, learner_row.recent = list(state.learner), list(state.recent)
-    learner_row.save()
+    competency_row.seen = {**competency_row.seen, str(item.pk): record.next_answer_number()}
     competency_row.numbers = list(state.competencies[code])
     competency_row.attempts = model.attempts(state, code)
     competency_row.mastery_level = step.after.level
     competency_row.last_answered_at = max(filter(None, (competency_row.last_answered_at, now)))
     first_mastery = step.newly_mastered and competency_row.review_card is None
-    _review_record(competency_row, step, stored, now)
+    _review_record(competency_row, step, answer, now)
+    learner_row.save()
     competency_row.save()
     # What it unlocks is announced the first time only; the family hears of every mastery and every loss.
     unlocked = progress.unlocked_by(session.learner, session.school, competency) if first_mastery else []
-    # Mastery, and mastery a review showed lost, are facts in the event log (the family feed tells them).
-    fact: Fact | None = None
-    if step.newly_mastered:
-        fact = CompetencyMastered(competency.pk, competency.name, competency_row.attempts)
-    elif step.lost:
-        fact = MasteryLost(competency.pk, competency.name)
-    if fact is not None:
-        event_record(school=session.school, learner=session.learner, fact=fact, at=now)
-    return AnswerResult(
-        answer_id=stored.pk,
-        correct=stored.correct,
+    result = AnswerResult(
+        answer_id=0,
+        correct=answer.correct,
         feedback=item.feedback,
         hints_available=len(item.hints),
         mastery_level=round(step.after.level, 4),
@@ -492,10 +598,21 @@ def _state_advance(
         explanation=_progress_sentence(competency, step, competency_row),
         competency_id=competency.pk,
         competency_name=competency.name,
-        review=stored.is_review,
+        review=answer.is_review,
         next_review_at=competency_row.review_due_at.isoformat() if competency_row.review_due_at else None,
         unlocked=tuple({"id": c.pk, "name": c.name} for c in unlocked),
     )
+    answer.result = {key: value for key, value in asdict(result).items() if key != "answer_id"}
+    answer.save(force_insert=True)  # a retry's copy stops here (its client id is taken): all is rolled back
+    # Mastery, and mastery a review showed lost, are facts in the event log (the family feed tells them).
+    fact: Fact | None = None
+    if step.newly_mastered:
+        fact = CompetencyMastered(competency.pk, competency.name, competency_row.attempts)
+    elif step.lost:
+        fact = MasteryLost(competency.pk, competency.name)
+    if fact is not None:
+        event_record(school=session.school, learner=session.learner, fact=fact, at=now)
+    return replace(result, answer_id=answer.pk)
 
 
 def _mastery_record(row: LearnerCompetencyState, *, start: float) -> MasteryRecord:

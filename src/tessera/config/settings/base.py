@@ -233,6 +233,8 @@ PRACTICE_FIT_CHECK_SECONDS = int(os.environ.get("PRACTICE_FIT_CHECK_SECONDS", "3
 PRACTICE_FIT_ENQUEUE_AGAIN_SECONDS = int(os.environ.get("PRACTICE_FIT_ENQUEUE_AGAIN_SECONDS", "600"))
 # How many frameworks' fitted learner models a process keeps loaded (the newest fit of each; LRU).
 PRACTICE_MODEL_CACHE_SIZE = int(os.environ.get("PRACTICE_MODEL_CACHE_SIZE", "32"))
+# Item banks (items, links, prerequisites) kept in memory per process, most recently used frameworks.
+CURRICULUM_BANK_CACHE_SIZE = int(os.environ.get("CURRICULUM_BANK_CACHE_SIZE", "32"))
 
 # The family feed: a ``: keep-alive`` comment (and a check that the guardianship still holds) every this
 # many seconds on an idle stream; without a valid Last-Event-ID a stream starts with the recent window.

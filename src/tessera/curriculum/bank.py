@@ -1,0 +1,126 @@
+"""A framework's item bank and graph, kept in memory per server process: what every next item and every
+answer needs (items with their answers, which competencies each assesses, prerequisites, teaching order)
+without reading them from the database on each request.
+
+The bank is keyed by the framework's id, creation time and ``content_version``; every change to a
+framework's competencies, prerequisites or items raises its version (the import service creates a new
+framework; :mod:`tessera.curriculum.signals` bumps the version on every saved or deleted row), so a
+process that reads the framework row (the practice session's query joins it) sees the change on its next
+request. At most ``CURRICULUM_BANK_CACHE_SIZE`` frameworks are kept, least recently used first out.
+
+The model instances in a bank are shared between requests and threads: read them, never change them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from tessera.curriculum.models import Competency, Domain, Framework, Item, ItemCompetency, Prerequisite
+
+
+@dataclass(frozen=True)
+class FrameworkBank:
+    """One framework's competencies (in teaching order), items and links, as loaded at one version."""
+
+    framework_id: int
+    competencies: dict[int, Competency]  # in teaching order
+    items: dict[int, Item]
+    items_of: dict[int, tuple[Item, ...]] = field(default_factory=dict)  # competency id -> items, by id
+    assessed_by: dict[int, tuple[int, ...]] = field(default_factory=dict)  # item id -> competency ids
+    prerequisites_of: dict[int, tuple[int, ...]] = field(default_factory=dict)  # direct, teaching order
+
+    def competency(self, competency_id: int) -> Competency:
+        return self.competencies[competency_id]
+
+
+Key = tuple[int, datetime, int]
+_banks: OrderedDict[int, tuple[Key, FrameworkBank]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _key(framework: Framework) -> Key:
+    # The creation time tells apart two frameworks that got the same id (a restored backup, a test database
+    # whose rolled-back ids are handed out again).
+    return (framework.pk, framework.created_at, framework.content_version)
+
+
+def framework_bank(framework: Framework) -> FrameworkBank:
+    """``framework``'s bank at the version of the ``framework`` row given (loaded on first use: 4 queries)."""
+    key = _key(framework)
+    with _lock:
+        cached = _banks.get(framework.pk)
+        if cached is not None and cached[0] == key:
+            _banks.move_to_end(framework.pk)
+            return cached[1]
+    bank = _load(framework.pk)
+    with _lock:
+        _banks[framework.pk] = (key, bank)
+        _banks.move_to_end(framework.pk)
+        while len(_banks) > max(1, settings.CURRICULUM_BANK_CACHE_SIZE):
+            _banks.popitem(last=False)
+    return bank
+
+
+def _load(framework_id: int) -> FrameworkBank:
+    competencies = {
+        c.pk: c
+        for c in Competency.objects.filter(framework_id=framework_id).order_by(
+            "domain__position", "position", "pk"
+        )
+    }
+    items = {item.pk: item for item in Item.objects.filter(framework_id=framework_id).order_by("pk")}
+    items_of: dict[int, list[Item]] = {pk: [] for pk in competencies}
+    assessed_by: dict[int, list[int]] = {pk: [] for pk in items}
+    links = ItemCompetency.objects.filter(item__framework_id=framework_id).order_by(
+        "item_id", "competency_id"
+    )
+    for item_id, competency_id in links.values_list("item_id", "competency_id"):
+        items_of[competency_id].append(items[item_id])
+        assessed_by[item_id].append(competency_id)
+    teaching_order = {pk: n for n, pk in enumerate(competencies)}
+    prerequisites_of: dict[int, list[int]] = {pk: [] for pk in competencies}
+    edges = Prerequisite.objects.filter(framework_id=framework_id).values_list(
+        "competency_id", "prerequisite_id"
+    )
+    for competency_id, prerequisite_id in edges:
+        prerequisites_of[competency_id].append(prerequisite_id)
+    return FrameworkBank(
+        framework_id=framework_id,
+        competencies=competencies,
+        items=items,
+        items_of={pk: tuple(found) for pk, found in items_of.items()},
+        assessed_by={pk: tuple(found) for pk, found in assessed_by.items()},
+        prerequisites_of={
+            pk: tuple(sorted(found, key=teaching_order.__getitem__)) for pk, found in prerequisites_of.items()
+        },
+    )
+
+
+def framework_content_changed(framework_id: int | None) -> None:
+    """Raise the framework's version, so every process reloads its bank."""
+    if framework_id is not None:
+        Framework.objects.filter(pk=framework_id).update(content_version=F("content_version") + 1)
+
+
+def _row_changed(sender: type, instance: object, **kwargs: object) -> None:
+    """A competency, domain, prerequisite, item or item link was saved or deleted (connected in
+    :meth:`tessera.curriculum.apps.CurriculumConfig.ready`)."""
+    if isinstance(instance, ItemCompetency):
+        framework_content_changed(
+            Item.objects.filter(pk=instance.item_id).values_list("framework_id", flat=True).first()
+        )
+    else:
+        framework_content_changed(getattr(instance, "framework_id", None))
+
+
+def bank_invalidation_connect() -> None:
+    for model in (Domain, Competency, Prerequisite, Item, ItemCompetency):
+        post_save.connect(_row_changed, sender=model, dispatch_uid=f"bank-{model.__name__}-saved")
+        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"bank-{model.__name__}-deleted")
