@@ -12,11 +12,12 @@ from tessera.curriculum.models import Competency
 from tessera.curriculum.permissions import frameworks_visible_to
 from tessera.practice.models import PracticeSession
 from tessera.schools.models import Membership, User
+from tessera.schools.permissions import signed_in
 
 
 def sessions_of(user: User | None) -> QuerySet[PracticeSession]:
     """Sessions the user practises in (their own, in a school where they are still a learner)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not signed_in(user):
         return PracticeSession.objects.none()
     still_learner = Membership.objects.filter(
         school=OuterRef("school_id"), user=user, role=Membership.Role.LEARNER
@@ -27,7 +28,7 @@ def sessions_of(user: User | None) -> QuerySet[PracticeSession]:
 def can_practise_in(user: User | None, session: PracticeSession) -> bool:
     """The same condition as :func:`sessions_of`, checked on the loaded session with one indexed query
     (it runs on every answer)."""
-    if user is None or not user.is_authenticated or not user.is_active or session.learner_id != user.pk:
+    if user is None or not signed_in(user) or session.learner_id != user.pk:
         return False
     return Membership.objects.filter(
         school_id=session.school_id, user=user, role=Membership.Role.LEARNER
