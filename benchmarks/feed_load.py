@@ -67,7 +67,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 SessionStore = importlib.import_module(settings.SESSION_ENGINE).SessionStore
 from tessera.family.models import FeedEvent
 from tessera.schools.models import Guardianship, Membership, School, User
-from tessera.schools.session_expiry import session_start
+from tessera.schools.sessions.expiry import session_start
 school = School.objects.get(slug="demo")
 members = Membership.objects.filter(school=school, role="learner").order_by("user_id")
 learners = list(members.values_list("user_id", flat=True))

@@ -170,7 +170,7 @@ def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 
 api.add_router("", schools_router)
-api.add_router("", "tessera.schools.invitation_api.router")
-api.add_router("", "tessera.schools.roster_api.router")
+api.add_router("", "tessera.schools.invitations.api.router")
+api.add_router("", "tessera.schools.roster.api.router")
 api.add_router("", "tessera.curriculum.api.router")
 api.add_router("", "tessera.practice.api.router")

@@ -14,7 +14,8 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.test import AsyncClient
 
-from tessera.schools import services, session_expiry
+from tessera.schools import services
+from tessera.schools.sessions import expiry as session_expiry
 from tests.conftest import PASSWORD
 from tests.family.conftest import SSEReader, commit_events
 

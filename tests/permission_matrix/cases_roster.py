@@ -120,7 +120,7 @@ CASES = [
     page("roster-import", lambda w: f"{school(w)}/import/", "POST", users_csv),
     page("roster-import-example", lambda w: f"{school(w)}/import/example/users.csv"),
     # The matrix sends JSON, not a multipart upload, so the administrator gets past authorization to
-    # "attach the users file" (400); successful uploads are tested in tests/schools/test_roster_import.py.
+    # "attach the users file" (400); successful uploads are tested in tests/schools/roster/test_imports.py.
     Case(
         "POST /api/schools/{school_id}/roster-import",
         "POST",

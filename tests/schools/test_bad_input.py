@@ -6,8 +6,9 @@ import pytest
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tessera.schools import invitations, services
+from tessera.schools import services
 from tessera.schools.errors import Conflict
+from tessera.schools.invitations import services as invitations
 from tessera.schools.models import GuardianInvitation, Guardianship, SchoolClass
 
 

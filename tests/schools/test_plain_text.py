@@ -10,9 +10,10 @@ import pytest
 
 from tessera.personalization import services as personalization_services
 from tessera.personalization.models import LearnerProfile
-from tessera.schools import roster_import, services
+from tessera.schools import services
 from tessera.schools.errors import DomainError
 from tessera.schools.models import User
+from tessera.schools.roster import imports as roster_import
 from tessera.schools.text import has_control_characters
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from tessera.api import api, not_found
 urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", not_found),  # JSON also for an address that names no endpoint
-    path("accounts/", include("tessera.schools.account_urls")),
-    path("school/", include("tessera.schools.roster_urls")),
+    path("accounts/", include("tessera.schools.accounts.urls")),
+    path("school/", include("tessera.schools.roster.urls")),
     path("school/", include("tessera.curriculum.urls")),
     path("school/", include("tessera.personalization.sharing.urls")),
     path("learn/", include("tessera.practice.urls")),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("me/", include("tessera.personalization.urls")),
     path("me/", include("tessera.personalization.network.urls")),
     path("learners/", include("tessera.personalization.learner_urls")),
-    path("", include("tessera.schools.sign_in_urls")),
+    path("", include("tessera.schools.sign_in.urls")),
     path("", include("tessera.personalization.choice.urls")),
     path("", include("tessera.web.urls")),
 ]

@@ -27,16 +27,12 @@ STAFF_ROLES = (
 )
 
 
-def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def _staff_school_ids(user: User) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user, role__in=STAFF_ROLES).values("school_id")
 
 
 def frameworks_visible_to(user: User) -> QuerySet[Framework]:
-    if not _signed_in(user):
+    if not school_permissions.signed_in(user):
         return Framework.objects.none()
     schools = school_permissions.schools_visible_to(user).values("pk")
     shared = Q(school__isnull=True) if schools.exists() else Q(pk__in=[])
@@ -49,7 +45,7 @@ def can_view_framework(user: User, framework: Framework) -> bool:
 
 def frameworks_with_answers_for(user: User) -> QuerySet[Framework]:
     """Frameworks whose items, with their correct answers, the user may read (and export)."""
-    if not _signed_in(user):
+    if not school_permissions.signed_in(user):
         return Framework.objects.none()
     staff_schools = _staff_school_ids(user)
     shared = Q(school__isnull=True) if staff_schools.exists() else Q(pk__in=[])
@@ -62,6 +58,6 @@ def can_view_answers(user: User, framework: Framework) -> bool:
 
 def schools_staffed_by(user: User) -> QuerySet[School]:
     """Schools where the user is staff: their curriculum pages are open to them."""
-    if not _signed_in(user):
+    if not school_permissions.signed_in(user):
         return School.objects.none()
     return School.objects.filter(pk__in=_staff_school_ids(user))

@@ -9,11 +9,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from tessera.schools.models import Guardianship, User
+from tessera.schools.permissions import signed_in
 
 
 def feeds_visible_to(user: User) -> QuerySet[Guardianship]:
     """The user's current guardianships: each one is a feed (a child in a school) they may follow."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not signed_in(user):
         return Guardianship.objects.none()
     return Guardianship.objects.filter(guardian=user, revoked_at__isnull=True)
 

@@ -33,10 +33,6 @@ from tessera.schools.models import (
 )
 
 
-def _is_signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def is_learner_in(user: User, school_id: int) -> bool:
     return Membership.objects.filter(user=user, school_id=school_id, role=Membership.Role.LEARNER).exists()
 
@@ -176,7 +172,7 @@ def _guardian_visible_profile_ids(user: User) -> list[int]:
 def profiles_visible_to(user: User | None) -> QuerySet[LearnerProfile]:
     """Profiles the user may read: their own, of learners they teach or support, and of their children as
     the sharing rule allows."""
-    if user is None or not _is_signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return LearnerProfile.objects.none()
     return LearnerProfile.objects.filter(
         _own(user) | works_with(user) | Q(pk__in=_guardian_visible_profile_ids(user))
@@ -189,7 +185,7 @@ def can_view_profile(user: User | None, profile: LearnerProfile) -> bool:
 
 def profiles_editable_by(user: User | None) -> QuerySet[LearnerProfile]:
     """Only the learner edits their profile."""
-    if user is None or not _is_signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return LearnerProfile.objects.none()
     return LearnerProfile.objects.filter(_own(user))
 
@@ -251,7 +247,7 @@ def _personal_visibility(user: User, *what: str, school: str = "school_id", lear
 def learners_with_pages_visible_to(user: User | None, *what: str) -> QuerySet[Membership]:
     """Learner memberships with pages the user may read, also before a profile is saved. A guardian: of
     the learners who share any of ``what`` (by default their profile or their goals)."""
-    if user is None or not _is_signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return Membership.objects.none()
     what = what or (PROFILE, Topic.GOALS)
     return Membership.objects.filter(role=Membership.Role.LEARNER).filter(
@@ -260,7 +256,7 @@ def learners_with_pages_visible_to(user: User | None, *what: str) -> QuerySet[Me
 
 
 def goals_visible_to(user: User | None) -> QuerySet[Goal]:
-    if user is None or not _is_signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return Goal.objects.none()
     return Goal.objects.filter(_personal_visibility(user, Topic.GOALS))
 
@@ -268,7 +264,7 @@ def goals_visible_to(user: User | None) -> QuerySet[Goal]:
 def can_view_reflections(user: User | None, goal: Goal) -> bool:
     """Whether the user reads the reflections of a goal they may see: guardians only when the learner
     shares reflections too."""
-    if user is None or not _is_signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return False
     return Goal.objects.filter(_personal_visibility(user, Topic.REFLECTIONS), pk=goal.pk).exists()
 
@@ -279,7 +275,7 @@ def can_view_goal(user: User | None, goal: Goal) -> bool:
 
 def goals_editable_by(user: User | None) -> QuerySet[Goal]:
     """Only the learner changes their goals, steps and reflections."""
-    if user is None or not _is_signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return Goal.objects.none()
     return Goal.objects.filter(_own(user))
 
@@ -290,7 +286,7 @@ def can_edit_goal(user: User | None, goal: Goal) -> bool:
 
 def goals_commentable_by(user: User | None) -> QuerySet[Goal]:
     """Teachers of the learner and the staff assigned to support them comment on goals."""
-    if user is None or not _is_signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return Goal.objects.none()
     return Goal.objects.filter(works_with(user))
 

@@ -12,11 +12,12 @@ from tessera.curriculum.models import Competency
 from tessera.curriculum.permissions import frameworks_visible_to
 from tessera.practice.models import PracticeSession
 from tessera.schools.models import Membership, User
+from tessera.schools.permissions import signed_in
 
 
 def sessions_of(user: User | None) -> QuerySet[PracticeSession]:
     """Sessions the user practises in (their own, in a school where they are still a learner)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not signed_in(user):
         return PracticeSession.objects.none()
     still_learner = Membership.objects.filter(
         school=OuterRef("school_id"), user=user, role=Membership.Role.LEARNER
@@ -30,7 +31,7 @@ def can_practise_in(user: User | None, session: PracticeSession) -> bool:
     """The same condition as :func:`sessions_of`, checked on the loaded session: no query when the session
     was read through :func:`sessions_of` in this request (the condition was part of that query), else
     one indexed query."""
-    if user is None or not user.is_authenticated or not user.is_active or session.learner_id != user.pk:
+    if user is None or not signed_in(user) or session.learner_id != user.pk:
         return False
     if getattr(session, "still_learner", False) is True:
         return True

@@ -7,4 +7,4 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools and people"
 
     def ready(self) -> None:
-        from tessera.schools import session_expiry  # noqa: F401  (stamps sessions on sign-in)
+        from tessera.schools.sessions import expiry  # noqa: F401  (stamps sessions on sign-in)

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
-from tessera.schools.session_expiry import session_end_reason, session_ended_message, session_touch
+from tessera.schools.sessions.expiry import session_end_reason, session_ended_message, session_touch
 
 
 def user_language(user: object) -> str | None:
@@ -39,10 +39,11 @@ class UserLanguageMiddleware:
 
 
 class SessionExpiryMiddleware:
-    """Ends a signed-in session past its idle or absolute timeout (see :mod:`tessera.schools.session_expiry`):
-    the request is signed out, a page goes to the sign-in page with a message saying so, an API call gets
-    a JSON 401 saying so. Every response to a signed-in person is ``Cache-Control: no-store, private``
-    (static files are served before this middleware). Runs after MessageMiddleware and the user's language.
+    """Ends a signed-in session past its idle or absolute timeout (see
+    :mod:`tessera.schools.sessions.expiry`): the request is signed out, a page goes to the sign-in page with
+    a message saying so, an API call gets a JSON 401 saying so. Every response to a signed-in person is
+    ``Cache-Control: no-store, private`` (static files are served before this middleware). Runs after
+    MessageMiddleware and the user's language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -30,7 +30,9 @@ from tessera.schools.models import (
 Role = Membership.Role
 
 
-def _is_signed_in(user: User | None) -> bool:
+def signed_in(user: User | None) -> bool:
+    """Whether ``user`` is a signed-in, active account: the first condition of every permission, here and
+    in the apps above (an anonymous visitor or a deactivated account sees and does nothing)."""
     return user is not None and user.is_authenticated and user.is_active
 
 
@@ -72,7 +74,7 @@ def support_in_force() -> QuerySet[SupportAssignment]:
 
 def schools_visible_to(user: User) -> QuerySet[School]:
     """Schools where the user holds any role or has a child."""
-    if not _is_signed_in(user):
+    if not signed_in(user):
         return School.objects.none()
     member = Membership.objects.filter(user=user, school=OuterRef("pk"))
     guardian = Guardianship.objects.filter(guardian=user, school=OuterRef("pk"), revoked_at__isnull=True)
@@ -85,7 +87,7 @@ def can_view_school(user: User, school: School) -> bool:
 
 def schools_managed_by(user: User) -> QuerySet[School]:
     """Schools the user administers (roster, invitations, imports)."""
-    if not _is_signed_in(user):
+    if not signed_in(user):
         return School.objects.none()
     return School.objects.filter(pk__in=_administered_school_ids(user))
 
@@ -122,7 +124,7 @@ def _class_visibility(user: User) -> Q:
 
 def classes_visible_to(user: User) -> QuerySet[SchoolClass]:
     """Classes the user administers, teaches, is enrolled in, or has a child enrolled in."""
-    if not _is_signed_in(user):
+    if not signed_in(user):
         return SchoolClass.objects.none()
     return SchoolClass.objects.filter(_class_visibility(user))
 
@@ -138,7 +140,7 @@ def _roster_visibility(user: User) -> Q:
 
 def class_rosters_visible_to(user: User) -> QuerySet[SchoolClass]:
     """Classes whose list of learners the user may see: their administrators and teachers only."""
-    if not _is_signed_in(user):
+    if not signed_in(user):
         return SchoolClass.objects.none()
     return SchoolClass.objects.filter(_roster_visibility(user))
 
@@ -179,7 +181,7 @@ def _learner_visibility(user: User) -> Q:
 def learners_visible_to(user: User) -> QuerySet[Membership]:
     """Learner memberships the user may see: themself, their school's learners (administrators),
     learners in classes they teach, their children, and learners they are assigned to support."""
-    if not _is_signed_in(user):
+    if not signed_in(user):
         return Membership.objects.none()
     return Membership.objects.filter(Q(role=Role.LEARNER) & _learner_visibility(user))
 
@@ -199,7 +201,7 @@ def learner_sign_ins_managed_by(user: User) -> QuerySet[Membership]:
     """Learner memberships whose password the user may set and whose sign-in cards they may print: the
     learners of their school (administrators) and of the classes they teach now. Not supporters, not
     guardians, not the learner."""
-    if not _is_signed_in(user):
+    if not signed_in(user):
         return Membership.objects.none()
     return Membership.objects.filter(Q(role=Role.LEARNER) & _sign_in_management(user))
 

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tessera.schools import permissions, sessions
+from tessera.schools import permissions
 from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tessera.schools.models import (
     AcademicTerm,
@@ -32,6 +32,7 @@ from tessera.schools.models import (
     TeachingAssignment,
     User,
 )
+from tessera.schools.sessions import store as sessions
 from tessera.schools.text import has_control_characters
 
 Role = Membership.Role

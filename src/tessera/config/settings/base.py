@@ -154,22 +154,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sign-in throttling (django-axes, with tessera.schools.sign_in_throttle): an account is locked after
+# Sign-in throttling (django-axes, with tessera.schools.sign_in.throttle): an account is locked after
 # LOGIN_FAILURE_LIMIT wrong passwords from any address, and an address after LOGIN_ADDRESS_FAILURE_LIMIT
 # wrong passwords for any accounts (password spraying), each for LOGIN_COOLOFF_HOURS.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_HANDLER = "tessera.schools.sign_in_throttle.SignInThrottle"
-AXES_CLIENT_IP_CALLABLE = "tessera.schools.sign_in_throttle.client_address"
+AXES_HANDLER = "tessera.schools.sign_in.throttle.SignInThrottle"
+AXES_CLIENT_IP_CALLABLE = "tessera.schools.sign_in.throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # A signed-in session ends after this many minutes without a request (staff: anyone but a learner in a
 # school; everyone else: learners and guardians), and in any case this many hours after signing in
-# (tessera.schools.session_expiry); the cookie lasts no longer than that.
+# (tessera.schools.sessions.expiry); the cookie lasts no longer than that.
 SESSION_IDLE_MINUTES_STAFF = float(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30"))
 SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "120"))
 SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))

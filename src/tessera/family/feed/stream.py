@@ -14,7 +14,7 @@ objects, not a thread. It
 
 The guardianship is checked again before each batch of events and at every heartbeat: when it has been
 revoked, the stream ends. At every heartbeat the stream also asks whether the session that opened it
-still counts (:func:`tessera.schools.sessions.session_is_current`): after a sign-out, a password change
+still counts (:func:`tessera.schools.sessions.store.session_is_current`): after a sign-out, a password change
 or the account's deactivation the stream ends there, instead of outliving the sign-in.
 
 Only what the guardian may read is sent (:mod:`tessera.family.feed.selectors`): the topics the child shares
@@ -46,7 +46,7 @@ from django.utils import translation
 from tessera.family.feed import fanout, selectors
 from tessera.family.permissions import feed_followers
 from tessera.schools.models import User
-from tessera.schools.sessions import session_is_current
+from tessera.schools.sessions.store import session_is_current
 
 RETRY_MS = 3000
 T = TypeVar("T")

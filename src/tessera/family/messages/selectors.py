@@ -20,10 +20,6 @@ from tessera.schools.models import Enrolment, Guardianship, SchoolClass, User
 ANNOUNCEMENTS_PER_PAGE = 10
 
 
-def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def _guardian_now(guardian: str, learner: str, school: str) -> Exists:
     return Exists(
         Guardianship.objects.filter(
@@ -49,7 +45,7 @@ def _teaches_now(teacher: str, learner: str, school: str) -> Exists:
 
 
 def conversations_visible_to(user: User) -> QuerySet[Conversation]:
-    if not _signed_in(user):
+    if not school_permissions.signed_in(user):
         return Conversation.objects.none()
     as_guardian = Q(guardian=user) & Q(_guardian_now("guardian", "learner", "school"))
     as_teacher = Q(teacher=user) & Q(_teaches_now("teacher", "learner", "school"))
@@ -124,7 +120,7 @@ class Counterpart:
 def counterparts_of(user: User) -> list[Counterpart]:
     """For a guardian: each teacher of each child (current links only); for a teacher: each guardian of
     each learner they teach."""
-    if not _signed_in(user):
+    if not school_permissions.signed_in(user):
         return []
     found: dict[tuple[int, int, int], Counterpart] = {}
     # Three queries for all children (their links, their classes, those classes' teachers), not two per

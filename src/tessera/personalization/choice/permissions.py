@@ -32,10 +32,6 @@ from tessera.schools.models import (
 )
 
 
-def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def _teaches(user: User, class_column: str = "school_class_id") -> Q:
     taught = school_permissions.teaching_in_force().filter(teacher=user, school_class=OuterRef(class_column))
     return Q(Exists(taught))
@@ -50,7 +46,7 @@ def _enrolled(user: User, class_column: str = "school_class_id") -> Q:
 
 def classes_taught_by(user: User | None) -> QuerySet[SchoolClass]:
     """Classes whose boards, proposals and progression the user manages: the classes they teach."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return SchoolClass.objects.none()
     return SchoolClass.objects.filter(_teaches(user, "pk"))
 
@@ -61,7 +57,7 @@ def can_teach_class(user: User | None, school_class: SchoolClass) -> bool:
 
 def classes_learning_in(user: User | None) -> QuerySet[SchoolClass]:
     """Classes the user is enrolled in, as a learner of the class's school."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return SchoolClass.objects.none()
     still_learner = Membership.objects.filter(user=user, school=OuterRef("school_id"), role="learner")
     return SchoolClass.objects.filter(_enrolled(user, "pk") & Q(Exists(still_learner)))
@@ -73,7 +69,7 @@ def can_learn_in_class(user: User | None, school_class: SchoolClass) -> bool:
 
 def classes_with_personalization_pages_for(user: User | None) -> QuerySet[SchoolClass]:
     """Classes whose boards, proposals and progression pages the user may open: taught or learning in."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return SchoolClass.objects.none()
     return SchoolClass.objects.filter(
         Q(pk__in=classes_taught_by(user).values("pk")) | Q(pk__in=classes_learning_in(user).values("pk"))
@@ -85,7 +81,7 @@ def classes_with_personalization_pages_for(user: User | None) -> QuerySet[School
 
 def boards_visible_to(user: User | None) -> QuerySet[ChoiceBoard]:
     """Boards of the classes the user teaches or learns in."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return ChoiceBoard.objects.none()
     classes = classes_with_personalization_pages_for(user).values("pk")
     return ChoiceBoard.objects.filter(school_class_id__in=classes)
@@ -97,7 +93,7 @@ def can_view_board(user: User | None, board: ChoiceBoard) -> bool:
 
 def boards_managed_by(user: User | None) -> QuerySet[ChoiceBoard]:
     """Boards the user may change (add options) and whose picks they see: their classes' boards."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return ChoiceBoard.objects.none()
     return ChoiceBoard.objects.filter(_teaches(user))
 
@@ -108,7 +104,7 @@ def can_manage_board(user: User | None, board: ChoiceBoard) -> bool:
 
 def boards_pickable_by(user: User | None) -> QuerySet[ChoiceBoard]:
     """Boards the user may pick on: boards of classes they are enrolled in as a learner."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return ChoiceBoard.objects.none()
     return ChoiceBoard.objects.filter(school_class_id__in=classes_learning_in(user).values("pk"))
 
@@ -123,7 +119,7 @@ def can_pick_on_board(user: User | None, board: ChoiceBoard) -> bool:
 def proposals_visible_to(user: User | None) -> QuerySet[Proposal]:
     """The learner's own proposals (in classes they are still enrolled in) and every proposal in the
     classes the user teaches."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return Proposal.objects.none()
     own = Q(learner=user) & Q(school_class_id__in=classes_learning_in(user).values("pk"))
     return Proposal.objects.filter(own | _teaches(user))
@@ -135,7 +131,7 @@ def can_view_proposal(user: User | None, proposal: Proposal) -> bool:
 
 def proposals_decidable_by(user: User | None) -> QuerySet[Proposal]:
     """Proposals the user may decide on: those of the classes they teach."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return Proposal.objects.none()
     return Proposal.objects.filter(_teaches(user))
 
@@ -148,7 +144,7 @@ def can_decide_proposal(user: User | None, proposal: Proposal) -> bool:
 
 
 def progressions_visible_to(user: User | None) -> QuerySet[ClassProgression]:
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return ClassProgression.objects.none()
     classes = classes_with_personalization_pages_for(user).values("pk")
     return ClassProgression.objects.filter(school_class_id__in=classes)
@@ -163,7 +159,7 @@ def can_view_progression(user: User | None, progression: ClassProgression) -> bo
 
 def connections_visible_to(user: User | None) -> QuerySet[NetworkConnection]:
     """Connections of the user's own network and invitations addressed to them."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return NetworkConnection.objects.none()
     return NetworkConnection.objects.filter(Q(learner=user) | Q(member=user))
 
@@ -174,7 +170,7 @@ def can_view_connection(user: User | None, connection: NetworkConnection) -> boo
 
 def connections_answerable_by(user: User | None) -> QuerySet[NetworkConnection]:
     """Invitations the user may accept or decline: those addressed to them."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return NetworkConnection.objects.none()
     return NetworkConnection.objects.filter(member=user)
 
@@ -196,7 +192,7 @@ def _teaches_learner(user: User, learner_column: str) -> Q:
 
 def help_requests_overseen_by(user: User | None) -> QuerySet[HelpRequest]:
     """Help conversations the user reads as staff: those of learners they teach (either side)."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return HelpRequest.objects.none()
     return HelpRequest.objects.filter(
         _teaches_learner(user, "learner_id") | _teaches_learner(user, "helper_id")
@@ -206,14 +202,14 @@ def help_requests_overseen_by(user: User | None) -> QuerySet[HelpRequest]:
 def can_oversee_help(user: User | None) -> bool:
     """Whether the user has the teachers' page of help conversations: they teach a class (its filter is
     :func:`help_requests_overseen_by`). Learners, guardians and other staff do not."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return False
     return school_permissions.teaching_in_force().filter(teacher=user).exists()
 
 
 def help_requests_visible_to(user: User | None) -> QuerySet[HelpRequest]:
     """Help requests the user asked or was asked, and those they oversee as a teacher of either side."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return HelpRequest.objects.none()
     return HelpRequest.objects.filter(
         Q(learner=user)
@@ -229,7 +225,7 @@ def can_view_help_request(user: User | None, request: HelpRequest) -> bool:
 
 def help_requests_joined_by(user: User | None) -> QuerySet[HelpRequest]:
     """Help requests the user takes part in (writes messages, reports): as the asker or the helper."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return HelpRequest.objects.none()
     return HelpRequest.objects.filter(Q(learner=user) | Q(helper=user))
 
@@ -240,7 +236,7 @@ def can_take_part_in_help(user: User | None, request: HelpRequest) -> bool:
 
 def help_requests_answerable_by(user: User | None) -> QuerySet[HelpRequest]:
     """Requests the user may accept or decline: those asking them for help."""
-    if user is None or not _signed_in(user):
+    if user is None or not school_permissions.signed_in(user):
         return HelpRequest.objects.none()
     return HelpRequest.objects.filter(helper=user)
 

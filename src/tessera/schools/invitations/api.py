@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from tessera.schools import permissions
 from tessera.schools.errors import NotFound
-from tessera.schools.invitations import guardian_invitation_create
+from tessera.schools.invitations.services import guardian_invitation_create
 from tessera.schools.models import Guardianship, Membership, User
 
 router = Router(tags=["accounts"])

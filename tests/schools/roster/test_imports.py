@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tessera.schools import roster_import
 from tessera.schools.errors import PermissionDenied
 from tessera.schools.models import (
     Enrolment,
@@ -14,7 +13,8 @@ from tessera.schools.models import (
     TeachingAssignment,
     User,
 )
-from tessera.schools.roster_import import ImportRejected
+from tessera.schools.roster import imports as roster_import
+from tessera.schools.roster.imports import ImportRejected
 
 HEADER = "sourcedId,username,givenName,familyName,email,role,grades,birthDate,agentSourcedIds\n"
 

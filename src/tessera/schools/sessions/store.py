@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from tessera.schools.models import User
-from tessera.schools.session_expiry import session_still_valid
+from tessera.schools.sessions.expiry import session_still_valid
 
 
 def _store(session_key: str | None = None) -> SessionBase:
@@ -42,7 +42,7 @@ def _stored_data(session_key: str) -> dict[str, Any]:
 
 def session_is_current(*, session_key: str | None, user_id: int) -> bool:
     """Whether the session ``session_key`` is still a sign-in of user ``user_id``: it exists and has not
-    expired, is within its idle and absolute time-outs (:mod:`tessera.schools.session_expiry`; an open
+    expired, is within its idle and absolute time-outs (:mod:`tessera.schools.sessions.expiry`; an open
     stream is not activity), names that user, the account is active, and the password has not changed
     since."""
     if not session_key:

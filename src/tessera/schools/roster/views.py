@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tessera.schools import permissions, roster_forms, roster_import, selectors, services
+from tessera.schools import permissions, selectors, services
 from tessera.schools.errors import DomainError
 from tessera.schools.models import (
     AcademicTerm,
@@ -34,6 +34,8 @@ from tessera.schools.models import (
     TeachingAssignment,
     User,
 )
+from tessera.schools.roster import forms as roster_forms
+from tessera.schools.roster import imports as roster_import
 
 Role = Membership.Role
 PEOPLE_PER_PAGE = 25

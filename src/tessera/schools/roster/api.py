@@ -8,9 +8,10 @@ from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params.functions import File
 
-from tessera.schools import permissions, roster_import
+from tessera.schools import permissions
 from tessera.schools.errors import DomainError
 from tessera.schools.models import User
+from tessera.schools.roster import imports as roster_import
 
 router = Router(tags=["roster"])
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tessera.schools import roster_views as views
+from tessera.schools.roster import views
 
 urlpatterns = [
     path("<int:school_id>/", views.roster_home, name="roster-home"),

@@ -22,14 +22,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from tessera.schools import permissions, selectors
-from tessera.schools.account_forms import (
+from tessera.schools.accounts.forms import (
     GuardianInvitationForm,
     InvitationLinkForm,
     InvitationSignUpForm,
     LanguageForm,
 )
 from tessera.schools.errors import DomainError
-from tessera.schools.invitations import (
+from tessera.schools.invitations.services import (
     InvitationCodeError,
     NewGuardianAccount,
     guardian_invitation_accept,

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tessera.schools import account_views
-from tessera.schools.account_forms import SelfServicePasswordResetForm, SignInForm
+from tessera.schools.accounts import views as account_views
+from tessera.schools.accounts.forms import SelfServicePasswordResetForm, SignInForm
 
 AGE_RULE = {"min_age": settings.SELF_SERVICE_MIN_AGE}
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from tessera.schools import session_expiry
+from tessera.schools.sessions import expiry as session_expiry
 from tests.conftest import PASSWORD, World
 
 MINUTE = 60.0

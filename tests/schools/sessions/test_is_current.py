@@ -10,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
 
-from tessera.schools.sessions import session_is_current
+from tessera.schools.sessions.store import session_is_current
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tessera.schools import invitations
 from tessera.schools.errors import DomainError
-from tessera.schools.invitations import (
+from tessera.schools.invitations import services as invitations
+from tessera.schools.invitations.services import (
     InvitationCodeError,
     IssuedInvitation,
     NewGuardianAccount,
@@ -26,7 +26,7 @@ from tessera.schools.invitations import (
 )
 from tessera.schools.models import GuardianInvitation, Guardianship, User
 from tests.conftest import World
-from tests.schools.test_accounts import years_ago
+from tests.schools.accounts.test_accounts import years_ago
 
 ACCEPT = "/accounts/invitation/"
 STRONG = "purple otters juggle quietly"

@@ -12,11 +12,11 @@ import pytest
 from django.test import Client, RequestFactory
 from uvicorn.main import main as uvicorn_cli
 
-from tessera.schools.sign_in_throttle import client_address
+from tessera.schools.sign_in.throttle import client_address
 from tests.conftest import PASSWORD, World
 
 LOGIN = "/accounts/login/"
-MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
+MAKEFILE = Path(__file__).resolve().parents[3] / "Makefile"
 LOCKED_MESSAGE = "Sign-in is paused for a short while after several wrong passwords"
 
 

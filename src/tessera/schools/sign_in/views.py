@@ -20,7 +20,7 @@ from tessera.api_input import request_user
 from tessera.schools import permissions, services
 from tessera.schools.errors import DomainError
 from tessera.schools.models import Membership, SchoolClass
-from tessera.schools.sign_in_forms import LearnerPasswordForm, SignInCardsForm
+from tessera.schools.sign_in.forms import LearnerPasswordForm, SignInCardsForm
 
 
 def _class(request: HttpRequest, class_id: int) -> SchoolClass:

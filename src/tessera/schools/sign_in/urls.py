@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tessera.schools import sign_in_views as views
+from tessera.schools.sign_in import views
 
 urlpatterns = [
     path("classes/<int:class_id>/sign-in/", views.class_sign_in, name="class-sign-in"),

@@ -1,0 +1,2 @@
+"""Guardian invitations: the rules, the e-mailed single-use code, and the API endpoint (the pages are in
+:mod:`tessera.schools.accounts`)."""
