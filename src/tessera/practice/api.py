@@ -280,7 +280,7 @@ class BatchAnswerIn(AnswerIn):
 
 
 class BatchIn(Schema):
-    answers: list[dict[str, Any]] = Field(
+    answers: list[Any] = Field(
         description=f"At most {BATCH_LIMIT} answers, applied in order, each like the single answer's body "
         "plus its session_id; client_id is required. Each is checked on its own: a bad one gets its own "
         "error and the others are still applied."
@@ -314,7 +314,7 @@ def answers_submit_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
             "Send the rest in another batch."
         )
     sessions = {}
-    ids = {entry.get("session_id") for entry in payload.answers}
+    ids = {entry.get("session_id") for entry in payload.answers if isinstance(entry, dict)}
     for session in _sessions(request).filter(pk__in=[i for i in ids if isinstance(i, int)]):
         sessions[session.pk] = session
     used: set[str] = set()
@@ -322,7 +322,7 @@ def answers_submit_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
 
 
 def _batch_entry(
-    request: HttpRequest, entry: dict[str, Any], sessions: dict[int, PracticeSession], used: set[str]
+    request: HttpRequest, entry: Any, sessions: dict[int, PracticeSession], used: set[str]
 ) -> BatchResultOut:
     """One answer of a batch, in its own transaction: its result, or its own error."""
     raw_id = entry.get("client_id") if isinstance(entry, dict) else None

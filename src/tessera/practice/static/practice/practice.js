@@ -3,9 +3,12 @@
  *
  * An answer is put in a queue in localStorage (keyed by its client_id, with the whole request) BEFORE it
  * is sent, and leaves the queue only after the server answered 2xx, or a 4xx other than 401/403/408/429
- * (then the learner is told why); a 5xx keeps it for the next try. The queue is sent in order on page load, on the `online` event and on a retry
- * timer, always with the same client_id: the server stores an answer once per client_id, so sending it
- * twice is harmless. No inline scripts (strict CSP): this file is the whole client.
+ * (then the learner is told why); a 5xx keeps it for the next try. The queue is sent in order on page
+ * load, on the `online` event and on a retry timer, always with the same client_id: the server stores an
+ * answer once per client_id, so sending it twice is harmless. One queued answer goes alone (its reply
+ * carries the next item: one request per question); a backlog saved offline goes as batches of up to
+ * BATCH_LIMIT answers, each with its own result. No inline scripts (strict CSP): this file is the whole
+ * client.
  */
 (function () {
   "use strict";
@@ -30,6 +33,8 @@
   }
 
   var KEEP_STATUSES = { 401: true, 403: true, 408: true, 429: true };
+  var BATCH_URL = "/api/practice/answers/batch";
+  var BATCH_LIMIT = 50;
   var storageKey = "tessera.answers.v1." + queueRoot.getAttribute("data-user");
   var memoryQueue = [];
   var flushing = null;
@@ -133,6 +138,19 @@
     return api("POST", entry.url, entry.payload, { "Idempotency-Key": entry.client_id });
   }
 
+  /* Several queued answers in one request; each names its session (from its queued address). */
+  function sendBatch(entries) {
+    return api("POST", BATCH_URL, {
+      answers: entries.map(function (entry) {
+        var session = entry.url.match(/\/sessions\/(\d+)\/answers$/);
+        var answer = { session_id: session ? parseInt(session[1], 10) : null };
+        Object.keys(entry.payload).forEach(function (key) { answer[key] = entry.payload[key]; });
+        answer.client_id = entry.client_id;
+        return answer;
+      })
+    });
+  }
+
   function emit(kind, entry, result) {
     listeners[kind].forEach(function (listener) { listener(entry, result); });
   }
@@ -154,25 +172,49 @@
           resolve(allSent);
           return;
         }
-        var entry = entries[0];
-        sendEntry(entry).then(function (result) {
-          if (result.ok) {
-            dequeue(entry.client_id);
-            emit("sent", entry, result);
-          } else if (result.offline || result.status === 401) {
-            emit("stalled", entry, result);
-            resolve(false);
+        var batch = entries.slice(0, BATCH_LIMIT);
+        if (batch.length === 1) {
+          sendEntry(batch[0]).then(function (result) {
+            if (settle(batch[0], result)) {
+              step();
+            }
+          });
+          return;
+        }
+        sendBatch(batch).then(function (result) {
+          if (!result.ok) {
+            /* The batch as a whole did not arrive: like one answer that did not. */
+            if (batch.every(function (entry) { return settle(entry, result); })) {
+              step();
+            }
             return;
-          } else if (result.status >= 400 && result.status < 500 && !KEEP_STATUSES[result.status]) {
-            dequeue(entry.client_id);
-            emit("rejected", entry, result);
-          } else {
-            held[entry.client_id] = true;
-            allSent = false;
-            emit("stalled", entry, result);
           }
+          result.data.results.forEach(function (one, index) {
+            var ok = one.status >= 200 && one.status < 300;
+            settle(batch[index], { ok: ok, status: one.status, data: one.result, detail: one.detail });
+          });
           step();
         });
+      }
+
+      /* What one answer's result does to the queue; false when the pass must stop (offline, signed out). */
+      function settle(entry, result) {
+        if (result.ok) {
+          dequeue(entry.client_id);
+          emit("sent", entry, result);
+        } else if (result.offline || result.status === 401) {
+          emit("stalled", entry, result);
+          resolve(false);
+          return false;
+        } else if (result.status >= 400 && result.status < 500 && !KEEP_STATUSES[result.status]) {
+          dequeue(entry.client_id);
+          emit("rejected", entry, result);
+        } else {
+          held[entry.client_id] = true;
+          allSent = false;
+          emit("stalled", entry, result);
+        }
+        return true;
       }
       step();
     }).then(function (done) {
@@ -453,8 +495,12 @@
     updateQueueStatus();
   }
 
+  /* The next item that came with the current answer's reply: no request for it when the learner goes on. */
+  var nextFromReply = null;
+
   listeners.sent.push(function (entry, result) {
     if (entry.client_id === currentClientId) {
+      nextFromReply = result.data.next_item || null;
       renderFeedback(result.data);
     }
   });
@@ -534,6 +580,12 @@
       }
       if (queued(sessionUrl).length) {
         say(OFFLINE_NEXT);
+        return null;
+      }
+      if (nextFromReply) {
+        waitingForNext = false;
+        renderItem(nextFromReply);
+        nextFromReply = null;
         return null;
       }
       say(t("loadingNext"));
