@@ -57,6 +57,16 @@ CASES = [
         roles("learner"),
         payload=answer,
     ),
+    # Every learner may send a batch (200); each answer naming another learner's session gets its own 404
+    # inside it (tests/practice/test_one_round_trip.py). Everyone else: 403.
+    Case(
+        "POST /api/practice/answers/batch",
+        "POST",
+        lambda w: "/api/practice/answers/batch",
+        LEARNERS,
+        forbidden=NOT_LEARNERS,
+        payload=lambda w: {"answers": [{**answer(w), "session_id": session(w).pk}]},
+    ),
     Case(
         "POST /api/practice/sessions/{session_id}/end",
         "POST",

@@ -24,7 +24,7 @@ from tessera.curriculum.bank import framework_bank
 from tessera.curriculum.models import Item
 from tessera.practice import permissions, services
 from tessera.practice.models import Answer, PracticeSession
-from tessera.schools.errors import DomainError, NotFound
+from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 from tessera.schools.models import School
 
 router = Router(tags=["practice"])
@@ -308,6 +308,8 @@ class BatchTooLarge(DomainError):
     summary="Submit answers given offline, several at once (each idempotent per client id)",
 )
 def answers_submit_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
+    if not permissions.is_learner(request_user(request)):
+        raise PermissionDenied("Only learners submit answers.")
     if len(payload.answers) > BATCH_LIMIT:
         raise BatchTooLarge(
             f"A batch holds at most {BATCH_LIMIT} answers; this one has {len(payload.answers)}. "

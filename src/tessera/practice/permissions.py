@@ -40,6 +40,11 @@ def can_practise_in(user: User | None, session: PracticeSession) -> bool:
     ).exists()
 
 
+def is_learner(user: User | None) -> bool:
+    """A learner of some school: who may submit answers at all (a batch names its sessions per answer)."""
+    return signed_in(user) and Membership.objects.filter(user=user, role=Membership.Role.LEARNER).exists()
+
+
 def competencies_visible_to(user: User) -> QuerySet[Competency]:
     """Competencies of frameworks the user can see: what a start request may name (anything else is a 404
     with the same message, so ids of other schools' competencies reveal nothing)."""
