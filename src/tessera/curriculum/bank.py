@@ -2,11 +2,12 @@
 answer needs (items with their answers, which competencies each assesses, prerequisites, teaching order)
 without reading them from the database on each request.
 
-The bank is keyed by the framework's id, creation time and ``content_version``; every change to a
-framework's competencies, prerequisites or items raises its version (the import service creates a new
-framework; :mod:`tessera.curriculum.signals` bumps the version on every saved or deleted row), so a
-process that reads the framework row (the practice session's query joins it) sees the change on its next
-request. At most ``CURRICULUM_BANK_CACHE_SIZE`` frameworks are kept, least recently used first out.
+The bank is keyed by the framework's id and ``content_version``; every change to a framework's
+competencies, prerequisites or items changes its version (the import service creates a new framework, whose
+first version is random; every saved or deleted row raises it, see :func:`bank_invalidation_connect`), so
+a process that reads the version with the request's first query (the practice session's joins it) sees the
+change on that request. At most ``CURRICULUM_BANK_CACHE_SIZE`` frameworks are kept, least recently used
+first out.
 
 The model instances in a bank are shared between requests and threads: read them, never change them.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.conf import settings
 from django.db.models import F
@@ -29,8 +29,8 @@ from tessera.curriculum.models import Competency, Domain, Framework, Item, ItemC
 class FrameworkBank:
     """One framework's competencies (in teaching order), items and links, as loaded at one version."""
 
-    framework_id: int
-    competencies: dict[int, Competency]  # in teaching order
+    framework: Framework
+    competencies: dict[int, Competency]  # in teaching order, each with ``framework`` set to the one above
     items: dict[int, Item]
     items_of: dict[int, tuple[Item, ...]] = field(default_factory=dict)  # competency id -> items, by id
     assessed_by: dict[int, tuple[int, ...]] = field(default_factory=dict)  # item id -> competency ids
@@ -40,35 +40,35 @@ class FrameworkBank:
         return self.competencies[competency_id]
 
 
-Key = tuple[int, datetime, int]
+Key = tuple[int, int]  # (framework id, content version)
 _banks: OrderedDict[int, tuple[Key, FrameworkBank]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(framework: Framework) -> Key:
-    # The creation time tells apart two frameworks that got the same id (a restored backup, a test database
-    # whose rolled-back ids are handed out again).
-    return (framework.pk, framework.created_at, framework.content_version)
-
-
 def framework_bank(framework: Framework) -> FrameworkBank:
-    """``framework``'s bank at the version of the ``framework`` row given (loaded on first use: 4 queries)."""
-    key = _key(framework)
+    """``framework``'s bank at the version of the ``framework`` row given (loaded on first use: 5 queries)."""
+    return framework_bank_at(framework.pk, framework.content_version)
+
+
+def framework_bank_at(framework_id: int, content_version: int) -> FrameworkBank:
+    """The bank of framework ``framework_id`` at ``content_version`` (read with another query)."""
+    key = (framework_id, content_version)
     with _lock:
-        cached = _banks.get(framework.pk)
+        cached = _banks.get(framework_id)
         if cached is not None and cached[0] == key:
-            _banks.move_to_end(framework.pk)
+            _banks.move_to_end(framework_id)
             return cached[1]
-    bank = _load(framework.pk)
+    bank = _load(framework_id)
     with _lock:
-        _banks[framework.pk] = (key, bank)
-        _banks.move_to_end(framework.pk)
+        _banks[framework_id] = ((framework_id, bank.framework.content_version), bank)
+        _banks.move_to_end(framework_id)
         while len(_banks) > max(1, settings.CURRICULUM_BANK_CACHE_SIZE):
             _banks.popitem(last=False)
     return bank
 
 
 def _load(framework_id: int) -> FrameworkBank:
+    framework = Framework.objects.get(pk=framework_id)
     competencies = {
         c.pk: c
         for c in Competency.objects.filter(framework_id=framework_id).order_by(
@@ -91,8 +91,10 @@ def _load(framework_id: int) -> FrameworkBank:
     )
     for competency_id, prerequisite_id in edges:
         prerequisites_of[competency_id].append(prerequisite_id)
+    for competency in competencies.values():
+        competency.framework = framework
     return FrameworkBank(
-        framework_id=framework_id,
+        framework=framework,
         competencies=competencies,
         items=items,
         items_of={pk: tuple(found) for pk, found in items_of.items()},

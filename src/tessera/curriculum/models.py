@@ -10,6 +10,8 @@ a later sharding key work on every table; the import service is the one writer a
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,12 @@ from tessera.schools.models import School
 CODE_LENGTH = 64
 NAME_LENGTH = 200
 TEXT_LENGTH = 4000
+
+
+def content_version_first() -> int:
+    """A new framework's first content version: random, so a framework that gets the id of one deleted or
+    rolled back (a restored backup, a test database) does not get its version too, nor its cached bank."""
+    return secrets.randbelow(2**40)
 
 
 class FrameworkOwned(models.Model):
@@ -35,10 +43,10 @@ class Framework(FrameworkOwned):
     name = models.CharField(max_length=NAME_LENGTH)
     description = models.TextField(blank=True, default="", max_length=TEXT_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
-    content_version = models.PositiveIntegerField(
-        default=1,
+    content_version = models.PositiveBigIntegerField(
+        default=content_version_first,
         help_text=_(
-            "Goes up whenever its competencies, prerequisites or items change: the item bank each server "
+            "Changes whenever its competencies, prerequisites or items change: the item bank each server "
             "process keeps in memory (tessera.curriculum.bank) is reloaded when it does."
         ),
     )

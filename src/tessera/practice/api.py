@@ -11,8 +11,6 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from ninja import Field, Header, Router, Schema, Status
 from pydantic import AfterValidator, StrictFloat, StrictInt, StringConstraints
@@ -23,7 +21,7 @@ from tessera.curriculum.answers import MAX_ANSWER_LENGTH
 from tessera.curriculum.bank import framework_bank
 from tessera.curriculum.models import Item
 from tessera.practice import permissions, services
-from tessera.practice.models import Answer, PracticeSession
+from tessera.practice.models import PracticeSession
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 from tessera.schools.models import School
 
@@ -131,24 +129,8 @@ class SessionSummaryOut(Schema):
     mastered: list[CompetencyRef]
 
 
-def _sessions(request: HttpRequest) -> QuerySet[PracticeSession]:
-    """The user's sessions, with their framework and their answer tally, in one query."""
-    answers = Answer.objects.filter(session=OuterRef("pk")).order_by().values("session")
-    tally = {
-        name: Coalesce(
-            Subquery(answers.annotate(n=Count("pk", filter=only)).values("n")), 0, output_field=IntegerField()
-        )
-        for name, only in (("answer_count", Q()), ("correct_count", Q(correct=True)))
-    }
-    return (
-        permissions.sessions_of(request_user(request))
-        .select_related("competency__framework")
-        .annotate(**tally)
-    )
-
-
 def _session(request: HttpRequest, session_id: int) -> PracticeSession:
-    session = _sessions(request).filter(pk=session_id).first()
+    session = permissions.session_for_practice(request_user(request), session_id)
     if session is None:
         raise NotFound("There is no practice session with this id.")
     return session
@@ -315,10 +297,13 @@ def answers_submit_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
             f"A batch holds at most {BATCH_LIMIT} answers; this one has {len(payload.answers)}. "
             "Send the rest in another batch."
         )
-    sessions = {}
+    user = request_user(request)
     ids = {entry.get("session_id") for entry in payload.answers if isinstance(entry, dict)}
-    for session in _sessions(request).filter(pk__in=[i for i in ids if isinstance(i, int)]):
-        sessions[session.pk] = session
+    sessions = {
+        found.pk: found
+        for found in (permissions.session_for_practice(user, i) for i in ids if isinstance(i, int))
+        if found is not None
+    }
     used: set[str] = set()
     return BatchOut(results=[_batch_entry(request, entry, sessions, used) for entry in payload.answers])
 
