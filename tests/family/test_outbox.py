@@ -158,17 +158,17 @@ def test_each_kind_records_the_topic_it_reveals_unless_told_otherwise(world: Any
 
 
 def test_a_reached_goal_and_its_event_commit_or_roll_back_together(world: Any) -> None:
-    from tessera.personalization import services as personalization
-    from tessera.personalization.models import Goal
+    from tessera.personalization.goals import services as goal_services
+    from tessera.personalization.goals.models import Goal
 
     a = world.a
-    goal = personalization.goal_create(learner=a.learner, school=a.school, title="Swim 1 km")
+    goal = goal_services.goal_create(learner=a.learner, school=a.school, title="Swim 1 km")
     with pytest.raises(RuntimeError), transaction.atomic():
-        personalization.goal_status_set(actor=a.learner, goal_id=goal.pk, status="reached")
+        goal_services.goal_status_set(actor=a.learner, goal_id=goal.pk, status="reached")
         assert FeedEvent.objects.filter(kind="goal_reached").exists()
         raise RuntimeError("the request failed after the change")
     assert Goal.objects.get().status == "active" and not FeedEvent.objects.exists()
-    personalization.goal_status_set(actor=a.learner, goal_id=goal.pk, status="reached")
+    goal_services.goal_status_set(actor=a.learner, goal_id=goal.pk, status="reached")
     assert Goal.objects.get().status == "reached" and FeedEvent.objects.get().kind == "goal_reached"
 
 

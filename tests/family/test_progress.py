@@ -14,7 +14,7 @@ from django.utils import timezone
 from tessera.events.log import event_record
 from tessera.family.messages import services as message_services
 from tessera.family.models import FeedEvent
-from tessera.personalization.models import PersonalizationPolicy
+from tessera.personalization.sharing.models import PersonalizationPolicy
 from tessera.practice.events import CompetencyMastered
 from tessera.schools.models import Guardianship
 

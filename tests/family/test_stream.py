@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tessera.family.feed.stream import parse_last_event_id
 from tessera.family.models import FeedEvent
-from tessera.personalization.models import PersonalizationPolicy
+from tessera.personalization.sharing.models import PersonalizationPolicy
 from tessera.schools import services as school_services
 from tessera.schools.models import Guardianship, Membership
 from tests.family.conftest import SSEReader, commit_events, open_feed
@@ -369,7 +369,7 @@ def test_a_message_event_reaches_only_the_guardian_it_was_written_to(
 def test_a_goal_event_is_sent_only_while_the_learner_shares_their_goals(
     world: Any, fast_heartbeat: float
 ) -> None:
-    from tessera.personalization import services as personalization
+    from tessera.personalization.profile import services as profile_services
 
     a = world.a
     PersonalizationPolicy.objects.create(
@@ -380,7 +380,7 @@ def test_a_goal_event_is_sent_only_while_the_learner_shares_their_goals(
         return _commit(a.school, a.learner, "goal_reached", {"goal": title})
 
     def share_goals(share: bool) -> None:
-        personalization.profile_sharing_set(
+        profile_services.profile_sharing_set(
             learner=a.learner, school=a.school, profile=False, goals=share, reflections=False
         )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tessera.personalization.choice import services
-from tessera.personalization.models import Choice, ChoiceBoard
+from tessera.personalization.choice.models import Choice, ChoiceBoard
 from tessera.schools.errors import DomainError, PermissionDenied
 from tests.personalization import world as pw
 

@@ -10,8 +10,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tessera.personalization import selectors, services
-from tessera.personalization.models import ConfidenceRating, Goal, GoalComment, GoalStep, Reflection
+from tessera.personalization.confidence import services as confidence_services
+from tessera.personalization.confidence.models import ConfidenceRating
+from tessera.personalization.goals import selectors, services
+from tessera.personalization.goals.models import Goal, GoalComment, GoalStep, Reflection
 from tessera.practice.models import LearnerCompetencyState
 
 pytestmark = pytest.mark.django_db
@@ -216,7 +218,7 @@ def test_calibration_says_in_plain_words_how_confidence_compares_with_evidence(
 
 
 def test_under_confidence_is_told_too() -> None:
-    from tessera.personalization.selectors import calibration_message
+    from tessera.personalization.confidence.selectors import calibration_message
 
     text, agrees = calibration_message("Fractions", 1, 0.8, False)
     assert (
@@ -241,6 +243,6 @@ def test_confidence_out_of_range_is_refused(world: Any, practice: Any) -> None:
     assert response.status_code == 400
     assert not ConfidenceRating.objects.exists()
     with pytest.raises(services.DomainError):
-        services.confidence_rate(
+        confidence_services.confidence_rate(
             learner=world.a.learner, school=world.a.school, competency_id=practice.add.pk, confidence=0
         )

@@ -11,8 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from tessera.curriculum.models import Framework, Resource, ResourceCompetency
-from tessera.personalization import selectors
-from tessera.personalization.models import LearnerProfile, SavedResource
+from tessera.personalization.library import selectors
+from tessera.personalization.library.models import SavedResource
+from tessera.personalization.profile.models import LearnerProfile
 from tessera.practice.models import LearnerCompetencyState
 from tests.curriculum.documents import small_framework
 

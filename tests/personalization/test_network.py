@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tessera.personalization.choice import permissions as perms
-from tessera.personalization.models import HelpMessage, HelpRequest, NetworkConnection
+from tessera.personalization.network import permissions as perms
 from tessera.personalization.network import selectors, services
+from tessera.personalization.network.models import HelpMessage, HelpRequest, NetworkConnection
 from tessera.schools import services as schools_services
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import Membership

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tessera.personalization import services
-from tessera.personalization.models import LearnerProfile, LearnerProfileVersion, PersonalizationPolicy
+from tessera.personalization.profile import services
+from tessera.personalization.profile.models import LearnerProfile, LearnerProfileVersion
+from tessera.personalization.sharing.models import PersonalizationPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -179,8 +180,8 @@ def test_the_service_refuses_too_long_text_and_unknown_fields(world: Any) -> Non
 
 
 def test_a_mentor_reads_a_profile_only_while_approved(world: Any) -> None:
-    from tessera.personalization import permissions
-    from tessera.personalization.models import LearnerProfile
+    from tessera.personalization.profile import permissions
+    from tessera.personalization.profile.models import LearnerProfile
     from tessera.schools.models import Membership
 
     profile = LearnerProfile.objects.create(

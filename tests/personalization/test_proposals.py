@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tessera.personalization.choice import services
-from tessera.personalization.models import Proposal
+from tessera.personalization.choice.models import Proposal
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tests.personalization import world as pw
 

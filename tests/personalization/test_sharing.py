@@ -12,10 +12,14 @@ from django.db import transaction
 from django.test import Client
 
 from tessera.family.models import FeedEvent
-from tessera.personalization import services
 from tessera.personalization.choice import services as choice_services
-from tessera.personalization.models import Goal, LearnerProfile, LearnerProfileVersion, PersonalizationPolicy
-from tessera.personalization.permissions import topics_shared_with_guardians
+from tessera.personalization.goals import services as goal_services
+from tessera.personalization.goals.models import Goal
+from tessera.personalization.profile import services as profile_services
+from tessera.personalization.profile.models import LearnerProfile, LearnerProfileVersion
+from tessera.personalization.sharing import services as sharing_services
+from tessera.personalization.sharing.models import PersonalizationPolicy
+from tessera.personalization.sharing.permissions import topics_shared_with_guardians
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +52,7 @@ def _old_enough(a: Any) -> None:
 
 
 def _choose(a: Any, *, profile: bool = False, goals: bool = False, reflections: bool = False) -> bool:
-    _profile, changed = services.profile_sharing_set(
+    _profile, changed = profile_services.profile_sharing_set(
         learner=a.learner, school=a.school, profile=profile, goals=goals, reflections=reflections
     )
     return changed
@@ -177,9 +181,11 @@ def test_below_the_age_the_page_explains_and_the_choice_is_refused(world: Any) -
 def test_guardians_read_exactly_what_is_shared_profile_goals_reflections(world: Any) -> None:
     a = world.a
     _old_enough(a)
-    services.profile_update(learner=a.learner, school=a.school, data={"strengths": "Drawing"})
-    goal = services.goal_create(learner=a.learner, school=a.school, title="Read a book a month")
-    services.reflection_add(actor=a.learner, goal_id=goal.pk, prompt="What helped?", text="My secret diary")
+    profile_services.profile_update(learner=a.learner, school=a.school, data={"strengths": "Drawing"})
+    goal = goal_services.goal_create(learner=a.learner, school=a.school, title="Read a book a month")
+    goal_services.reflection_add(
+        actor=a.learner, goal_id=goal.pk, prompt="What helped?", text="My secret diary"
+    )
     member = a.membership(a.learner).pk
     guardian = _client(a.guardian)
     profile_url, goals_url = f"/learners/{member}/profile/", f"/learners/{member}/goals/"
@@ -238,7 +244,7 @@ def test_a_wrong_age_is_a_form_error_and_changes_nothing(world: Any) -> None:
     assert "less than or equal to 25" in response.content.decode()
     assert not PersonalizationPolicy.objects.exists()
     with pytest.raises(DomainError, match="from 5 to 25"):
-        services.sharing_policy_set(
+        sharing_services.sharing_policy_set(
             actor=a.admin, school=a.school, data={"learner_chooses_sharing_from_age": 3}
         )
 
@@ -252,7 +258,9 @@ def test_only_the_schools_administrators_set_its_rules(world: Any) -> None:
         )
         assert response.status_code == 404
     with pytest.raises(PermissionDenied):
-        services.sharing_policy_set(actor=b.admin, school=a.school, data={"always_share_support": True})
+        sharing_services.sharing_policy_set(
+            actor=b.admin, school=a.school, data={"always_share_support": True}
+        )
     assert not PersonalizationPolicy.objects.exists()
 
 
@@ -261,25 +269,25 @@ def test_only_the_schools_administrators_set_its_rules(world: Any) -> None:
 
 def test_reaching_a_goal_records_one_event_reaching_it_again_after_reopening_another(world: Any) -> None:
     a = world.a
-    goal = services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
-    services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.REACHED)
-    services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.REACHED)
+    goal = goal_services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
+    goal_services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.REACHED)
+    goal_services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.REACHED)
     event = FeedEvent.objects.get()
     assert (event.kind, event.topic, event.payload["goal"]) == ("goal_reached", "goals", "Run 5 km")
-    services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.ACTIVE)
-    services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.REACHED)
+    goal_services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.ACTIVE)
+    goal_services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.REACHED)
     assert FeedEvent.objects.filter(kind="goal_reached").count() == 2
 
 
 def test_no_event_when_the_change_is_refused_or_rolled_back(world: Any) -> None:
     a = world.a
-    goal = services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
+    goal = goal_services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
     with pytest.raises(NotFound):
-        services.goal_status_set(actor=world.b.guardian, goal_id=goal.pk, status=Goal.Status.REACHED)
+        goal_services.goal_status_set(actor=world.b.guardian, goal_id=goal.pk, status=Goal.Status.REACHED)
     with pytest.raises(PermissionDenied):
-        services.goal_status_set(actor=a.teacher, goal_id=goal.pk, status=Goal.Status.REACHED)
+        goal_services.goal_status_set(actor=a.teacher, goal_id=goal.pk, status=Goal.Status.REACHED)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.REACHED)
+        goal_services.goal_status_set(actor=a.learner, goal_id=goal.pk, status=Goal.Status.REACHED)
         raise RuntimeError("the request failed after the change")
     assert not FeedEvent.objects.exists()
     assert Goal.objects.get().status == Goal.Status.ACTIVE
@@ -287,10 +295,10 @@ def test_no_event_when_the_change_is_refused_or_rolled_back(world: Any) -> None:
 
 def test_a_teachers_comment_on_a_goal_is_feedback_about_the_goal(world: Any) -> None:
     a = world.a
-    goal = services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
+    goal = goal_services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
     with pytest.raises(PermissionDenied):
-        services.goal_comment_add(author=a.learner, goal_id=goal.pk, text="Me")
-    services.goal_comment_add(author=a.teacher, goal_id=goal.pk, text="Keep going")
+        goal_services.goal_comment_add(author=a.learner, goal_id=goal.pk, text="Me")
+    goal_services.goal_comment_add(author=a.teacher, goal_id=goal.pk, text="Keep going")
     event = FeedEvent.objects.get()
     assert (event.kind, event.topic) == ("teacher_feedback", "goals")  # it names the goal
     assert "Keep going" not in str(event.payload)
@@ -299,9 +307,9 @@ def test_a_teachers_comment_on_a_goal_is_feedback_about_the_goal(world: Any) -> 
 def test_a_supporters_comment_on_a_goal_is_not_family_news(world: Any) -> None:
     """It would tell the family who supports the child, which the school shares only as it chooses."""
     a = world.a
-    goal = services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
+    goal = goal_services.goal_create(learner=a.learner, school=a.school, title="Run 5 km")
     for supporter in (a.specialist, a.para, a.mentor):
-        services.goal_comment_add(author=supporter, goal_id=goal.pk, text="Well done")
+        goal_services.goal_comment_add(author=supporter, goal_id=goal.pk, text="Well done")
     assert goal.comments.count() == 3
     assert not FeedEvent.objects.exists()
 

@@ -1,12 +1,11 @@
-"""The engine's explanations in the learner's language: the recommender and peer help word them from a
-:class:`~tessera.engine.recommend.Wording` and a :class:`~tessera.engine.peers.PeerWording`, and these are
-translated (Django's gettext) for the language active in the request."""
+"""The recommender's explanations in the learner's language: :mod:`tessera.engine.recommend` words them
+from a :class:`~tessera.engine.recommend.Wording`, translated here (Django's gettext) for the language
+active in the request."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tessera.engine.peers import PeerWording
 from tessera.engine.recommend import Wording
 
 
@@ -37,14 +36,5 @@ def learner_wording() -> Wording:
             "interactive": _("a hands-on, interactive activity"),
             "worksheet": _("a worksheet"),
         },
-        last_and=_("%(rest)s and %(last)s"),
-    )
-
-
-def peer_wording() -> PeerWording:
-    """Why a peer is suggested, in the active language."""
-    return PeerWording(
-        mastered=_("%(name)s mastered %(competency)s."),
-        mastered_and_likes=_("%(name)s mastered %(competency)s and also likes %(interests)s."),
         last_and=_("%(rest)s and %(last)s"),
     )
