@@ -1,5 +1,5 @@
 """Goals: the learner sets them, breaks them into steps, sees progress from real evidence, reflects at
-milestones; teachers comment; confidence is compared with the evidence (calibration)."""
+milestones; teachers comment."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tessera.personalization.confidence import services as confidence_services
-from tessera.personalization.confidence.models import ConfidenceRating
 from tessera.personalization.goals import selectors, services
 from tessera.personalization.goals.models import Goal, GoalComment, GoalStep, Reflection
 from tessera.practice.models import LearnerCompetencyState
@@ -183,66 +181,8 @@ def test_commenting_on_a_goal_of_a_learner_you_do_not_teach_is_refused(world: An
     assert not GoalComment.objects.exists()
 
 
-def test_calibration_says_in_plain_words_how_confidence_compares_with_evidence(
-    world: Any, practice: Any
-) -> None:
-    now = timezone.now()
-    LearnerCompetencyState.objects.create(
-        school=world.a.school,
-        learner=world.a.learner,
-        competency=practice.add,
-        attempts=8,
-        mastery_level=0.95,
-        mastered_at=now,
-    )
-    LearnerCompetencyState.objects.create(
-        school=world.a.school,
-        learner=world.a.learner,
-        competency=practice.frac,
-        attempts=4,
-        mastery_level=0.45,
-    )
-    client = _client(world.a.learner)
-    assert (
-        client.post(
-            f"/me/confidence/?school={world.a.school.pk}", {"competency": practice.add.pk, "confidence": 1}
-        ).status_code
-        == 302
-    )
-    client.post(
-        f"/me/confidence/?school={world.a.school.pk}", {"competency": practice.frac.pk, "confidence": 4}
-    )
-    page = client.get(f"/me/confidence/?school={world.a.school.pk}").content.decode()
-    assert f"You feel unsure about {practice.add.name}, but your answers show you have mastered it." in page
-    assert f"You feel confident about {practice.frac.name}; the evidence says not yet: 45%." in page
-
-
-def test_under_confidence_is_told_too() -> None:
-    from tessera.personalization.confidence.selectors import calibration_message
-
-    text, agrees = calibration_message("Fractions", 1, 0.8, False)
-    assert (
-        agrees is False
-        and text
-        == "You feel unsure about Fractions, but your answers show you know more than you think: 80%."
-    )
-    assert calibration_message("Fractions", 2, 0.4, False)[1] is True
-
-
 def test_text_that_is_not_text_is_refused_and_nothing_is_stored(world: Any) -> None:
     goal = services.goal_create(learner=world.a.learner, school=world.a.school, title="Read a maths book")
     response = _client(world.a.learner).post(f"/me/goals/{goal.pk}/steps/", {"title": "a\x00b"})
     assert response.status_code == 400 and "not text" in response.content.decode()
     assert not goal.steps.exists()
-
-
-def test_confidence_out_of_range_is_refused(world: Any, practice: Any) -> None:
-    response = _client(world.a.learner).post(
-        f"/me/confidence/?school={world.a.school.pk}", {"competency": practice.add.pk, "confidence": 7}
-    )
-    assert response.status_code == 400
-    assert not ConfidenceRating.objects.exists()
-    with pytest.raises(services.DomainError):
-        confidence_services.confidence_rate(
-            learner=world.a.learner, school=world.a.school, competency_id=practice.add.pk, confidence=0
-        )
