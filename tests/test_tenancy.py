@@ -128,7 +128,8 @@ def test_goal_and_progression_links_made_before_the_through_models_keep_their_ro
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
 
-    from tessera.personalization.models import ClassProgressionCompetency, GoalCompetency
+    from tessera.personalization.choice.models import ClassProgressionCompetency
+    from tessera.personalization.goals.models import GoalCompetency
 
     links = GoalCompetency.objects.order_by("goal__title", "competency__code")
     assert list(links.values_list("goal__title", "competency__code", "school__name")) == [
@@ -144,7 +145,7 @@ def test_goal_and_progression_links_made_before_the_through_models_keep_their_ro
 
     # Links made now (goal.competencies.set / add, as the services do) take their goal's school too.
     from tessera.curriculum.models import Competency
-    from tessera.personalization.models import Goal
+    from tessera.personalization.goals.models import Goal
 
     goal = Goal.objects.get(title="b")
     goal.competencies.add(Competency.objects.get(code="c1"))

@@ -156,7 +156,7 @@ def test_a_learner_asks_a_peer_for_help_and_the_peer_answers(
 from django.db.models import Q
 from django.utils import timezone
 from tessera.curriculum.models import Competency
-from tessera.personalization.models import LearnerProfile
+from tessera.personalization.profile.models import LearnerProfile
 from tessera.practice.models import LearnerCompetencyState
 from tessera.schools.models import Membership, User
 asker, helper = User.objects.get(username={asker!r}), User.objects.get(username={helper!r})

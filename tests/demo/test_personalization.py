@@ -6,8 +6,8 @@ from tessera.curriculum.models import Resource
 from tessera.demo.curriculum import demo_framework_load
 from tessera.demo.personalization import demo_personalization_load
 from tessera.demo.school import demo_school_load
-from tessera.personalization import services
-from tessera.personalization.models import LearnerProfile
+from tessera.personalization.profile import services
+from tessera.personalization.profile.models import LearnerProfile
 
 
 def test_the_demo_gets_resources_and_learner_profiles_once(db: None) -> None:

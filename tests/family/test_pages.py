@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from tessera.family.feed.selectors import events_visible_to_guardian
 from tessera.family.feed.services import feed_event_record
-from tessera.personalization import services as personalization
-from tessera.personalization.models import PersonalizationPolicy
+from tessera.personalization.goals import services as goal_services
+from tessera.personalization.profile import services as profile_services
+from tessera.personalization.sharing.models import PersonalizationPolicy
 from tessera.schools import services as school_services
 from tessera.schools.models import Guardianship
 
@@ -83,7 +84,7 @@ def _old_enough_to_choose(school: Any) -> None:
 
 
 def _share_goals(a: Any, share: bool) -> None:
-    personalization.profile_sharing_set(
+    profile_services.profile_sharing_set(
         learner=a.learner, school=a.school, profile=False, goals=share, reflections=False
     )
 
@@ -91,8 +92,8 @@ def _share_goals(a: Any, share: bool) -> None:
 def test_goal_events_follow_the_learners_choice_also_for_the_past(world: Any) -> None:
     a = world.a
     _old_enough_to_choose(a.school)
-    goal = personalization.goal_create(learner=a.learner, school=a.school, title="Swim 1 km")
-    personalization.goal_status_set(actor=a.learner, goal_id=goal.pk, status="reached")
+    goal = goal_services.goal_create(learner=a.learner, school=a.school, title="Swim 1 km")
+    goal_services.goal_status_set(actor=a.learner, goal_id=goal.pk, status="reached")
     child_url = f"/family/{a.school.pk}/{a.learner.pk}/"
     sentence = "Learner reached their goal “Swim 1 km” today"
     assert sentence not in _page(a.guardian).content.decode()
@@ -109,7 +110,7 @@ def test_the_child_page_shows_the_shared_goals_or_respects_the_choice(world: Any
     a.learner.first_name = "Maya"
     a.learner.save()
     _old_enough_to_choose(a.school)
-    goal = personalization.goal_create(learner=a.learner, school=a.school, title="Swim 1 km")
+    goal = goal_services.goal_create(learner=a.learner, school=a.school, title="Swim 1 km")
     url = f"/family/{a.school.pk}/{a.learner.pk}/"
     page = _page(a.guardian, url).content.decode()
     assert "Maya does not share their goals with you." in page
@@ -127,8 +128,8 @@ def test_a_guardian_of_children_in_two_schools_sees_what_each_shares_there(world
     a, b = world.a, world.b
     school_services.guardian_link(actor=None, school=b.school, guardian=a.guardian, learner=b.other_learner)
     _old_enough_to_choose(b.school)  # in school B the child (13) chooses, and has chosen nothing
-    personalization.goal_create(learner=a.learner, school=a.school, title="Goal in A")
-    personalization.goal_create(learner=b.other_learner, school=b.school, title="Goal in B")
+    goal_services.goal_create(learner=a.learner, school=a.school, title="Goal in A")
+    goal_services.goal_create(learner=b.other_learner, school=b.school, title="Goal in B")
     in_a = _page(a.guardian, f"/family/{a.school.pk}/{a.learner.pk}/").content.decode()
     in_b = _page(a.guardian, f"/family/{b.school.pk}/{b.other_learner.pk}/").content.decode()
     assert "Goal in A" in in_a and "until Learner is 13" in in_a  # school A shares: the child is 12

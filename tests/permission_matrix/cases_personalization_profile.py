@@ -14,8 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from tessera.personalization import services
-from tessera.personalization.models import Goal, GoalStep, LearnerProfile, PersonalizationPolicy
+from tessera.personalization.goals import services
+from tessera.personalization.goals.models import Goal, GoalStep
+from tessera.personalization.profile.models import LearnerProfile
+from tessera.personalization.sharing.models import PersonalizationPolicy
 from tests.curriculum.documents import small_framework
 from tests.permission_matrix.case import Case, roles
 

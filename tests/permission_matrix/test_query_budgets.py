@@ -31,8 +31,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tessera.family.messages import services as message_services
-from tessera.personalization import services as personalization
 from tessera.personalization.choice import services as choice_services
+from tessera.personalization.goals import services as goal_services
 from tessera.practice import services as practice
 from tessera.schools import services as schools
 from tests.curriculum.documents import small_framework
@@ -97,19 +97,19 @@ def grow(w: Any, size: int) -> None:
             actor=None, school=a.school, staff=a.specialist, learner=learner, role="specialist"
         )
         _answer(learner, a.school, add, add_item, 5 if n % 2 else 4)
-        personalization.goal_create(learner=learner, school=a.school, title=f"Goal {n}")
+        goal_services.goal_create(learner=learner, school=a.school, title=f"Goal {n}")
         choice_services.proposal_create(
             learner=learner, school_class=a.klass, title=f"Project {n}", description="A plan."
         )
         # school A's learner's own rows
         _answer(a.learner, a.school, add, add_item, 5 if n % 2 else 4)
-        goal = personalization.goal_create(
+        goal = goal_services.goal_create(
             learner=a.learner,
             school=a.school,
             title=f"My goal {n}",
             competency_ids=[add.pk] if n % 2 else [],  # goals of competencies read masteries and answers
         )
-        personalization.goal_step_add(actor=a.learner, goal_id=goal.pk, title=f"Step {n}")
+        goal_services.goal_step_add(actor=a.learner, goal_id=goal.pk, title=f"Step {n}")
         message_services.message_send(
             actor=a.teacher, conversation=conversation, text=f"Note {n}", token=f"budget-{n}"
         )

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tessera.personalization import services
 from tessera.personalization.choice import services as choice_services
-from tessera.personalization.models import Goal, Proposal
+from tessera.personalization.choice.models import Proposal
+from tessera.personalization.goals import services
+from tessera.personalization.goals.models import Goal
 
 pytestmark = pytest.mark.django_db
 

@@ -9,16 +9,10 @@ from django.utils import timezone
 
 from tessera.curriculum.models import Competency
 from tessera.personalization.choice import services as choice_services
-from tessera.personalization.models import (
-    ChoiceBoard,
-    ChoiceOption,
-    HelpMessage,
-    HelpRequest,
-    LearnerProfile,
-    NetworkConnection,
-    Proposal,
-)
+from tessera.personalization.choice.models import ChoiceBoard, ChoiceOption, Proposal
 from tessera.personalization.network import services as network_services
+from tessera.personalization.network.models import HelpMessage, HelpRequest, NetworkConnection
+from tessera.personalization.profile.models import LearnerProfile
 from tessera.practice.models import LearnerCompetencyState
 from tessera.schools import services as school_services
 from tessera.schools.models import School, User

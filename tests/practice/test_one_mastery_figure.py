@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tessera.personalization import services as personalization
+from tessera.personalization.confidence import services as confidence_services
+from tessera.personalization.goals import services as goal_services
 from tessera.practice import services as practice_services
 from tessera.practice.selectors import learner_masteries
 from tests.practice.test_pages import text_of
@@ -49,10 +50,10 @@ def test_every_page_shows_the_selectors_figure(world: Any, practice: Any, seed: 
     )
     mastery = learner_masteries(school_id=a.school.pk, learner_id=a.learner.pk)[practice.add.pk]
     assert not mastery.mastered and mastery.percent is not None
-    goal = personalization.goal_create(
+    goal = goal_services.goal_create(
         learner=a.learner, school=a.school, title="Adding", competency_ids=[practice.add.pk]
     )
-    personalization.confidence_rate(
+    confidence_services.confidence_rate(
         learner=a.learner, school=a.school, competency_id=practice.add.pk, confidence=4
     )
     pages = {

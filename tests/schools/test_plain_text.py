@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tessera.personalization import services as personalization_services
-from tessera.personalization.models import LearnerProfile
+from tessera.personalization.profile import services as profile_services
+from tessera.personalization.profile.models import LearnerProfile
 from tessera.schools import services
 from tessera.schools.errors import DomainError
 from tessera.schools.models import User
@@ -73,7 +73,7 @@ def test_the_profile_refuses_control_characters(world: Any, client_for: Any) -> 
     assert response.status_code == 400
     assert "characters that are not text" in response.content.decode()
     with pytest.raises(DomainError, match="not text"):
-        personalization_services.profile_update(
+        profile_services.profile_update(
             learner=world.a.learner, school=world.a.school, data={"interests": ["chess\x00"]}
         )
     assert not LearnerProfile.objects.filter(

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from tessera.curriculum.models import Framework, Resource, ResourceCompetency
 from tessera.demo.curriculum import competency_code
-from tessera.personalization.models import LearnerProfile, LearnerProfileVersion, LearningPreference
-from tessera.personalization.services import profile_snapshot
+from tessera.personalization.profile.models import LearnerProfile, LearnerProfileVersion, LearningPreference
+from tessera.personalization.profile.services import profile_snapshot
 from tessera.schools.models import Membership, School
 
 R, V, HANDS_ON, W = (

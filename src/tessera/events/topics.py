@@ -2,8 +2,9 @@
 
 Producers and consumers both speak it: a producer says what its fact is about, the family feed decides
 which topic each kind it shows falls under, and the sharing rule
-(:func:`tessera.personalization.permissions.topics_shared_with_guardians`) says which topics a child's
-guardians may read. It lives beside the event log so that neither producers nor the rule need the feed.
+(:func:`tessera.personalization.sharing.permissions.topics_shared_with_guardians`) says which topics a
+child's guardians may read. It lives beside the event log so that neither producers nor the rule need the
+feed.
 """
 
 from __future__ import annotations

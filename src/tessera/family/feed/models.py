@@ -27,7 +27,7 @@ class FeedEvent(TenantModel):
     """One thing to tell the child's guardians, with who may read it.
 
     ``topic`` says what the event reveals (practice, goals, assessment…); whether a child's guardians see
-    a topic is decided when the feed is read (:func:`tessera.personalization.permissions.
+    a topic is decided when the feed is read (:func:`tessera.personalization.sharing.permissions.
     topics_shared_with_guardians`), so a learner who stops sharing their goals also hides the goal events
     already recorded. ``guardian`` is set for an event meant for one guardian only (a message in their
     conversation); empty, it is for every guardian of the child.

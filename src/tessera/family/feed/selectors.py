@@ -4,8 +4,8 @@ Two rules limit a child's events, both applied when the feed is read (never when
 change of what is shared also hides, or shows again, the events already recorded):
 
 - the event's topic must be shared with the child's guardians now
-  (:func:`tessera.personalization.permissions.topics_shared_with_guardians`), the same for every guardian
-  of the child, so the live streams of a child share one read (:mod:`tessera.family.feed.stream`);
+  (:func:`tessera.personalization.sharing.permissions.topics_shared_with_guardians`), the same for every
+  guardian of the child, so the live streams of a child share one read (:mod:`tessera.family.feed.stream`);
 - an event meant for one guardian (``FeedEvent.guardian``, e.g. a message in their conversation) is only
   theirs: :func:`for_guardian` keeps a guardian's items of such a shared read.
 
@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from tessera.family.feed.models import FeedEvent
 from tessera.family.permissions import can_follow_feed, feeds_visible_to, guardianship_of
-from tessera.personalization import permissions as sharing
-from tessera.personalization.models import Goal
+from tessera.personalization.goals.models import Goal
+from tessera.personalization.sharing import permissions as sharing
 from tessera.schools.models import Guardianship, Membership, User
 
 FEED_BATCH = 200  # events read per query when catching up

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from tessera.curriculum.models import Framework
 from tessera.family.feed.models import FeedEvent
 from tessera.family.permissions import guardianship_of
-from tessera.personalization.permissions import topics_shared_with_guardians
+from tessera.personalization.sharing.permissions import topics_shared_with_guardians
 from tessera.practice import progress
 from tessera.practice.models import Answer
 from tessera.schools.models import Guardianship, User

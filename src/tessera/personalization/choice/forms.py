@@ -12,14 +12,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tessera.curriculum.models import Competency, Framework, Resource
+from tessera.personalization.choice.models import ChoiceOption, ClassProgression, Proposal
+from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT
 from tessera.personalization.forms import OneTimeTokenForm
-from tessera.personalization.models import (
-    LONG_TEXT,
-    SHORT_TEXT,
-    ChoiceOption,
-    ClassProgression,
-    Proposal,
-)
 from tessera.schools.models import User
 
 

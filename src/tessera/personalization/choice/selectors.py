@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from tessera.curriculum.models import Competency, Framework, Resource
 from tessera.personalization.choice import permissions as perms
-from tessera.personalization.models import (
+from tessera.personalization.choice.models import (
     Choice,
     ChoiceBoard,
     ChoiceOption,

@@ -18,16 +18,15 @@ from django.utils import timezone
 from tessera.curriculum.models import Competency, Framework, Resource
 from tessera.events.log import event_record
 from tessera.personalization.choice import permissions as perms
-from tessera.personalization.events import ProposalDecided
-from tessera.personalization.models import (
-    LONG_TEXT,
-    SHORT_TEXT,
+from tessera.personalization.choice.models import (
     Choice,
     ChoiceBoard,
     ChoiceOption,
     ClassProgression,
     Proposal,
 )
+from tessera.personalization.events import ProposalDecided
+from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT
 from tessera.personalization.written import text_checked
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import Enrolment, SchoolClass, User

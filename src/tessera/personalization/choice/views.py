@@ -29,7 +29,7 @@ from tessera.personalization.choice.forms import (
     ProgressionForm,
     ProposalForm,
 )
-from tessera.personalization.models import ChoiceBoard, ClassProgression
+from tessera.personalization.choice.models import ChoiceBoard, ClassProgression
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied
 from tessera.schools.models import User
 

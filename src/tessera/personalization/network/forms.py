@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tessera.personalization.choice.forms import PersonChoiceField
-from tessera.personalization.models import LONG_TEXT, SHORT_TEXT, NetworkConnection
+from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT
+from tessera.personalization.network.models import NetworkConnection
 from tessera.personalization.network.services import MESSAGE_LIMIT
 from tessera.schools.models import User
 

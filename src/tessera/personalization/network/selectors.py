@@ -1,5 +1,5 @@
 """Reads for the learning network and peer help, filtered by what the user may see
-(:mod:`tessera.personalization.choice.permissions`). Peer suggestions are ranked by
+(:mod:`tessera.personalization.network.permissions`). Peer suggestions are ranked by
 :mod:`tessera.engine.peers`."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from django.db.models import Count, Q, QuerySet
 
 from tessera.curriculum.models import Competency
 from tessera.engine.peers import PeerCandidate, PeerSuggestion, suggest_peers
-from tessera.personalization.choice import permissions as perms
-from tessera.personalization.explanation_wording import peer_wording
-from tessera.personalization.models import HelpMessage, HelpRequest, LearnerProfile, NetworkConnection
+from tessera.personalization.network import permissions as perms
+from tessera.personalization.network.models import HelpMessage, HelpRequest, NetworkConnection
+from tessera.personalization.network.wording import peer_wording
+from tessera.personalization.profile.models import LearnerProfile
 from tessera.practice.selectors import Mastery, in_progress_of, masteries_of
 from tessera.schools.models import Membership, School, User
 
@@ -61,7 +62,7 @@ def networks_joined_by(user: User) -> QuerySet[NetworkConnection]:
 
 
 def invitable_people(user: User, school: School) -> QuerySet[User]:
-    """People a learner may pick from when inviting: the people they learn with (choice.permissions)."""
+    """People a learner may pick from when inviting: the people they learn with (network.permissions)."""
     return perms.people_a_learner_may_invite(user, school)
 
 

@@ -13,15 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tessera.curriculum.models import Competency
-from tessera.personalization.choice import permissions as perms
-from tessera.personalization.models import (
-    LONG_TEXT,
-    SHORT_TEXT,
-    HelpMessage,
-    HelpRequest,
-    LearnerProfile,
-    NetworkConnection,
-)
+from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT
+from tessera.personalization.network import permissions as perms
+from tessera.personalization.network.models import HelpMessage, HelpRequest, NetworkConnection
+from tessera.personalization.profile.models import LearnerProfile
 from tessera.personalization.written import text_checked
 from tessera.practice.selectors import learner_masteries
 from tessera.schools.errors import Conflict, DomainError, PermissionDenied

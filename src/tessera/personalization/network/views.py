@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tessera.curriculum.models import Competency
-from tessera.personalization.choice import permissions as perms
 from tessera.personalization.choice.views import denied
-from tessera.personalization.models import HelpMessage, HelpRequest
+from tessera.personalization.network import permissions as perms
 from tessera.personalization.network import selectors, services
 from tessera.personalization.network.forms import AskForm, HelpOptInForm, InviteForm, MessageForm, ReportForm
+from tessera.personalization.network.models import HelpMessage, HelpRequest
 from tessera.schools.errors import DomainError, PermissionDenied
 from tessera.schools.models import School, User
 

@@ -1,3 +1,3 @@
-"""The school's sharing policy page: what the school always shares with families. The sharing rule itself
-(which topics a learner's family may see) stays in :mod:`tessera.personalization.permissions`, its policy
-writes in :mod:`tessera.personalization.services`."""
+"""Sharing with families: the sharing rule (which topics a learner's family may see,
+:mod:`tessera.personalization.sharing.permissions`) and the school's policy that it follows (its model, its
+writes and the administrator's page at /school/<id>/sharing/)."""

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tessera.personalization import forms, permissions, services
+from tessera.personalization.sharing import forms, permissions, services
 from tessera.schools.errors import DomainError
 from tessera.schools.models import User
 from tessera.schools.permissions import schools_managed_by

@@ -1,0 +1,1 @@
+"""How sure I feel: a learner's confidence per competency, compared with the evidence (calibration)."""

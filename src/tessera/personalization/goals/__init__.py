@@ -1,0 +1,1 @@
+"""The learner's goals: steps, progress from evidence, reflections at milestones, teachers' comments."""

@@ -1,0 +1,1 @@
+"""The learner's library: search, saved resources, and recommendations that say why."""
