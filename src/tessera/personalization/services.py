@@ -16,6 +16,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency, Resource
@@ -57,13 +59,25 @@ PROFILE_FIELDS = (
 )
 SHARING_FIELDS = ("share_profile", "share_goals", "share_reflections")
 TEXT_FIELDS = ("strengths", "challenges", "passions", "aspirations", "languages", "accessibility")
+# The text fields as their errors name them (translated when the error is raised).
+TEXT_FIELD_NAMES = {
+    "strengths": gettext_noop("Strengths"),
+    "challenges": gettext_noop("Challenges"),
+    "passions": gettext_noop("Passions"),
+    "aspirations": gettext_noop("Aspirations"),
+    "languages": gettext_noop("Languages"),
+    "accessibility": gettext_noop("Accessibility"),
+}
 MAX_INTERESTS = 20
 MAX_STEPS = 30
 
 
 def _require_learner(learner: User, school: School) -> None:
     if not permissions.is_learner_in(learner, school.pk):
-        raise PermissionDenied("Only a learner of this school has a profile, goals and a library here.")
+        raise PermissionDenied(
+            _("Only a learner of this school has a profile, goals and a library here."),
+            code="personalization.not_a_learner",
+        )
 
 
 def profile_snapshot(profile: LearnerProfile) -> dict[str, Any]:
@@ -74,12 +88,17 @@ def _clean_topics(topics: list[str]) -> list[str]:
     seen: list[str] = []
     for topic in topics:
         if has_control_characters(topic):
-            raise DomainError("Interests contain characters that are not text.")
+            raise DomainError(
+                _("Interests contain characters that are not text."), code="personalization.text_not_plain"
+            )
         topic = " ".join(topic.split()).lower()[:60]
         if topic and topic not in seen:
             seen.append(topic)
     if len(seen) > MAX_INTERESTS:
-        raise DomainError(f"At most {MAX_INTERESTS} interests, please.")
+        raise DomainError(
+            _("At most %(max)d interests, please.") % {"max": MAX_INTERESTS},
+            code="personalization.too_many_interests",
+        )
     return seen
 
 
@@ -95,14 +114,20 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
     before = profile_snapshot(profile)
     unknown = set(data) - set(PROFILE_FIELDS) | (set(SHARING_FIELDS) & set(data))
     if unknown:
-        raise DomainError(f"Not a profile field: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Not a profile field: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="personalization.unknown_profile_field",
+        )
     if "interests" in data:
         data = {**data, "interests": _clean_topics(list(data["interests"]))}
     if "learning_preferences" in data:
         valid = set(LearningPreference.values)
         bad = [p for p in data["learning_preferences"] if p not in valid]
         if bad:
-            raise DomainError(f"Unknown learning preference: {', '.join(bad)}.")
+            raise DomainError(
+                _("Unknown learning preference: %(preferences)s.") % {"preferences": ", ".join(bad)},
+                code="personalization.unknown_learning_preference",
+            )
         data = {
             **data,
             "learning_preferences": [
@@ -111,15 +136,25 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
         }
     level = data.get("reading_level")
     if level is not None and not 0 <= level <= 13:
-        raise DomainError("The reading level is a grade from 0 to 13.")
+        raise DomainError(
+            _("The reading level is a grade from 0 to 13."), code="personalization.invalid_reading_level"
+        )
     for name in TEXT_FIELDS:
         if name in data:
             value = str(data[name] or "").strip()
             limit = SHORT_TEXT if name == "languages" else LONG_TEXT
             if len(value) > limit:
-                raise DomainError(f"{name.capitalize()}: at most {limit} characters, please.")
+                raise DomainError(
+                    _("%(field)s: at most %(limit)d characters, please.")
+                    % {"field": _(TEXT_FIELD_NAMES[name]), "limit": limit},
+                    code="personalization.text_too_long",
+                )
             if has_control_characters(value):
-                raise DomainError(f"{name.capitalize()}: contains characters that are not text.")
+                raise DomainError(
+                    _("%(field)s: contains characters that are not text.")
+                    % {"field": _(TEXT_FIELD_NAMES[name])},
+                    code="personalization.text_not_plain",
+                )
             data = {**data, name: value}
     for name, value in data.items():
         setattr(profile, name, value)
@@ -144,14 +179,22 @@ def profile_sharing_set(
     _require_learner(learner, school)
     if reflections and not goals:
         raise DomainError(
-            "Your reflections are about your goals: share your goals too, or keep your reflections private."
+            _(
+                "Your reflections are about your goals: share your goals too, "
+                "or keep your reflections private."
+            ),
+            code="personalization.reflections_need_goals",
         )
-    record, _ = LearnerProfile.objects.select_for_update().get_or_create(school=school, learner=learner)
+    record, _created = LearnerProfile.objects.select_for_update().get_or_create(
+        school=school, learner=learner
+    )
     age = learner.age_on(timezone.localdate())
     from_age = permissions.choosing_age(school.pk)
     if age is not None and age < from_age:
         raise PermissionDenied(
-            f"Your school shares your profile with your family until you are {from_age}; then you choose."
+            _("Your school shares your profile with your family until you are %(age)d; then you choose.")
+            % {"age": from_age},
+            code="personalization.below_choosing_age",
         )
     choices = {"share_profile": profile, "share_goals": goals, "share_reflections": reflections}
     changed = any(getattr(record, name) != value for name, value in choices.items())
@@ -174,7 +217,7 @@ def _resource_for(learner: User, school: School, resource_id: int) -> Resource:
     )
     resource = Resource.objects.filter(pk=resource_id, framework__in=frameworks).first()
     if resource is None:
-        raise NotFound("No such resource.")
+        raise NotFound(_("No such resource."), code="personalization.resource_not_found")
     return resource
 
 
@@ -183,7 +226,7 @@ def resource_save(*, learner: User, school: School, resource_id: int) -> SavedRe
     """Save a resource to the learner's library (saving it again changes nothing)."""
     _require_learner(learner, school)
     resource = _resource_for(learner, school, resource_id)
-    saved, _ = SavedResource.objects.get_or_create(school=school, learner=learner, resource=resource)
+    saved, _created = SavedResource.objects.get_or_create(school=school, learner=learner, resource=resource)
     return saved
 
 
@@ -192,7 +235,7 @@ def resource_unsave(*, learner: User, school: School, resource_id: int) -> bool:
     """Remove it from the library; returns whether it was there."""
     _require_learner(learner, school)
     resource = _resource_for(learner, school, resource_id)
-    deleted, _ = SavedResource.objects.filter(school=school, learner=learner, resource=resource).delete()
+    deleted, _count = SavedResource.objects.filter(school=school, learner=learner, resource=resource).delete()
     return deleted > 0
 
 
@@ -249,12 +292,14 @@ def goal_submit(
     after editing it), and nothing is stored. Two goals with the same title from two forms are two goals.
     """
     _require_learner(learner, school)
-    title = _written(title, what="a title for the goal", limit=SHORT_TEXT)
-    why = _written(why, what="why it matters", limit=LONG_TEXT) if why.strip() else ""
+    title = _written(title, what=_("a title for the goal"), limit=SHORT_TEXT)
+    why = _written(why, what=_("why it matters"), limit=LONG_TEXT) if why.strip() else ""
     ids = set(competency_ids or [])
     competencies = list(goal_competencies_for(learner, school).filter(pk__in=ids))
     if len(competencies) != len(ids):
-        raise NotFound("A linked competency is not one of your school's.")
+        raise NotFound(
+            _("A linked competency is not one of your school's."), code="personalization.competency_not_found"
+        )
     sent = (title, why, target_date, ids)
     if token is not None:
         earlier = _goal_submitted(learner, school, token)
@@ -282,8 +327,12 @@ def _goal_sent_again(goal: Goal, sent: tuple[str, str, datetime.date | None, set
     stored = (goal.title, goal.why, goal.target_date, set(goal.competencies.values_list("pk", flat=True)))
     if stored != sent:
         raise Conflict(
-            f"This form already set your goal “{goal.title}”. Your new goal is kept in the form: "
-            "send it again to add it too."
+            _(
+                "This form already set your goal “%(goal)s”. Your new goal is kept in the form: "
+                "send it again to add it too."
+            )
+            % {"goal": goal.title},
+            code="personalization.form_already_used",
         )
     return goal
 
@@ -291,9 +340,11 @@ def _goal_sent_again(goal: Goal, sent: tuple[str, str, datetime.date | None, set
 def _goal_to_edit(actor: User, goal_id: int) -> Goal:
     goal = permissions.goals_visible_to(actor).filter(pk=goal_id).first()
     if goal is None:
-        raise NotFound("No such goal.")
+        raise NotFound(_("No such goal."), code="personalization.goal_not_found")
     if not permissions.can_edit_goal(actor, goal):
-        raise PermissionDenied("Only the learner whose goal it is can change it.")
+        raise PermissionDenied(
+            _("Only the learner whose goal it is can change it."), code="personalization.not_goal_owner"
+        )
     return goal
 
 
@@ -307,7 +358,7 @@ def goal_status_set(*, actor: User, goal_id: int, status: str) -> Goal:
         .get(pk=_goal_to_edit(actor, goal_id).pk)
     )
     if status not in Goal.Status.values:
-        raise DomainError("Unknown goal status.")
+        raise DomainError(_("Unknown goal status."), code="personalization.unknown_goal_status")
     if status == goal.status == Goal.Status.REACHED:
         return goal  # marked reached again: the same reaching, nothing new to tell the family
     newly_reached = status == Goal.Status.REACHED
@@ -330,20 +381,29 @@ def _written(text: str, *, what: str, limit: int) -> str:
     (line breaks and tabs are fine). Services check this too, not only forms: PostgreSQL refuses NUL."""
     text = text.strip()
     if not text:
-        raise DomainError(f"Write {what} first.")
+        raise DomainError(_("Write %(what)s first.") % {"what": what}, code="personalization.text_required")
     if len(text) > limit:
-        raise DomainError(f"{what[0].upper()}{what[1:]} has at most {limit} characters.")
+        raise DomainError(
+            _("%(what)s has at most %(limit)d characters.")
+            % {"what": what[0].upper() + what[1:], "limit": limit},
+            code="personalization.text_too_long",
+        )
     if has_control_characters(text):
-        raise DomainError(f"{what[0].upper()}{what[1:]} contains characters that are not text.")
+        raise DomainError(
+            _("%(what)s contains characters that are not text.") % {"what": what[0].upper() + what[1:]},
+            code="personalization.text_not_plain",
+        )
     return text
 
 
 @transaction.atomic
 def goal_step_add(*, actor: User, goal_id: int, title: str) -> GoalStep:
     goal = _goal_to_edit(actor, goal_id)
-    title = _written(title, what="a step", limit=SHORT_TEXT)
+    title = _written(title, what=_("a step"), limit=SHORT_TEXT)
     if goal.steps.count() >= MAX_STEPS:
-        raise DomainError(f"A goal has at most {MAX_STEPS} steps.")
+        raise DomainError(
+            _("A goal has at most %(max)d steps.") % {"max": MAX_STEPS}, code="personalization.too_many_steps"
+        )
     last = goal.steps.aggregate(last=Max("position"))["last"]
     return GoalStep.objects.create(school=goal.school, goal=goal, title=title, position=(last or 0) + 1)
 
@@ -351,7 +411,7 @@ def goal_step_add(*, actor: User, goal_id: int, title: str) -> GoalStep:
 def _step(goal: Goal, step_id: int) -> GoalStep:
     step = goal.steps.filter(pk=step_id).first()
     if step is None:
-        raise NotFound("No such step in this goal.")
+        raise NotFound(_("No such step in this goal."), code="personalization.step_not_found")
     return step
 
 
@@ -373,7 +433,7 @@ def goal_step_move(*, actor: User, goal_id: int, step_id: int, direction: str) -
     goal = _goal_to_edit(actor, goal_id)
     step = _step(goal, step_id)
     if direction not in ("up", "down"):
-        raise DomainError("Move a step up or down.")
+        raise DomainError(_("Move a step up or down."), code="personalization.invalid_step_direction")
     steps = list(goal.steps.select_for_update().order_by("position", "pk"))
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -389,9 +449,9 @@ def goal_step_move(*, actor: User, goal_id: int, step_id: int, direction: str) -
 @transaction.atomic
 def reflection_add(*, actor: User, goal_id: int, prompt: str, text: str, milestone: str = "") -> Reflection:
     goal = _goal_to_edit(actor, goal_id)
-    text = _written(text, what="your reflection", limit=LONG_TEXT)
-    prompt = _written(prompt, what="the question you answer", limit=SHORT_TEXT)
-    milestone = _written(milestone, what="the milestone", limit=SHORT_TEXT) if milestone.strip() else ""
+    text = _written(text, what=_("your reflection"), limit=LONG_TEXT)
+    prompt = _written(prompt, what=_("the question you answer"), limit=SHORT_TEXT)
+    milestone = _written(milestone, what=_("the milestone"), limit=SHORT_TEXT) if milestone.strip() else ""
     return Reflection.objects.create(
         school=goal.school, goal=goal, prompt=prompt, text=text, milestone=milestone
     )
@@ -401,10 +461,13 @@ def reflection_add(*, actor: User, goal_id: int, prompt: str, text: str, milesto
 def goal_comment_add(*, author: User, goal_id: int, text: str) -> GoalComment:
     goal = permissions.goals_visible_to(author).filter(pk=goal_id).first()
     if goal is None:
-        raise NotFound("No such goal.")
+        raise NotFound(_("No such goal."), code="personalization.goal_not_found")
     if not permissions.can_comment_goal(author, goal):
-        raise PermissionDenied("Only the learner's teachers and supporters comment on their goals.")
-    text = _written(text, what="a comment", limit=LONG_TEXT)
+        raise PermissionDenied(
+            _("Only the learner's teachers and supporters comment on their goals."),
+            code="personalization.comment_not_allowed",
+        )
+    text = _written(text, what=_("a comment"), limit=LONG_TEXT)
     comment = GoalComment.objects.create(school=goal.school, goal=goal, author=author, text=text)
     event_record(
         school=goal.school,
@@ -423,10 +486,15 @@ def confidence_rate(
     """Record how sure the learner feels about a competency (1 not yet … 4 I could teach it)."""
     _require_learner(learner, school)
     if not 1 <= confidence <= 4:
-        raise DomainError("Confidence is from 1 (not yet) to 4 (I could teach it).")
+        raise DomainError(
+            _("Confidence is from 1 (not yet) to 4 (I could teach it)."),
+            code="personalization.invalid_confidence",
+        )
     competency = goal_competencies_for(learner, school).filter(pk=competency_id).first()
     if competency is None:
-        raise NotFound("No such competency in your school's frameworks.")
+        raise NotFound(
+            _("No such competency in your school's frameworks."), code="personalization.competency_not_found"
+        )
     return ConfidenceRating.objects.create(
         school=school, learner=learner, competency=competency, confidence=confidence
     )
@@ -451,14 +519,19 @@ def sharing_policy_set(
     """A school administrator sets what the school always shares with guardians and from which age the
     learner chooses about their profile, goals and reflections. Returns the policy and whether it changed;
     the family feeds follow at once (they apply the rule when read)."""
-    require_school_admin(actor, school, to="set what it shares with families")
+    require_school_admin(actor, school, to=_("set what it shares with families"))
     unknown = set(data) - set(POLICY_FIELDS)
     if unknown:
-        raise DomainError(f"Not a sharing rule: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Not a sharing rule: %(rules)s.") % {"rules": ", ".join(sorted(unknown))},
+            code="personalization.unknown_sharing_rule",
+        )
     age = data.get("learner_chooses_sharing_from_age")
     if age is not None and age not in CHOOSING_AGES:
         raise DomainError(
-            f"The age from which learners choose is from {CHOOSING_AGES.start} to {CHOOSING_AGES.stop - 1}."
+            _("The age from which learners choose is from %(first)d to %(last)d.")
+            % {"first": CHOOSING_AGES.start, "last": CHOOSING_AGES.stop - 1},
+            code="personalization.invalid_choosing_age",
         )
     policy, created = PersonalizationPolicy.objects.select_for_update().get_or_create(school=school)
     changed = False

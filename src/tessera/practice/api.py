@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
 from pydantic import AfterValidator, StrictFloat, StrictInt, StringConstraints
 
@@ -135,12 +136,12 @@ def session_start(request: HttpRequest, payload: SessionIn) -> Status[SessionOut
     user = request_user(request)
     competency = permissions.competencies_visible_to(user).filter(pk=payload.competency_id).first()
     if competency is None:
-        raise NotFound("There is no competency with this id.")
+        raise NotFound(_("There is no competency with this id."), code="practice.competency_not_found")
     school = None
     if payload.school_id is not None:
         school = School.objects.filter(pk=payload.school_id).first()
         if school is None:
-            raise NotFound("There is no school with this id.")
+            raise NotFound(_("There is no school with this id."), code="practice.school_not_found")
     session = services.session_start(learner=user, competency=competency, how=payload.how, school=school)
     return Status(201, _session_out(session))
 
@@ -172,12 +173,20 @@ def _client_id(body_id: uuid.UUID | None, header: str | None) -> uuid.UUID:
         try:
             header_id = uuid.UUID(header.strip())
         except ValueError:
-            raise DomainError("The Idempotency-Key header must be a UUID.") from None
+            raise DomainError(
+                _("The Idempotency-Key header must be a UUID."), code="practice.invalid_idempotency_key"
+            ) from None
     if body_id is not None and header_id is not None and body_id != header_id:
-        raise DomainError("client_id and the Idempotency-Key header differ; send the same id in both.")
+        raise DomainError(
+            _("client_id and the Idempotency-Key header differ; send the same id in both."),
+            code="practice.client_id_mismatch",
+        )
     client_id = body_id or header_id
     if client_id is None:
-        raise DomainError("Send an id for this answer: client_id in the body or an Idempotency-Key header.")
+        raise DomainError(
+            _("Send an id for this answer: client_id in the body or an Idempotency-Key header."),
+            code="practice.client_id_missing",
+        )
     return client_id
 
 

@@ -593,7 +593,8 @@ def roster_import_page(request: HttpRequest, school_id: int) -> HttpResponse:
         if not result.ok:
             errors.extend(result.errors)
             raise DomainError(
-                _("%d bad row(s). Nothing was imported; fix them and upload again.") % len(errors)
+                _("%d bad row(s). Nothing was imported; fix them and upload again.") % len(errors),
+                code="schools.import_rows_rejected",
             )
         return _import_summary(result)
 
