@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.personalization import forms, permissions, selectors, services
 from tessera.personalization.models import Goal
-from tessera.schools.errors import Conflict, DomainError
+from tessera.schools.errors import Conflict, DomainError, add_form_error
 from tessera.schools.models import Membership, User
 
 
@@ -120,7 +120,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 learner=user, school=me.school, data=form.cleaned_data
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, _("Profile saved.") if changed else _("Nothing changed."))
             return redirect(_url("personalization-profile", me))
@@ -272,10 +272,10 @@ def goals(request: HttpRequest) -> HttpResponse:
                 token=data["token"],
             )
         except Conflict as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
             form.token_renew()
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             if created:
                 messages.success(request, _("Goal set. Break it into steps below."))
@@ -417,7 +417,7 @@ def confidence(request: HttpRequest) -> HttpResponse:
                 confidence=form.cleaned_data["confidence"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, _("Thank you. See how it compares with your answers below."))
             return redirect(_url("personalization-confidence", me))

@@ -28,7 +28,7 @@ from tessera.schools.account_forms import (
     InvitationSignUpForm,
     LanguageForm,
 )
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.invitations import (
     InvitationCodeError,
     NewGuardianAccount,
@@ -66,7 +66,7 @@ def invitation_create(request: HttpRequest, learner_id: int) -> HttpResponse:
                 accept_url=request.build_absolute_uri(reverse("invitation-accept")),
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             return render(
                 request,
@@ -105,9 +105,9 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                 guardianship = guardian_invitation_accept(code=data["code"], new_account=account)
                 login(request, guardianship.guardian, backend="django.contrib.auth.backends.ModelBackend")
         except InvitationCodeError as error:
-            form.add_error("code", error.message)
+            add_form_error(form, error, "code")
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(
                 request,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tessera.schools import permissions, roster_forms, roster_import, selectors, services
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.models import (
     AcademicTerm,
     Guardianship,
@@ -64,7 +64,7 @@ def _submitted(request: HttpRequest, form: forms.Form, write: Callable[[dict[str
     try:
         message = write(form.cleaned_data)
     except DomainError as error:
-        form.add_error(None, error.message)
+        add_form_error(form, error)
         return False
     messages.success(request, message)
     return True

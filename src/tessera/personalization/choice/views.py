@@ -30,7 +30,7 @@ from tessera.personalization.choice.forms import (
     ProposalForm,
 )
 from tessera.personalization.models import ChoiceBoard, ClassProgression
-from tessera.schools.errors import Conflict, DomainError, PermissionDenied
+from tessera.schools.errors import Conflict, DomainError, PermissionDenied, add_form_error
 from tessera.schools.models import User
 
 PROPOSALS_PER_PAGE = 20
@@ -85,7 +85,7 @@ def boards_page(request: HttpRequest, class_id: int) -> HttpResponse:
             except PermissionDenied as error:
                 return denied(request, error.message)
             except DomainError as error:
-                form.add_error(None, error.message)
+                add_form_error(form, error)
             else:
                 messages.success(request, _("Board “%s” created: now add ways to learn and to show.") % board)
                 return redirect("class-choice-board", access.school_class.pk, board.pk)
@@ -154,7 +154,7 @@ def option_add(request: HttpRequest, class_id: int, board_id: int) -> HttpRespon
         except PermissionDenied as error:
             return denied(request, error.message)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, _("Option “%s” added.") % option.title)
             return redirect("class-choice-board", access.school_class.pk, board.pk)
@@ -181,7 +181,7 @@ def pick(request: HttpRequest, class_id: int, board_id: int) -> HttpResponse:
         except PermissionDenied as error:
             return denied(request, error.message)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, _("Your choice is saved. You can change it any time."))
             return redirect("class-choice-board", access.school_class.pk, board.pk)
@@ -208,10 +208,10 @@ def proposals_page(request: HttpRequest, class_id: int) -> HttpResponse:
             except PermissionDenied as error:
                 return denied(request, error.message)
             except Conflict as error:
-                form.add_error(None, error.message)
+                add_form_error(form, error)
                 form.token_renew()
             except DomainError as error:
-                form.add_error(None, error.message)
+                add_form_error(form, error)
             else:
                 if created:
                     messages.success(request, _("Proposal sent. Your teacher will answer it here."))
@@ -255,7 +255,7 @@ def proposal_decide(request: HttpRequest, class_id: int, proposal_id: int) -> Ht
     except PermissionDenied as error:
         return denied(request, error.message)
     except DomainError as error:
-        form.add_error(None, error.message)
+        add_form_error(form, error)
         return _proposals_again(request, access, proposal.pk, form)
     messages.success(request, _("Decision saved; %s sees it now.") % proposal.learner.name)
     return redirect("class-proposals", access.school_class.pk)
@@ -310,7 +310,7 @@ def progression_page(request: HttpRequest, class_id: int) -> HttpResponse:
             except PermissionDenied as error:
                 return denied(request, error.message)
             except DomainError as error:
-                form.add_error(None, error.message)
+                add_form_error(form, error)
             else:
                 messages.success(request, _("Progression of %s saved.") % school_class.name)
                 return redirect("class-progression", school_class.pk)

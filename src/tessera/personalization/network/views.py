@@ -28,7 +28,7 @@ from tessera.personalization.choice.views import denied
 from tessera.personalization.models import HelpMessage, HelpRequest
 from tessera.personalization.network import selectors, services
 from tessera.personalization.network.forms import AskForm, HelpOptInForm, InviteForm, MessageForm, ReportForm
-from tessera.schools.errors import DomainError, PermissionDenied
+from tessera.schools.errors import DomainError, PermissionDenied, add_form_error
 from tessera.schools.models import School, User
 
 MESSAGES_PER_PAGE = 50
@@ -103,7 +103,7 @@ def network_invite(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             return denied(request, error.message)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(
                 request, _("%s is invited; they join your network when they accept.") % member.name
@@ -276,7 +276,7 @@ def help_conversation(request: HttpRequest, request_id: int) -> HttpResponse:
         except PermissionDenied as error:
             return denied(request, error.message)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, _("Message sent."))
             return redirect("help-conversation", help_request.pk)
