@@ -4,6 +4,7 @@ Every error is JSON with a ``detail`` message saying what is wrong, and never ch
 domain's errors, validation, a missing sign-in, and also the bodies Django refuses before an endpoint
 runs (a multipart body without its boundary, a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``), whether DEBUG
 is on or off. The OpenAPI document lists these error responses for every operation (:class:`TesseraAPI`).
+A domain error's body also has its stable ``code`` (:mod:`tessera.schools.errors`); clients branch on it.
 """
 
 from __future__ import annotations
@@ -27,13 +28,20 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from tessera.schools.api import router as schools_router
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, api_body
 
 API_PREFIX = "/api/"
 ERROR_SCHEMA = {
     "title": "Error",
     "type": "object",
-    "properties": {"detail": {"title": "Detail", "type": "string", "description": "What is wrong."}},
+    "properties": {
+        "detail": {"title": "Detail", "type": "string", "description": "What is wrong."},
+        "code": {
+            "title": "Code",
+            "type": "string",
+            "description": "The stable code of a broken domain rule, e.g. curriculum.prerequisite_cycle.",
+        },
+    },
     "required": ["detail"],
 }
 # Status → when the API answers it; listed for each operation unless the operation declares its own.
@@ -111,7 +119,7 @@ api = TesseraAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message}, status=exc.status)
+    return api.create_response(request, api_body(exc), status=exc.status)
 
 
 @api.exception_handler(ValidationError)

@@ -206,7 +206,8 @@ def test_another_schools_competency_and_an_unknown_id_get_the_same_answer(
     other = post(learner, "/api/practice/sessions", {"competency_id": theirs.pk})
     unknown = post(learner, "/api/practice/sessions", {"competency_id": 2**61})
     assert other.status_code == unknown.status_code == 404
-    assert other.json() == unknown.json() == {"detail": "There is no competency with this id."}
+    not_found = {"detail": "There is no competency with this id.", "code": "practice.competency_not_found"}
+    assert other.json() == unknown.json() == not_found
     assigned = post(learner, "/api/practice/sessions", {"competency_id": practice.add.pk, "how": "assigned"})
     assert assigned.status_code == 422  # a learner cannot label their own session as assigned
     assert PracticeSession.objects.count() == 1  # the fixture's

@@ -11,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -98,7 +99,7 @@ def _importing_school(request: HttpRequest, school_id: int) -> School:
     """The school, when the user administers it: 404 if they cannot see it, 403 if they only see it."""
     user = _user(request)
     school = get_object_or_404(school_permissions.schools_visible_to(user), pk=school_id)
-    school_permissions.require_school_admin(user, school, to="import a framework")
+    school_permissions.require_school_admin(user, school, to=_("import a framework"))
     return school
 
 
@@ -124,7 +125,7 @@ def framework_list(request: HttpRequest) -> QuerySet[Framework]:
 def framework_detail(request: HttpRequest, framework_id: int) -> FrameworkDetailOut:
     framework = selectors.framework_detail_for(_user(request), framework_id)
     if framework is None:
-        raise NotFound("No such framework.")
+        raise NotFound(_("No such framework."), code="curriculum.framework_not_found")
     domains = [
         DomainOut(
             code=domain.code,
@@ -180,9 +181,12 @@ def _exportable(request: HttpRequest, framework_id: int) -> Framework:
     user = _user(request)
     framework = selectors.framework_detail_for(user, framework_id)
     if framework is None:
-        raise NotFound("No such framework.")
+        raise NotFound(_("No such framework."), code="curriculum.framework_not_found")
     if selectors.framework_with_answers_for(user, framework_id) is None:
-        raise PermissionDenied("Only staff can export a framework: it contains the answers.")
+        raise PermissionDenied(
+            _("Only staff can export a framework: it contains the answers."),
+            code="curriculum.export_staff_only",
+        )
     return framework
 
 
@@ -220,7 +224,10 @@ def framework_import_csv(
     school = _importing_school(request, school_id)
     data = framework_file.read_capped(competencies)
     if data is None:
-        raise DomainError("Attach the competencies file as the multipart field “competencies”.")
+        raise DomainError(
+            _("Attach the competencies file as the multipart field “competencies”."),
+            code="curriculum.competencies_file_missing",
+        )
     document = framework_csv.framework_csv_parse(
         code=code,
         name=name,
@@ -266,13 +273,16 @@ def prerequisite_create(
 ) -> Status[PrerequisiteOut]:
     framework = selectors.framework_detail_for(_user(request), framework_id)
     if framework is None:
-        raise NotFound("No such framework.")
+        raise NotFound(_("No such framework."), code="curriculum.framework_not_found")
     by_code = {
         c.code: c for c in framework.competencies.filter(code__in=[payload.competency, payload.prerequisite])
     }
     for code in (payload.competency, payload.prerequisite):
         if code not in by_code:
-            raise NotFound(f"No competency “{code}” in this framework.")
+            raise NotFound(
+                _("No competency “%(code)s” in this framework.") % {"code": code},
+                code="curriculum.competency_not_found",
+            )
     services.prerequisite_add(
         actor=_user(request),
         competency=by_code[payload.competency],

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from tessera.curriculum import graph
 from tessera.curriculum.framework_file import FileError, FrameworkDocument
@@ -44,8 +45,11 @@ def _require_writer(actor: User | None, school: School | None) -> None:
     if actor is None:
         return
     if school is None:
-        raise PermissionDenied("Shared frameworks are managed by the platform, not by a school.")
-    school_permissions.require_school_admin(actor, school, to="change its frameworks")
+        raise PermissionDenied(
+            _("Shared frameworks are managed by the platform, not by a school."),
+            code="curriculum.shared_framework_read_only",
+        )
+    school_permissions.require_school_admin(actor, school, to=_("change its frameworks"))
 
 
 def _code_taken(school: School | None, code: str) -> bool:
@@ -152,19 +156,31 @@ def prerequisite_add(*, actor: User | None, competency: Competency, prerequisite
     framework = competency.framework
     _require_writer(actor, framework.school)
     if prerequisite.framework_id != framework.pk:
-        raise DomainError("A prerequisite must belong to the same framework.")
+        raise DomainError(
+            _("A prerequisite must belong to the same framework."),
+            code="curriculum.prerequisite_other_framework",
+        )
     if prerequisite.pk == competency.pk:
-        raise DomainError(f"“{competency.name}” cannot be its own prerequisite.")
+        raise DomainError(
+            _("“%(name)s” cannot be its own prerequisite.") % {"name": competency.name},
+            code="curriculum.prerequisite_self",
+        )
     # Lock the framework row so two concurrent additions cannot each close half of a cycle.
     Framework.objects.select_for_update().filter(pk=framework.pk).first()
     edges = prerequisite_map(framework)
     if prerequisite.code in edges[competency.code]:
-        raise Conflict(f"“{prerequisite.name}” is already a prerequisite of “{competency.name}”.")
+        raise Conflict(
+            _("“%(prerequisite)s” is already a prerequisite of “%(competency)s”.")
+            % {"prerequisite": prerequisite.name, "competency": competency.name},
+            code="curriculum.prerequisite_exists",
+        )
     cycle = graph.would_close_cycle(edges, competency=competency.code, prerequisite=prerequisite.code)
     if cycle is not None:
         names = dict(framework.competencies.filter(code__in=cycle).values_list("code", "name"))
         raise DomainError(
-            "This prerequisite would create a cycle: " + " → ".join(names[code] for code in cycle) + "."
+            _("This prerequisite would create a cycle: %(cycle)s.")
+            % {"cycle": " → ".join(names[code] for code in cycle)},
+            code="curriculum.prerequisite_cycle",
         )
     return Prerequisite.objects.create(
         school=framework.school, framework=framework, competency=competency, prerequisite=prerequisite

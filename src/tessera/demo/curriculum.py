@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tessera.curriculum import graph, services
 from tessera.curriculum.framework_file import FORMAT, VERSION, framework_document_check
@@ -1148,5 +1149,9 @@ def demo_framework_load(*, school: School, seed: int = 2026) -> tuple[Framework,
     document = framework_document_check(demo_framework_document(seed=seed))
     result = services.framework_import(actor=None, school=school, document=document)
     if result.framework is None:
-        raise DomainError("The demo framework is invalid: " + "; ".join(map(str, result.errors[:5])))
+        raise DomainError(
+            gettext("The demo framework is invalid: %(errors)s")
+            % {"errors": "; ".join(map(str, result.errors[:5]))},
+            code="demo.framework_invalid",
+        )
     return result.framework, True

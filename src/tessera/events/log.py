@@ -111,12 +111,16 @@ def event_record(
     subscribers. ``at`` is when it happened (generated history passes it); the clock otherwise.
 
     Raises :class:`DomainError` outside a transaction (a fact must commit or roll back with its change) or
-    for an undeclared kind.
+    for an undeclared kind: programmer errors, so their messages stay in English (codes
+    ``events.outside_transaction``, ``events.undeclared_kind``).
     """
     if not transaction.get_connection().in_atomic_block:
-        raise DomainError("event_record must run inside the transaction of the change it reports.")
+        raise DomainError(
+            "event_record must run inside the transaction of the change it reports.",
+            code="events.outside_transaction",
+        )
     if _KINDS.get(fact.kind) is not type(fact):
-        raise DomainError(f"“{fact.kind}” is not a declared event kind.")
+        raise DomainError(f"“{fact.kind}” is not a declared event kind.", code="events.undeclared_kind")
     stream, _ = EventStream.objects.select_for_update().get_or_create(school=school, learner=learner)
     payload: dict[str, Any] = dataclasses.asdict(fact)  # type: ignore[call-overload]
     event = Event.objects.create(

@@ -8,6 +8,8 @@ The writes live in the sub-packages' ``services`` modules: keyword-only, transac
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from tessera.personalization import permissions
 from tessera.schools.errors import PermissionDenied
 from tessera.schools.models import School, User
@@ -15,4 +17,7 @@ from tessera.schools.models import School, User
 
 def _require_learner(learner: User, school: School) -> None:
     if not permissions.is_learner_in(learner, school.pk):
-        raise PermissionDenied("Only a learner of this school has a profile, goals and a library here.")
+        raise PermissionDenied(
+            _("Only a learner of this school has a profile, goals and a library here."),
+            code="personalization.not_a_learner",
+        )

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
 from pydantic import AfterValidator, StrictFloat, StrictInt, StringConstraints
 from pydantic import ValidationError as InputError
@@ -22,7 +23,7 @@ from tessera.curriculum.bank import framework_bank
 from tessera.curriculum.models import Item
 from tessera.practice import permissions, services
 from tessera.practice.models import PracticeSession
-from tessera.schools.errors import DomainError, NotFound, PermissionDenied
+from tessera.schools.errors import DomainError, NotFound, PermissionDenied, api_body
 from tessera.schools.models import School
 
 router = Router(tags=["practice"])
@@ -132,7 +133,7 @@ class SessionSummaryOut(Schema):
 def _session(request: HttpRequest, session_id: int) -> PracticeSession:
     session = permissions.session_for_practice(request_user(request), session_id)
     if session is None:
-        raise NotFound("There is no practice session with this id.")
+        raise NotFound(_("There is no practice session with this id."), code="practice.session_not_found")
     return session
 
 
@@ -151,12 +152,12 @@ def session_start(request: HttpRequest, payload: SessionIn) -> Status[SessionOut
     user = request_user(request)
     competency = permissions.competencies_visible_to(user).filter(pk=payload.competency_id).first()
     if competency is None:
-        raise NotFound("There is no competency with this id.")
+        raise NotFound(_("There is no competency with this id."), code="practice.competency_not_found")
     school = None
     if payload.school_id is not None:
         school = School.objects.filter(pk=payload.school_id).first()
         if school is None:
-            raise NotFound("There is no school with this id.")
+            raise NotFound(_("There is no school with this id."), code="practice.school_not_found")
     session = services.session_start(learner=user, competency=competency, how=payload.how, school=school)
     return Status(201, _session_out(session))
 
@@ -195,12 +196,20 @@ def _client_id(body_id: uuid.UUID | None, header: str | None) -> uuid.UUID:
         try:
             header_id = uuid.UUID(header.strip())
         except ValueError:
-            raise DomainError("The Idempotency-Key header must be a UUID.") from None
+            raise DomainError(
+                _("The Idempotency-Key header must be a UUID."), code="practice.invalid_idempotency_key"
+            ) from None
     if body_id is not None and header_id is not None and body_id != header_id:
-        raise DomainError("client_id and the Idempotency-Key header differ; send the same id in both.")
+        raise DomainError(
+            _("client_id and the Idempotency-Key header differ; send the same id in both."),
+            code="practice.client_id_mismatch",
+        )
     client_id = body_id or header_id
     if client_id is None:
-        raise DomainError("Send an id for this answer: client_id in the body or an Idempotency-Key header.")
+        raise DomainError(
+            _("Send an id for this answer: client_id in the body or an Idempotency-Key header."),
+            code="practice.client_id_missing",
+        )
     return client_id
 
 
@@ -243,7 +252,9 @@ def _item_of(session: PracticeSession, item_id: int) -> Item:
     service's 400."""
     item = framework_bank(session.competency.framework).items.get(item_id)
     if item is None:
-        raise NotFound("There is no item with this id in this session's framework.")
+        raise NotFound(
+            _("There is no item with this id in this session's framework."), code="practice.item_not_found"
+        )
     return item
 
 
@@ -274,6 +285,7 @@ class BatchResultOut(Schema):
     status: int = Field(description="The HTTP status this answer alone would have got.")
     result: AnswerResultOut | None = None
     detail: str | None = Field(default=None, description="What is wrong with this answer, when it failed.")
+    code: str | None = Field(default=None, description="The error's stable code, when it failed.")
 
 
 class BatchOut(Schema):
@@ -291,11 +303,12 @@ class BatchTooLarge(DomainError):
 )
 def answers_submit_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
     if not permissions.is_learner(request_user(request)):
-        raise PermissionDenied("Only learners submit answers.")
+        raise PermissionDenied(_("Only learners submit answers."), code="practice.not_a_learner")
     if len(payload.answers) > BATCH_LIMIT:
         raise BatchTooLarge(
-            f"A batch holds at most {BATCH_LIMIT} answers; this one has {len(payload.answers)}. "
-            "Send the rest in another batch."
+            _("A batch holds at most %(limit)s answers; this one has %(count)s: send the rest in another.")
+            % {"limit": BATCH_LIMIT, "count": len(payload.answers)},
+            code="practice.batch_too_large",
         )
     user = request_user(request)
     ids = {entry.get("session_id") for entry in payload.answers if isinstance(entry, dict)}
@@ -321,19 +334,22 @@ def _batch_entry(
             f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
             for e in error.errors()
         )
-        return BatchResultOut(client_id=client_id, status=422, detail=problems)
+        return BatchResultOut(
+            client_id=client_id, status=422, code="practice.answer_invalid", detail=problems
+        )
     client_id = str(answer.client_id)
     if client_id in used:
         return BatchResultOut(
             client_id=client_id,
             status=409,
-            detail="This client_id comes twice in the batch; each answer needs its own id.",
+            code="practice.client_id_repeated",
+            detail=_("This client_id comes twice in the batch; each answer needs its own id."),
         )
     used.add(client_id)
     try:
         session = sessions.get(answer.session_id)
         if session is None:
-            raise NotFound("There is no practice session with this id.")
+            raise NotFound(_("There is no practice session with this id."), code="practice.session_not_found")
         result = services.answer_submit(
             learner=request_user(request),
             session=session,
@@ -344,7 +360,7 @@ def _batch_entry(
             hints_used=answer.hints_used,
         )
     except DomainError as error:
-        return BatchResultOut(client_id=client_id, status=error.status, detail=error.message)
+        return BatchResultOut(client_id=client_id, status=error.status, **api_body(error))
     return BatchResultOut(client_id=client_id, status=200, result=AnswerResultOut(**asdict(result)))
 
 

@@ -100,9 +100,9 @@ def _learner_school(learner: User, competency: Competency, school: School | None
     framework in two schools says which), else its framework's, else their first as a learner."""
     framework = competency.framework
     if not curriculum_permissions.can_view_framework(learner, framework):
-        raise NotFound("There is no competency with this id.")
+        raise NotFound(_("There is no competency with this id."), code="practice.competency_not_found")
     if school is not None and framework.school_id not in (None, school.pk):
-        raise NotFound("There is no competency with this id.")
+        raise NotFound(_("There is no competency with this id."), code="practice.competency_not_found")
     memberships = Membership.objects.filter(user=learner, role=Membership.Role.LEARNER).order_by("pk")
     if framework.school_id is not None:
         memberships = memberships.filter(school_id=framework.school_id)
@@ -110,7 +110,9 @@ def _learner_school(learner: User, competency: Competency, school: School | None
         memberships = memberships.filter(school=school)
     membership = memberships.select_related("school").first()
     if membership is None:
-        raise PermissionDenied("Only a learner of this school can practise its competencies.")
+        raise PermissionDenied(
+            _("Only a learner of this school can practise its competencies."), code="practice.not_a_learner"
+        )
     return membership.school
 
 
@@ -127,7 +129,9 @@ def session_start(
     ``now`` is for generated history (the demo school); requests use the clock."""
     if how not in PracticeSession.How.values:
         raise DomainError(
-            f"“{how}” is not a way to choose a session; use one of {', '.join(PracticeSession.How.values)}."
+            _("“%(how)s” is not a way to choose a session; use one of %(choices)s.")
+            % {"how": how, "choices": ", ".join(PracticeSession.How.values)},
+            code="practice.unknown_session_mode",
         )
     practised_in = _learner_school(learner, competency, school)
     session = PracticeSession.objects.create(
@@ -141,7 +145,7 @@ def session_start(
 
 def _require_own(learner: User, session: PracticeSession) -> None:
     if not permissions.can_practise_in(learner, session):
-        raise NotFound("There is no practice session with this id.")
+        raise NotFound(_("There is no practice session with this id."), code="practice.session_not_found")
 
 
 @dataclass
@@ -280,12 +284,15 @@ def item_next(
     """
     _require_own(learner, session)
     if session.ended_at is not None:
-        raise Conflict("This practice session has ended; start a new one to practise more.")
+        raise Conflict(
+            _("This practice session has ended; start a new one to practise more."),
+            code="practice.session_ended",
+        )
     if answers_so_far is None:
         answers_so_far = session.answers.count()
     chosen = _next_choice(session, _record_read(session), answers_so_far, now or timezone.now())
     if chosen is None:
-        raise NotFound("This competency has no items to practise yet.")
+        raise NotFound(_("This competency has no items to practise yet."), code="practice.no_items")
     return chosen
 
 
@@ -303,7 +310,7 @@ def _next_choice(
     if review is not None:
         return _next_of(model, bank, record, session, review, REVIEW)
     main = _next_of(model, bank, record, session, session.competency, PRACTICE)
-    low, _ = TARGET_BAND
+    low, _high = TARGET_BAND
     if main is not None and main.predicted_success >= low:
         return main
     prerequisites = _unmastered_prerequisites(bank, session, record)
@@ -357,7 +364,10 @@ def _evidence_competency(
         row = record.rows.get(competency_id)
         if competency_id in prerequisites or (row is not None and row.review_card is not None):
             return bank.competency(competency_id)
-    raise DomainError(f"Item {item.code} is not part of this session's competency.")
+    raise DomainError(
+        _("Item %(item)s is not part of this session's competency.") % {"item": item.code},
+        code="practice.item_not_offered",
+    )
 
 
 def _answer_stored(learner: User, client_id: uuid.UUID) -> Answer | None:
@@ -367,7 +377,8 @@ def _answer_stored(learner: User, client_id: uuid.UUID) -> Answer | None:
 def _replayed(original: Answer, fingerprint: str) -> AnswerResult:
     if original.fingerprint != fingerprint:
         raise Conflict(
-            "This answer id was already used for a different answer; send a new id for a new answer."
+            _("This answer id was already used for a different answer; send a new id for a new answer."),
+            code="practice.answer_id_reused",
         )
     stored = {key: value for key, value in original.result.items() if key in _RESULT_FIELDS}
     # Results stored before the mastery figure had its own tracker carried the predictor's estimate.
@@ -475,11 +486,17 @@ def _answer_store(
     it runs once more and sees the row."""
     _require_own(learner, session)
     if not 0 <= hints_used <= len(item.hints):
-        raise DomainError(f"hints_used must be between 0 and {len(item.hints)} for this item.")
+        raise DomainError(
+            _("hints_used must be between 0 and %(max)d for this item.") % {"max": len(item.hints)},
+            code="practice.invalid_hints_used",
+        )
     try:
         correct = answer_check(item.spec(), answer)
     except ValueError as error:
-        raise DomainError(f"The answer cannot be checked: {error}.") from error
+        raise DomainError(
+            _("The answer cannot be checked: %(reason)s.") % {"reason": error},
+            code="practice.answer_unreadable",
+        ) from error
     # Outside the transaction: a framework's first request enqueues its fit, which a backend that runs
     # tasks at once (tests) runs here, and its replay of the stored figures must not be overwritten.
     models = model_for(session.competency.framework), tracker_for(session.competency.framework)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -119,7 +120,7 @@ def class_list(request: HttpRequest) -> QuerySet[SchoolClass]:
 def class_detail(request: HttpRequest, class_id: int) -> SchoolClass:
     school_class = selectors.class_detail_for(_user(request), class_id)
     if school_class is None:
-        raise NotFound("No such class.")
+        raise NotFound(_("No such class."), code="schools.class_not_found")
     return school_class
 
 
@@ -129,10 +130,10 @@ def class_learners(request: HttpRequest, class_id: int) -> QuerySet[Membership]:
     user = _user(request)
     school_class = selectors.class_detail_for(user, class_id)
     if school_class is None:
-        raise NotFound("No such class.")
+        raise NotFound(_("No such class."), code="schools.class_not_found")
     learners = selectors.class_learners_for(user, school_class)
     if learners is None:
-        raise NotFound("No such class.")
+        raise NotFound(_("No such class."), code="schools.class_not_found")
     return learners
 
 
@@ -141,7 +142,7 @@ def learner_detail(request: HttpRequest, learner_id: int) -> LearnerDetailOut:
     user = _user(request)
     learner = selectors.learner_detail_for(user, learner_id)
     if learner is None:
-        raise NotFound("No such learner.")
+        raise NotFound(_("No such learner."), code="schools.learner_not_found")
     return LearnerDetailOut(
         id=learner.pk,
         user_id=learner.user_id,
@@ -161,7 +162,9 @@ def class_create(request: HttpRequest, school_id: int, payload: ClassIn) -> Stat
     permissions.require_school_admin(user, school)
     term = AcademicTerm.objects.filter(school=school, pk=payload.term_id).first()
     if term is None:
-        raise NotFound(f"No term {payload.term_id} in this school.")
+        raise NotFound(
+            _("No term %(term)s in this school.") % {"term": payload.term_id}, code="schools.term_not_found"
+        )
     school_class = services.class_create(
         actor=user,
         school=school,
@@ -180,12 +183,15 @@ def enrolment_create(request: HttpRequest, class_id: int, payload: EnrolmentIn) 
     user = _user(request)
     school_class = selectors.class_detail_for(user, class_id)
     if school_class is None:
-        raise NotFound("No such class.")
+        raise NotFound(_("No such class."), code="schools.class_not_found")
     permissions.require_school_admin(user, school_class.school)
     learner = Membership.objects.filter(
         school=school_class.school, role=Membership.Role.LEARNER, pk=payload.learner_id
     ).first()
     if learner is None:
-        raise NotFound(f"No learner {payload.learner_id} in this school.")
+        raise NotFound(
+            _("No learner %(learner)s in this school.") % {"learner": payload.learner_id},
+            code="schools.learner_not_found",
+        )
     services.learner_enrol(actor=user, school_class=school_class, learner=learner.user)
     return Status(201, EnrolmentOut(class_id=school_class.pk, learner_id=learner.pk))

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tessera.schools.errors import PermissionDenied
 from tessera.schools.models import (
@@ -96,12 +97,17 @@ def can_manage_school(user: User, school: School) -> bool:
     return schools_managed_by(user).filter(pk=school.pk).exists()
 
 
-def require_school_admin(user: User, school: School, *, to: str = "change its roster") -> None:
+def require_school_admin(user: User, school: School, *, to: str | None = None) -> None:
     """Raise :class:`PermissionDenied` ("Only an administrator of this school can <to>.") unless the user
     administers the school. Services and the API check this before they look up anything a request
-    names, so nothing leaks through errors."""
+    names, so nothing leaks through errors. ``to`` is translated by the caller ("change its roster" when
+    omitted)."""
     if not can_manage_school(user, school):
-        raise PermissionDenied(f"Only an administrator of this school can {to}.")
+        to = to or _("change its roster")
+        raise PermissionDenied(
+            _("Only an administrator of this school can %(to)s.") % {"to": to},
+            code="schools.not_school_admin",
+        )
 
 
 # --- classes -------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tessera.schools import permissions
 from tessera.schools.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -39,27 +40,31 @@ Role = Membership.Role
 T = TypeVar("T")
 
 
-def _insert(conflict: str, create: Callable[[], T]) -> T:
+def _insert(conflict: Conflict, create: Callable[[], T]) -> T:
     """Run one INSERT in a savepoint. When a unique constraint refuses it (a double submit racing its
     twin past the friendly checks), the caller gets the same :class:`Conflict` as a plain repeat."""
     try:
         with transaction.atomic():
             return create()
     except IntegrityError:
-        raise Conflict(conflict) from None
+        raise conflict from None
 
 
 def _require_name(value: str, what: str) -> str:
     cleaned = value.strip()
     if not cleaned:
-        raise DomainError(f"{what} needs a name.")
+        raise DomainError(_("%(what)s needs a name.") % {"what": what}, code="schools.name_required")
     return cleaned
 
 
 def _require_member(school: School, user: User, role: str, what: str) -> Membership:
     membership = Membership.objects.filter(school=school, user=user, role=role).first()
     if membership is None:
-        raise DomainError(f"{user.name} is not a {what} of {school.name}.")
+        raise DomainError(
+            _("%(name)s is not a %(role)s of %(school)s.")
+            % {"name": user.name, "role": what, "school": school.name},
+            code="schools.not_a_member",
+        )
     return membership
 
 
@@ -67,12 +72,14 @@ def term_create(
     *, actor: User, school: School, name: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> AcademicTerm:
     permissions.require_school_admin(actor, school)
-    name = _require_name(name, "A term")
+    name = _require_name(name, _("A term"))
     if ends_on <= starts_on:
-        raise DomainError("A term must end after it starts.")
-    conflict = f"There is already a term called “{name}”."
+        raise DomainError(_("A term must end after it starts."), code="schools.term_dates_invalid")
+    conflict = Conflict(
+        _("There is already a term called “%(name)s”.") % {"name": name}, code="schools.term_exists"
+    )
     if AcademicTerm.objects.filter(school=school, name=name).exists():
-        raise Conflict(conflict)
+        raise conflict
     return _insert(
         conflict,
         lambda: AcademicTerm.objects.create(school=school, name=name, starts_on=starts_on, ends_on=ends_on),
@@ -85,13 +92,18 @@ def class_create(
     if actor is not None:
         permissions.require_school_admin(actor, school)
     if term.school_id != school.pk:
-        raise DomainError("That term belongs to another school.")
+        raise DomainError(_("That term belongs to another school."), code="schools.term_other_school")
     if not 0 <= grade_level <= 13:
-        raise DomainError("Grade level must be between 0 (kindergarten) and 13.")
-    name = _require_name(name, "A class")
-    conflict = f"There is already a class called “{name}” in {term.name}."
+        raise DomainError(
+            _("Grade level must be between 0 (kindergarten) and 13."), code="schools.invalid_grade_level"
+        )
+    name = _require_name(name, _("A class"))
+    conflict = Conflict(
+        _("There is already a class called “%(name)s” in %(term)s.") % {"name": name, "term": term.name},
+        code="schools.class_exists",
+    )
     if SchoolClass.objects.filter(school=school, term=term, name=name).exists():
-        raise Conflict(conflict)
+        raise conflict
     return _insert(
         conflict,
         lambda: SchoolClass.objects.create(
@@ -129,9 +141,13 @@ def person_add(
     if actor is not None:
         permissions.require_school_admin(actor, school)
     if role not in Role.values:
-        raise DomainError(f"Unknown role “{role}”; expected one of {', '.join(Role.values)}.")
+        raise DomainError(
+            _("Unknown role “%(role)s”; expected one of %(choices)s.")
+            % {"role": role, "choices": ", ".join(Role.values)},
+            code="schools.unknown_role",
+        )
     if specialty and role != Role.SPECIALIST:
-        raise DomainError("Only specialists have a specialty.")
+        raise DomainError(_("Only specialists have a specialty."), code="schools.specialty_not_specialist")
     user = User.objects.filter(username=username).first()
     if user is None:
         user = account_create(
@@ -143,14 +159,25 @@ def person_add(
             password_hash=password_hash,
         )
     elif not permissions.accounts_known_to(school).filter(pk=user.pk).exists():
-        raise Conflict(f"The username “{username}” is already taken; choose another.")
+        raise Conflict(
+            _("The username “%(username)s” is already taken; choose another.") % {"username": username},
+            code="schools.username_taken",
+        )
     elif require_same_person and not is_same_person(
         user, first_name=first_name, last_name=last_name, email=email
     ):
-        raise Conflict(f"The username “{username}” already belongs to someone else in {school.name}.")
-    conflict = f"{user.name} is already a {Role(role).label.lower()} of {school.name}."
+        raise Conflict(
+            _("The username “%(username)s” already belongs to someone else in %(school)s.")
+            % {"username": username, "school": school.name},
+            code="schools.username_other_person",
+        )
+    conflict = Conflict(
+        _("%(name)s is already a %(role)s of %(school)s.")
+        % {"name": user.name, "role": Role(role).label.lower(), "school": school.name},
+        code="schools.already_member",
+    )
     if Membership.objects.filter(school=school, user=user, role=role).exists():
-        raise Conflict(conflict)
+        raise conflict
     return _insert(
         conflict,
         lambda: Membership.objects.create(
@@ -182,10 +209,16 @@ def account_create(
     """
     for name in (first_name, last_name):
         if has_control_characters(name):
-            raise DomainError("A given or family name contains characters that are not text.")
-    taken = f"The username “{username}” is already taken; choose another."
+            raise DomainError(
+                _("A given or family name contains characters that are not text."),
+                code="schools.text_not_plain",
+            )
+    taken = Conflict(
+        _("The username “%(username)s” is already taken; choose another.") % {"username": username},
+        code="schools.username_taken",
+    )
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(taken)
+        raise taken
     user = User(
         username=username, first_name=first_name, last_name=last_name, email=email, birth_date=birth_date
     )
@@ -211,18 +244,26 @@ def learner_enrol(*, actor: User | None, school_class: SchoolClass, learner: Use
     school = school_class.school
     if actor is not None:
         permissions.require_school_admin(actor, school)
-    _require_member(school, learner, Role.LEARNER, "learner")
+    _require_member(school, learner, Role.LEARNER, _("learner"))
     return _insert(
-        f"{learner.name} is already enrolled in {school_class.name}.",
+        Conflict(
+            _("%(learner)s is already enrolled in %(class)s.")
+            % {"learner": learner.name, "class": school_class.name},
+            code="schools.already_enrolled",
+        ),
         lambda: Enrolment.objects.create(school=school, school_class=school_class, learner=learner),
     )
 
 
 def learner_unenrol(*, actor: User, school_class: SchoolClass, learner: User) -> None:
     permissions.require_school_admin(actor, school_class.school)
-    deleted, _ = Enrolment.objects.filter(school_class=school_class, learner=learner).delete()
+    deleted, _count = Enrolment.objects.filter(school_class=school_class, learner=learner).delete()
     if not deleted:
-        raise DomainError(f"{learner.name} is not enrolled in {school_class.name}.")
+        raise DomainError(
+            _("%(learner)s is not enrolled in %(class)s.")
+            % {"learner": learner.name, "class": school_class.name},
+            code="schools.not_enrolled",
+        )
 
 
 def teacher_assign(
@@ -231,11 +272,15 @@ def teacher_assign(
     school = school_class.school
     if actor is not None:
         permissions.require_school_admin(actor, school)
-    _require_member(school, teacher, Role.TEACHER, "teacher")
+    _require_member(school, teacher, Role.TEACHER, _("teacher"))
     if kind not in TeachingAssignment.Kind.values:
-        raise DomainError("Teaching role must be “lead” or “co”.")
+        raise DomainError(_("Teaching role must be “lead” or “co”."), code="schools.unknown_teaching_role")
     return _insert(
-        f"{teacher.name} already teaches {school_class.name}.",
+        Conflict(
+            _("%(teacher)s already teaches %(class)s.")
+            % {"teacher": teacher.name, "class": school_class.name},
+            code="schools.already_teaching",
+        ),
         lambda: TeachingAssignment.objects.create(
             school=school, school_class=school_class, teacher=teacher, kind=kind
         ),
@@ -249,13 +294,23 @@ def supporter_assign(
     if actor is not None:
         permissions.require_school_admin(actor, school)
     if role not in SupportAssignment.Role.values:
-        raise DomainError("Support role must be specialist, para_professional or mentor.")
+        raise DomainError(
+            _("Support role must be specialist, para_professional or mentor."),
+            code="schools.unknown_support_role",
+        )
     staff_membership = _require_member(school, staff, role, SupportAssignment.Role(role).label.lower())
     if role == Role.MENTOR and staff_membership.approved_at is None:
-        raise PermissionDenied(f"{staff.name} is not an approved mentor yet.")
-    _require_member(school, learner, Role.LEARNER, "learner")
+        raise PermissionDenied(
+            _("%(name)s is not an approved mentor yet.") % {"name": staff.name},
+            code="schools.mentor_not_approved",
+        )
+    _require_member(school, learner, Role.LEARNER, _("learner"))
     return _insert(
-        f"{staff.name} is already assigned to {learner.name}.",
+        Conflict(
+            _("%(staff)s is already assigned to %(learner)s.")
+            % {"staff": staff.name, "learner": learner.name},
+            code="schools.already_supporting",
+        ),
         lambda: SupportAssignment.objects.create(school=school, staff=staff, learner=learner, role=role),
     )
 
@@ -272,15 +327,26 @@ def guardian_link(
         permissions.require_school_admin(actor, school)
         if not permissions.accounts_known_to(school).filter(pk=guardian.pk).exists():
             raise DomainError(
-                "That account is not known to this school. Create a guardian account or send an invitation."
+                _(
+                    "That account is not known to this school. "
+                    "Create a guardian account or send an invitation."
+                ),
+                code="schools.account_unknown",
             )
-    _require_member(school, learner, Role.LEARNER, "learner")
+    _require_member(school, learner, Role.LEARNER, _("learner"))
     if guardian.pk == learner.pk:
-        raise DomainError("A learner cannot be their own guardian.")
+        raise DomainError(_("A learner cannot be their own guardian."), code="schools.own_guardian")
     if relationship not in Guardianship.Relationship.values:
-        raise DomainError(f"Unknown relationship “{relationship}”.")
+        raise DomainError(
+            _("Unknown relationship “%(relationship)s”.") % {"relationship": relationship},
+            code="schools.unknown_relationship",
+        )
     return _insert(
-        f"{guardian.name} is already a guardian of {learner.name}.",
+        Conflict(
+            _("%(guardian)s is already a guardian of %(learner)s.")
+            % {"guardian": guardian.name, "learner": learner.name},
+            code="schools.already_guardian",
+        ),
         lambda: Guardianship.objects.create(
             school=school, guardian=guardian, learner=learner, relationship=relationship
         ),
@@ -377,7 +443,7 @@ def _managed_learner(actor: User, school_class: SchoolClass, learner: User) -> M
         .first()
     )
     if membership is None:
-        raise NotFound("There is no such learner in this class.")
+        raise NotFound(_("There is no such learner in this class."), code="schools.learner_not_found")
     return membership
 
 
@@ -389,7 +455,7 @@ def learner_password_set(*, actor: User, school_class: SchoolClass, learner: Use
     try:
         validate_password(password, user=learner)
     except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from None
+        raise DomainError(" ".join(error.messages), code="schools.password_rejected") from None
     had_password = learner.has_usable_password()
     learner.set_password(password)
     learner.save(update_fields=["password"])
@@ -427,7 +493,7 @@ def sign_in_cards_issue(*, actor: User, school_class: SchoolClass, reset_existin
     learner who has one keeps it (their card says so) unless ``reset_existing``, which replaces it.
     Each card is audited."""
     if not permissions.can_view_class_roster(actor, school_class):
-        raise NotFound("There is no such class.")
+        raise NotFound(_("There is no such class."), code="schools.class_not_found")
     cards = []
     for membership in sign_in_card_learners(actor, school_class):
         learner = membership.user
@@ -462,7 +528,7 @@ def _school_person(school: School, user: User) -> None:
     member = Membership.objects.filter(school=school, user=user).exists()
     guardian = Guardianship.objects.filter(school=school, guardian=user, revoked_at__isnull=True).exists()
     if not (member or guardian):
-        raise NotFound("There is no such person in this school.")
+        raise NotFound(_("There is no such person in this school."), code="schools.person_not_found")
 
 
 def _only_in_schools_of(actor: User, user: User) -> None:
@@ -476,8 +542,12 @@ def _only_in_schools_of(actor: User, user: User) -> None:
     )
     if elsewhere:
         raise PermissionDenied(
-            f"{user.name} also belongs to another school, so this school cannot switch the account off. "
-            "End their roles and links here instead."
+            _(
+                "%(name)s also belongs to another school, so this school cannot switch the account off. "
+                "End their roles and links here instead."
+            )
+            % {"name": user.name},
+            code="schools.account_in_other_school",
         )
 
 
@@ -486,12 +556,15 @@ def account_deactivate(*, actor: User, school: School, user: User) -> int:
     """Switch an account off: it can no longer sign in, every session of it ends now, and every
     permission ignores it. The account and its records stay; :func:`account_reactivate` undoes it.
     Returns how many sessions ended."""
-    permissions.require_school_admin(actor, school, to="deactivate accounts")
+    permissions.require_school_admin(actor, school, to=_("deactivate accounts"))
     _school_person(school, user)
     if user.pk == actor.pk:
-        raise DomainError("You cannot deactivate your own account.")
+        raise DomainError(_("You cannot deactivate your own account."), code="schools.deactivate_self")
     if not user.is_active:
-        raise Conflict(f"{user.name}'s account is already deactivated.")
+        raise Conflict(
+            _("%(name)s's account is already deactivated.") % {"name": user.name},
+            code="schools.account_already_deactivated",
+        )
     _only_in_schools_of(actor, user)
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -503,10 +576,12 @@ def account_deactivate(*, actor: User, school: School, user: User) -> int:
 @transaction.atomic
 def account_reactivate(*, actor: User, school: School, user: User) -> None:
     """Let a deactivated account sign in again (with the password it had; sessions do not come back)."""
-    permissions.require_school_admin(actor, school, to="reactivate accounts")
+    permissions.require_school_admin(actor, school, to=_("reactivate accounts"))
     _school_person(school, user)
     if user.is_active:
-        raise Conflict(f"{user.name}'s account is active.")
+        raise Conflict(
+            _("%(name)s's account is active.") % {"name": user.name}, code="schools.account_already_active"
+        )
     _only_in_schools_of(actor, user)
     user.is_active = True
     user.save(update_fields=["is_active"])
@@ -519,7 +594,11 @@ def teaching_end(*, actor: User, assignment: TeachingAssignment) -> TeachingAssi
     their families' messages). The row stays for the record; assigning the teacher again undoes it."""
     permissions.require_school_admin(actor, assignment.school)
     if assignment.ended_at is not None:
-        raise Conflict(f"{assignment.teacher.name} no longer teaches {assignment.school_class.name}.")
+        raise Conflict(
+            _("%(teacher)s no longer teaches %(class)s.")
+            % {"teacher": assignment.teacher.name, "class": assignment.school_class.name},
+            code="schools.teaching_already_ended",
+        )
     assignment.ended_at = timezone.now()
     assignment.save(update_fields=["ended_at"])
     audit_record(
@@ -537,7 +616,11 @@ def support_end(*, actor: User, assignment: SupportAssignment) -> SupportAssignm
     """End a specialist's, para-professional's or mentor's work with a learner (assign again to undo)."""
     permissions.require_school_admin(actor, assignment.school)
     if assignment.ended_at is not None:
-        raise Conflict(f"{assignment.staff.name} no longer works with {assignment.learner.name}.")
+        raise Conflict(
+            _("%(staff)s no longer works with %(learner)s.")
+            % {"staff": assignment.staff.name, "learner": assignment.learner.name},
+            code="schools.support_already_ended",
+        )
     assignment.ended_at = timezone.now()
     assignment.save(update_fields=["ended_at"])
     audit_record(
@@ -556,7 +639,7 @@ def term_end_change(*, actor: User, term: AcademicTerm, ends_on: datetime.date) 
     families), earlier to end it. After its last day a term's classes open only to administrators."""
     permissions.require_school_admin(actor, term.school)
     if ends_on <= term.starts_on:
-        raise DomainError("A term must end after it starts.")
+        raise DomainError(_("A term must end after it starts."), code="schools.term_dates_invalid")
     before = term.ends_on
     if ends_on == before:
         return term

@@ -53,15 +53,25 @@ def feed_event_record(
     ``at`` is when the change happened (generated history passes it); the clock otherwise.
     ``topic`` is what the event reveals (by default the kind's, :data:`TOPIC_OF_KIND`): guardians see it
     only while that topic is shared with them. ``guardian`` limits it to one guardian of the child.
-    Raises :class:`DomainError` for an unknown kind or topic, or when called outside a transaction.
+    Raises :class:`DomainError` for an unknown kind or topic, or when called outside a transaction:
+    programmer errors, so their messages stay in English (codes ``family.feed_*``).
     """
     if kind not in KINDS:
-        raise DomainError(f"“{kind}” is not a kind of feed event; use one of {', '.join(sorted(KINDS))}.")
+        raise DomainError(
+            f"“{kind}” is not a kind of feed event; use one of {', '.join(sorted(KINDS))}.",
+            code="family.feed_unknown_kind",
+        )
     topic = topic or TOPIC_OF_KIND[FeedEvent.Kind(kind)]
     if topic not in Topic.values:
-        raise DomainError(f"“{topic}” is not a feed topic; use one of {', '.join(sorted(Topic.values))}.")
+        raise DomainError(
+            f"“{topic}” is not a feed topic; use one of {', '.join(sorted(Topic.values))}.",
+            code="family.feed_unknown_topic",
+        )
     if not transaction.get_connection().in_atomic_block:
-        raise DomainError("feed_event_record must run inside the transaction of the change it reports.")
+        raise DomainError(
+            "feed_event_record must run inside the transaction of the change it reports.",
+            code="family.feed_outside_transaction",
+        )
     stream, _ = FeedStream.objects.select_for_update().get_or_create(school=school, learner=learner)
     event = FeedEvent.objects.create(
         school=school,

@@ -18,7 +18,7 @@ def _checked(text: str, field: str, max_length: int = MESSAGE_MAX_LENGTH) -> str
     try:
         return text_check(text, field=field, max_length=max_length)
     except DomainError as error:
-        raise forms.ValidationError(str(error)) from error
+        raise forms.ValidationError(error.message, code=error.code) from error
 
 
 class MessageForm(forms.Form):

@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tessera.family.feed.models import FeedEvent
 from tessera.family.feed.services import feed_event_record
@@ -30,13 +31,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def text_check(text: str, *, field: str = "message", max_length: int = MESSAGE_MAX_LENGTH) -> str:
     """The text, stripped, or :class:`DomainError` saying what is wrong."""
+    names = {"message": _("message"), "title": _("title"), "announcement": _("announcement")}
+    field = names.get(field, field)  # the form field's name, in the language of the request
     if _CONTROL.search(text):
-        raise DomainError(f"The {field} contains a control character; only text and line breaks are allowed.")
+        raise DomainError(
+            _("The %(field)s contains a control character; only text and line breaks are allowed.")
+            % {"field": field},
+            code="family.text_control_character",
+        )
     text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise DomainError(f"The {field} is empty.")
+        raise DomainError(_("The %(field)s is empty.") % {"field": field}, code="family.text_empty")
     if len(text) > max_length:
-        raise DomainError(f"The {field} is {len(text)} characters long; at most {max_length} are allowed.")
+        raise DomainError(
+            _("The %(field)s is %(length)d characters long; at most %(max)d are allowed.")
+            % {"field": field, "length": len(text), "max": max_length},
+            code="family.text_too_long",
+        )
     return text
 
 
@@ -69,7 +80,9 @@ def message_send(*, actor: User, conversation: Conversation, text: str, token: s
     text = text_check(text)
     token = (token or "").strip()[:64]
     if not token:
-        raise DomainError("The form has expired; reload the page and send again.")
+        raise DomainError(
+            _("The form has expired; reload the page and send again."), code="family.form_expired"
+        )
     now = timezone.now()
     with transaction.atomic():
         # Lock the conversation so two submits of the same form run one after the other.
@@ -125,9 +138,9 @@ def announcement_post(
     *, actor: User, school: School, title: str, text: str, school_class: SchoolClass | None = None
 ) -> Announcement:
     """A school administrator's announcement to the whole school or one of its classes."""
-    require_school_admin(actor, school, to="post announcements")
+    require_school_admin(actor, school, to=_("post announcements"))
     if school_class is not None and school_class.school_id != school.pk:
-        raise DomainError("This class is not in this school.")
+        raise DomainError(_("This class is not in this school."), code="family.class_not_in_school")
     title = text_check(title, field="title", max_length=200)
     text = text_check(text, field="announcement")
     return Announcement.objects.create(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tessera.family.messages import selectors as sel
 from tessera.family.messages import services
 from tessera.family.messages.forms import AnnouncementForm, MessageForm
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.models import User
 from tessera.schools.permissions import schools_managed_by
 
@@ -76,7 +76,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
                     token=form.cleaned_data["token"],
                 )
             except DomainError as error:
-                form.add_error("text", str(error))
+                add_form_error(form, error, "text")
             else:
                 return redirect(reverse("family-conversation", args=[conversation.pk]) + "#latest")
         status = 400

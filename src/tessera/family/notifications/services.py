@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.db import transaction
 from django.utils.timezone import now as current_time
+from django.utils.translation import gettext as _
 
 from tessera.family.notifications.models import GuardianNotificationSettings
 from tessera.family.permissions import feeds_visible_to
@@ -20,7 +21,11 @@ def timezone_check(name: str) -> str:
     """The IANA time zone name, stripped, or :class:`DomainError`."""
     name = (name or "").strip()
     if name not in zoneinfo.available_timezones():
-        raise DomainError(f"“{name}” is not a time zone we know; use a name such as Europe/Madrid or UTC.")
+        raise DomainError(
+            _("“%(name)s” is not a time zone we know; use a name such as Europe/Madrid or UTC.")
+            % {"name": name},
+            code="family.unknown_time_zone",
+        )
     return name
 
 
@@ -41,24 +46,38 @@ def notification_settings_update(
     e-mail without an e-mail address, an unknown delivery, weekday, hour or time zone, and quiet hours
     with only one end or with equal ends (an empty or a whole-day window)."""
     if not feeds_visible_to(guardian).exists():
-        raise DomainError("Notification settings are for guardians of a child.")
+        raise DomainError(
+            _("Notification settings are for guardians of a child."), code="family.not_a_guardian"
+        )
     if delivery not in Delivery.values:
         raise DomainError(
-            f"“{delivery}” is not a way to be notified; choose the app only or the weekly e-mail."
+            _("“%(delivery)s” is not a way to be notified; choose the app only or the weekly e-mail.")
+            % {"delivery": delivery},
+            code="family.unknown_delivery",
         )
     if delivery == Delivery.WEEKLY_EMAIL and not (guardian.email or "").strip():
         raise DomainError(
-            "Add an e-mail address first: ask your child's school to add it to your account, then choose "
-            "the weekly e-mail."
+            _(
+                "Add an e-mail address first: ask your child's school to add it to your account, then choose "
+                "the weekly e-mail."
+            ),
+            code="family.email_missing",
         )
     if weekday not in GuardianNotificationSettings.Weekday.values:
-        raise DomainError("The weekday must be a number from 1 (Monday) to 7 (Sunday).")
+        raise DomainError(
+            _("The weekday must be a number from 1 (Monday) to 7 (Sunday)."), code="family.invalid_weekday"
+        )
     if not 0 <= hour <= 23:
-        raise DomainError("The hour must be from 0 to 23.")
+        raise DomainError(_("The hour must be from 0 to 23."), code="family.invalid_hour")
     if (quiet_start is None) != (quiet_end is None):
-        raise DomainError("Give quiet hours both a start and an end, or leave both empty.")
+        raise DomainError(
+            _("Give quiet hours both a start and an end, or leave both empty."),
+            code="family.quiet_hours_incomplete",
+        )
     if quiet_start is not None and quiet_start == quiet_end:
-        raise DomainError("Quiet hours must start and end at different times.")
+        raise DomainError(
+            _("Quiet hours must start and end at different times."), code="family.quiet_hours_empty"
+        )
     zone = timezone_check(timezone)
     now = current_time()
     row, _created = GuardianNotificationSettings.objects.select_for_update().get_or_create(

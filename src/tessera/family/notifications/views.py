@@ -19,7 +19,7 @@ from tessera.family.notifications.forms import NotificationSettingsForm
 from tessera.family.notifications.selectors import notification_settings_of, timezone_choices
 from tessera.family.notifications.services import notification_settings_update
 from tessera.family.permissions import feeds_visible_to
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.models import User
 
 
@@ -46,7 +46,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                     timezone=data["timezone"],
                 )
             except DomainError as error:
-                form.add_error(None, error.message)
+                add_form_error(form, error)
             else:
                 flash.success(request, _("Your notification settings are saved."))
                 return redirect("family-notifications")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tessera.curriculum.models import Competency, Framework, Resource
 from tessera.events.log import event_record
@@ -43,7 +44,10 @@ def _school_can_use(school_id: int, framework_school_id: int | None) -> bool:
 
 def _check_competency(school_class: SchoolClass, competency: Competency | None) -> None:
     if competency is not None and not _school_can_use(school_class.school_id, competency.school_id):
-        raise DomainError("That competency is not in a framework of this school.")
+        raise DomainError(
+            _("That competency is not in a framework of this school."),
+            code="personalization.competency_not_in_school",
+        )
 
 
 # --- choice boards -------------------------------------------------------------------------------
@@ -61,14 +65,20 @@ def board_create(
     """A teacher of the class offers a board for an objective, optionally designed with a learner of
     the class (named on the board)."""
     if not perms.can_teach_class(actor, school_class):
-        raise PermissionDenied("Only a teacher of this class can create a choice board.")
-    objective = text_checked(objective, what="objective", limit=SHORT_TEXT)
+        raise PermissionDenied(
+            _("Only a teacher of this class can create a choice board."),
+            code="personalization.not_class_teacher",
+        )
+    objective = text_checked(objective, what=_("objective"), limit=SHORT_TEXT)
     _check_competency(school_class, competency)
     if (
         co_designed_with is not None
         and not Enrolment.objects.filter(school_class=school_class, learner=co_designed_with).exists()
     ):
-        raise DomainError("A board is co-designed with a learner of this class; that person is not in it.")
+        raise DomainError(
+            _("A board is co-designed with a learner of this class; that person is not in it."),
+            code="personalization.co_designer_not_in_class",
+        )
     return ChoiceBoard.objects.create(
         school=school_class.school,
         school_class=school_class,
@@ -91,13 +101,22 @@ def option_add(
 ) -> ChoiceOption:
     """A teacher of the board's class adds a way to learn or a way to show learning."""
     if not perms.can_manage_board(actor, board):
-        raise PermissionDenied("Only a teacher of this class can change its choice boards.")
+        raise PermissionDenied(
+            _("Only a teacher of this class can change its choice boards."),
+            code="personalization.not_class_teacher",
+        )
     if purpose not in Purpose.values:
-        raise DomainError("Say whether this option is a way to learn or a way to show learning.")
-    title = text_checked(title, what="title", limit=SHORT_TEXT)
-    description = text_checked(description, what="description", limit=LONG_TEXT, required=False)
+        raise DomainError(
+            _("Say whether this option is a way to learn or a way to show learning."),
+            code="personalization.unknown_option_purpose",
+        )
+    title = text_checked(title, what=_("title"), limit=SHORT_TEXT)
+    description = text_checked(description, what=_("description"), limit=LONG_TEXT, required=False)
     if resource is not None and not _school_can_use(board.school_id, resource.school_id):
-        raise DomainError("That resource is not in a framework of this school.")
+        raise DomainError(
+            _("That resource is not in a framework of this school."),
+            code="personalization.resource_not_in_school",
+        )
     position = ChoiceOption.objects.filter(board=board, purpose=purpose).count()
     return ChoiceOption.objects.create(
         school_id=board.school_id,
@@ -115,9 +134,12 @@ def choice_pick(*, learner: User, board: ChoiceBoard, option: ChoiceOption) -> C
     """The learner picks one option for its purpose. Picking the same one again changes nothing;
     picking another replaces the earlier pick (and records the new time)."""
     if not perms.can_pick_on_board(learner, board):
-        raise PermissionDenied("Only learners of this class can pick on its choice boards.")
+        raise PermissionDenied(
+            _("Only learners of this class can pick on its choice boards."),
+            code="personalization.not_class_learner",
+        )
     if option.board_id != board.pk:
-        raise DomainError("That option is not on this board.")
+        raise DomainError(_("That option is not on this board."), code="personalization.option_not_on_board")
     existing = (
         Choice.objects.select_for_update()
         .filter(board=board, learner=learner, purpose=option.purpose)
@@ -183,9 +205,12 @@ def proposal_submit(
     The same token with a different proposal is a :class:`Conflict` and nothing is stored. Two forms
     with the same title are two proposals (a learner may propose again what was declined)."""
     if not perms.can_learn_in_class(learner, school_class):
-        raise PermissionDenied("You can propose only in a class you are enrolled in.")
-    title = text_checked(title, what="title", limit=SHORT_TEXT)
-    description = text_checked(description, what="description", limit=LONG_TEXT)
+        raise PermissionDenied(
+            _("You can propose only in a class you are enrolled in."),
+            code="personalization.not_class_learner",
+        )
+    title = text_checked(title, what=_("title"), limit=SHORT_TEXT)
+    description = text_checked(description, what=_("description"), limit=LONG_TEXT)
     _check_competency(school_class, competency)
     sent = (school_class.pk, title, description, competency.pk if competency else None)
     if token is not None:
@@ -220,8 +245,12 @@ def _proposal_sent_again(proposal: Proposal, sent: tuple[int, str, str, int | No
     stored = (proposal.school_class_id, proposal.title, proposal.description, proposal.competency_id)
     if stored != sent:
         raise Conflict(
-            f"This form already sent your proposal “{proposal.title}”. Your new proposal is kept in the "
-            "form: send it again to propose it too."
+            _(
+                "This form already sent your proposal “%(proposal)s”. Your new proposal is kept in the "
+                "form: send it again to propose it too."
+            )
+            % {"proposal": proposal.title},
+            code="personalization.form_already_used",
         )
     return proposal
 
@@ -232,16 +261,23 @@ def proposal_decide(*, actor: User, proposal: Proposal, decision: str, comment: 
     says which), or declines it (the comment gives the reason). The family is told that the teacher
     answered (``teacher_feedback``, topic feedback: the school's rule, as the proposal was made in class)."""
     if not perms.can_decide_proposal(actor, proposal):
-        raise PermissionDenied("Only a teacher of this class can decide on its proposals.")
+        raise PermissionDenied(
+            _("Only a teacher of this class can decide on its proposals."),
+            code="personalization.not_class_teacher",
+        )
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Status.PENDING:
-        raise Conflict(f"This proposal was already decided ({proposal.get_status_display().lower()}).")
+        raise Conflict(
+            _("This proposal was already decided (%(status)s).")
+            % {"status": proposal.get_status_display().lower()},
+            code="personalization.proposal_already_decided",
+        )
     if decision not in (Status.ACCEPTED, Status.ADJUSTED, Status.DECLINED):
-        raise DomainError("Choose accept, adjust or decline.")
+        raise DomainError(_("Choose accept, adjust or decline."), code="personalization.unknown_decision")
     required = decision != Status.ACCEPTED
-    what = "reason for declining" if decision == Status.DECLINED else "comment"
+    what = _("reason for declining") if decision == Status.DECLINED else _("comment")
     if decision == Status.ADJUSTED:
-        what = "comment saying what to change"
+        what = _("comment saying what to change")
     comment = text_checked(comment, what=what, limit=LONG_TEXT, required=required)
     proposal.status = decision
     proposal.teacher_comment = comment
@@ -278,21 +314,34 @@ def progression_set(
     """A teacher sets how the class moves on. In personalization mode the class has a competency
     sequence: the competencies chosen, or else every competency of ``framework`` in teaching order."""
     if not perms.can_teach_class(actor, school_class):
-        raise PermissionDenied("Only a teacher of this class can set how it progresses.")
+        raise PermissionDenied(
+            _("Only a teacher of this class can set how it progresses."),
+            code="personalization.not_class_teacher",
+        )
     if mode not in Mode.values:
-        raise DomainError("Choose calendar or competency-based progression.")
+        raise DomainError(
+            _("Choose calendar or competency-based progression."),
+            code="personalization.unknown_progression_mode",
+        )
     chosen = list(competencies)
     if framework is not None and not _school_can_use(school_class.school_id, framework.school_id):
-        raise DomainError("That framework is not one of this school's.")
+        raise DomainError(
+            _("That framework is not one of this school's."), code="personalization.framework_not_in_school"
+        )
     for competency in chosen:
         _check_competency(school_class, competency)
     if mode == Mode.PERSONALIZATION and not chosen:
         if framework is None:
-            raise DomainError("Choose the framework (or the competencies) the class moves through.")
+            raise DomainError(
+                _("Choose the framework (or the competencies) the class moves through."),
+                code="personalization.progression_sequence_missing",
+            )
         chosen = default_sequence(framework)
         if not chosen:
-            raise DomainError("That framework has no competencies yet.")
-    progression, _ = ClassProgression.objects.select_for_update().get_or_create(
+            raise DomainError(
+                _("That framework has no competencies yet."), code="personalization.framework_empty"
+            )
+    progression, _created = ClassProgression.objects.select_for_update().get_or_create(
         school_class=school_class, defaults={"school": school_class.school}
     )
     progression.mode = mode

@@ -6,6 +6,7 @@ Keyword-only, transactional, raising :mod:`tessera.schools.errors`.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tessera.personalization.confidence.models import ConfidenceRating
 from tessera.personalization.goals.services import goal_competencies_for
@@ -21,10 +22,15 @@ def confidence_rate(
     """Record how sure the learner feels about a competency (1 not yet … 4 I could teach it)."""
     _require_learner(learner, school)
     if not 1 <= confidence <= 4:
-        raise DomainError("Confidence is from 1 (not yet) to 4 (I could teach it).")
+        raise DomainError(
+            _("Confidence is from 1 (not yet) to 4 (I could teach it)."),
+            code="personalization.invalid_confidence",
+        )
     competency = goal_competencies_for(learner, school).filter(pk=competency_id).first()
     if competency is None:
-        raise NotFound("No such competency in your school's frameworks.")
+        raise NotFound(
+            _("No such competency in your school's frameworks."), code="personalization.competency_not_found"
+        )
     return ConfidenceRating.objects.create(
         school=school, learner=learner, competency=competency, confidence=confidence
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from tessera.personalization.confidence import forms, selectors, services
 from tessera.personalization.views import _context, _handled, _me, _url, _user
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 
 
 @_handled
@@ -30,7 +30,7 @@ def confidence(request: HttpRequest) -> HttpResponse:
                 confidence=form.cleaned_data["confidence"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, _("Thank you. See how it compares with your answers below."))
             return redirect(_url("personalization-confidence", me))

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Competency
@@ -80,12 +81,14 @@ def goal_submit(
     after editing it), and nothing is stored. Two goals with the same title from two forms are two goals.
     """
     _require_learner(learner, school)
-    title = _written(title, what="a title for the goal", limit=SHORT_TEXT)
-    why = _written(why, what="why it matters", limit=LONG_TEXT) if why.strip() else ""
+    title = _written(title, what=_("a title for the goal"), limit=SHORT_TEXT)
+    why = _written(why, what=_("why it matters"), limit=LONG_TEXT) if why.strip() else ""
     ids = set(competency_ids or [])
     competencies = list(goal_competencies_for(learner, school).filter(pk__in=ids))
     if len(competencies) != len(ids):
-        raise NotFound("A linked competency is not one of your school's.")
+        raise NotFound(
+            _("A linked competency is not one of your school's."), code="personalization.competency_not_found"
+        )
     sent = (title, why, target_date, ids)
     if token is not None:
         earlier = _goal_submitted(learner, school, token)
@@ -113,8 +116,12 @@ def _goal_sent_again(goal: Goal, sent: tuple[str, str, datetime.date | None, set
     stored = (goal.title, goal.why, goal.target_date, set(goal.competencies.values_list("pk", flat=True)))
     if stored != sent:
         raise Conflict(
-            f"This form already set your goal “{goal.title}”. Your new goal is kept in the form: "
-            "send it again to add it too."
+            _(
+                "This form already set your goal “%(goal)s”. Your new goal is kept in the form: "
+                "send it again to add it too."
+            )
+            % {"goal": goal.title},
+            code="personalization.form_already_used",
         )
     return goal
 
@@ -122,9 +129,11 @@ def _goal_sent_again(goal: Goal, sent: tuple[str, str, datetime.date | None, set
 def _goal_to_edit(actor: User, goal_id: int) -> Goal:
     goal = permissions.goals_visible_to(actor).filter(pk=goal_id).first()
     if goal is None:
-        raise NotFound("No such goal.")
+        raise NotFound(_("No such goal."), code="personalization.goal_not_found")
     if not permissions.can_edit_goal(actor, goal):
-        raise PermissionDenied("Only the learner whose goal it is can change it.")
+        raise PermissionDenied(
+            _("Only the learner whose goal it is can change it."), code="personalization.not_goal_owner"
+        )
     return goal
 
 
@@ -138,7 +147,7 @@ def goal_status_set(*, actor: User, goal_id: int, status: str) -> Goal:
         .get(pk=_goal_to_edit(actor, goal_id).pk)
     )
     if status not in Goal.Status.values:
-        raise DomainError("Unknown goal status.")
+        raise DomainError(_("Unknown goal status."), code="personalization.unknown_goal_status")
     if status == goal.status == Goal.Status.REACHED:
         return goal  # marked reached again: the same reaching, nothing new to tell the family
     newly_reached = status == Goal.Status.REACHED
@@ -161,20 +170,29 @@ def _written(text: str, *, what: str, limit: int) -> str:
     (line breaks and tabs are fine). Services check this too, not only forms: PostgreSQL refuses NUL."""
     text = text.strip()
     if not text:
-        raise DomainError(f"Write {what} first.")
+        raise DomainError(_("Write %(what)s first.") % {"what": what}, code="personalization.text_required")
     if len(text) > limit:
-        raise DomainError(f"{what[0].upper()}{what[1:]} has at most {limit} characters.")
+        raise DomainError(
+            _("%(what)s has at most %(limit)d characters.")
+            % {"what": what[0].upper() + what[1:], "limit": limit},
+            code="personalization.text_too_long",
+        )
     if has_control_characters(text):
-        raise DomainError(f"{what[0].upper()}{what[1:]} contains characters that are not text.")
+        raise DomainError(
+            _("%(what)s contains characters that are not text.") % {"what": what[0].upper() + what[1:]},
+            code="personalization.text_not_plain",
+        )
     return text
 
 
 @transaction.atomic
 def goal_step_add(*, actor: User, goal_id: int, title: str) -> GoalStep:
     goal = _goal_to_edit(actor, goal_id)
-    title = _written(title, what="a step", limit=SHORT_TEXT)
+    title = _written(title, what=_("a step"), limit=SHORT_TEXT)
     if goal.steps.count() >= MAX_STEPS:
-        raise DomainError(f"A goal has at most {MAX_STEPS} steps.")
+        raise DomainError(
+            _("A goal has at most %(max)d steps.") % {"max": MAX_STEPS}, code="personalization.too_many_steps"
+        )
     last = goal.steps.aggregate(last=Max("position"))["last"]
     return GoalStep.objects.create(school=goal.school, goal=goal, title=title, position=(last or 0) + 1)
 
@@ -182,7 +200,7 @@ def goal_step_add(*, actor: User, goal_id: int, title: str) -> GoalStep:
 def _step(goal: Goal, step_id: int) -> GoalStep:
     step = goal.steps.filter(pk=step_id).first()
     if step is None:
-        raise NotFound("No such step in this goal.")
+        raise NotFound(_("No such step in this goal."), code="personalization.step_not_found")
     return step
 
 
@@ -204,7 +222,7 @@ def goal_step_move(*, actor: User, goal_id: int, step_id: int, direction: str) -
     goal = _goal_to_edit(actor, goal_id)
     step = _step(goal, step_id)
     if direction not in ("up", "down"):
-        raise DomainError("Move a step up or down.")
+        raise DomainError(_("Move a step up or down."), code="personalization.invalid_step_direction")
     steps = list(goal.steps.select_for_update().order_by("position", "pk"))
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -220,9 +238,9 @@ def goal_step_move(*, actor: User, goal_id: int, step_id: int, direction: str) -
 @transaction.atomic
 def reflection_add(*, actor: User, goal_id: int, prompt: str, text: str, milestone: str = "") -> Reflection:
     goal = _goal_to_edit(actor, goal_id)
-    text = _written(text, what="your reflection", limit=LONG_TEXT)
-    prompt = _written(prompt, what="the question you answer", limit=SHORT_TEXT)
-    milestone = _written(milestone, what="the milestone", limit=SHORT_TEXT) if milestone.strip() else ""
+    text = _written(text, what=_("your reflection"), limit=LONG_TEXT)
+    prompt = _written(prompt, what=_("the question you answer"), limit=SHORT_TEXT)
+    milestone = _written(milestone, what=_("the milestone"), limit=SHORT_TEXT) if milestone.strip() else ""
     return Reflection.objects.create(
         school=goal.school, goal=goal, prompt=prompt, text=text, milestone=milestone
     )
@@ -232,10 +250,13 @@ def reflection_add(*, actor: User, goal_id: int, prompt: str, text: str, milesto
 def goal_comment_add(*, author: User, goal_id: int, text: str) -> GoalComment:
     goal = permissions.goals_visible_to(author).filter(pk=goal_id).first()
     if goal is None:
-        raise NotFound("No such goal.")
+        raise NotFound(_("No such goal."), code="personalization.goal_not_found")
     if not permissions.can_comment_goal(author, goal):
-        raise PermissionDenied("Only the learner's teachers and supporters comment on their goals.")
-    text = _written(text, what="a comment", limit=LONG_TEXT)
+        raise PermissionDenied(
+            _("Only the learner's teachers and supporters comment on their goals."),
+            code="personalization.comment_not_allowed",
+        )
+    text = _written(text, what=_("a comment"), limit=LONG_TEXT)
     comment = GoalComment.objects.create(school=goal.school, goal=goal, author=author, text=text)
     event_record(
         school=goal.school,

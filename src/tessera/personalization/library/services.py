@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from tessera.curriculum import permissions as curriculum_permissions
 from tessera.curriculum.models import Resource
@@ -23,7 +24,7 @@ def _resource_for(learner: User, school: School, resource_id: int) -> Resource:
     )
     resource = Resource.objects.filter(pk=resource_id, framework__in=frameworks).first()
     if resource is None:
-        raise NotFound("No such resource.")
+        raise NotFound(_("No such resource."), code="personalization.resource_not_found")
     return resource
 
 
@@ -32,7 +33,7 @@ def resource_save(*, learner: User, school: School, resource_id: int) -> SavedRe
     """Save a resource to the learner's library (saving it again changes nothing)."""
     _require_learner(learner, school)
     resource = _resource_for(learner, school, resource_id)
-    saved, _ = SavedResource.objects.get_or_create(school=school, learner=learner, resource=resource)
+    saved, _created = SavedResource.objects.get_or_create(school=school, learner=learner, resource=resource)
     return saved
 
 
@@ -41,5 +42,5 @@ def resource_unsave(*, learner: User, school: School, resource_id: int) -> bool:
     """Remove it from the library; returns whether it was there."""
     _require_learner(learner, school)
     resource = _resource_for(learner, school, resource_id)
-    deleted, _ = SavedResource.objects.filter(school=school, learner=learner, resource=resource).delete()
+    deleted, _count = SavedResource.objects.filter(school=school, learner=learner, resource=resource).delete()
     return deleted > 0

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT
 from tessera.personalization.profile.models import LearnerProfile, LearnerProfileVersion, LearningPreference
@@ -39,6 +41,17 @@ TEXT_FIELDS = ("strengths", "challenges", "passions", "aspirations", "languages"
 MAX_INTERESTS = 20
 
 
+# The profile's free-text fields, named in their limit errors in the reader's language.
+TEXT_FIELD_NAMES = {
+    "strengths": gettext_noop("Strengths"),
+    "challenges": gettext_noop("Challenges"),
+    "passions": gettext_noop("Passions"),
+    "aspirations": gettext_noop("Aspirations"),
+    "languages": gettext_noop("Languages"),
+    "accessibility": gettext_noop("Accessibility"),
+}
+
+
 def profile_snapshot(profile: LearnerProfile) -> dict[str, Any]:
     return {name: getattr(profile, name) for name in PROFILE_FIELDS}
 
@@ -47,12 +60,17 @@ def _clean_topics(topics: list[str]) -> list[str]:
     seen: list[str] = []
     for topic in topics:
         if has_control_characters(topic):
-            raise DomainError("Interests contain characters that are not text.")
+            raise DomainError(
+                _("Interests contain characters that are not text."), code="personalization.text_not_plain"
+            )
         topic = " ".join(topic.split()).lower()[:60]
         if topic and topic not in seen:
             seen.append(topic)
     if len(seen) > MAX_INTERESTS:
-        raise DomainError(f"At most {MAX_INTERESTS} interests, please.")
+        raise DomainError(
+            _("At most %(max)d interests, please.") % {"max": MAX_INTERESTS},
+            code="personalization.too_many_interests",
+        )
     return seen
 
 
@@ -68,14 +86,20 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
     before = profile_snapshot(profile)
     unknown = set(data) - set(PROFILE_FIELDS) | (set(SHARING_FIELDS) & set(data))
     if unknown:
-        raise DomainError(f"Not a profile field: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Not a profile field: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="personalization.unknown_profile_field",
+        )
     if "interests" in data:
         data = {**data, "interests": _clean_topics(list(data["interests"]))}
     if "learning_preferences" in data:
         valid = set(LearningPreference.values)
         bad = [p for p in data["learning_preferences"] if p not in valid]
         if bad:
-            raise DomainError(f"Unknown learning preference: {', '.join(bad)}.")
+            raise DomainError(
+                _("Unknown learning preference: %(preferences)s.") % {"preferences": ", ".join(bad)},
+                code="personalization.unknown_learning_preference",
+            )
         data = {
             **data,
             "learning_preferences": [
@@ -84,15 +108,25 @@ def profile_update(*, learner: User, school: School, data: dict[str, Any]) -> tu
         }
     level = data.get("reading_level")
     if level is not None and not 0 <= level <= 13:
-        raise DomainError("The reading level is a grade from 0 to 13.")
+        raise DomainError(
+            _("The reading level is a grade from 0 to 13."), code="personalization.invalid_reading_level"
+        )
     for name in TEXT_FIELDS:
         if name in data:
             value = str(data[name] or "").strip()
             limit = SHORT_TEXT if name == "languages" else LONG_TEXT
             if len(value) > limit:
-                raise DomainError(f"{name.capitalize()}: at most {limit} characters, please.")
+                raise DomainError(
+                    _("%(field)s: at most %(limit)d characters, please.")
+                    % {"field": _(TEXT_FIELD_NAMES[name]), "limit": limit},
+                    code="personalization.text_too_long",
+                )
             if has_control_characters(value):
-                raise DomainError(f"{name.capitalize()}: contains characters that are not text.")
+                raise DomainError(
+                    _("%(field)s: contains characters that are not text.")
+                    % {"field": _(TEXT_FIELD_NAMES[name])},
+                    code="personalization.text_not_plain",
+                )
             data = {**data, name: value}
     for name, value in data.items():
         setattr(profile, name, value)
@@ -117,14 +151,22 @@ def profile_sharing_set(
     _require_learner(learner, school)
     if reflections and not goals:
         raise DomainError(
-            "Your reflections are about your goals: share your goals too, or keep your reflections private."
+            _(
+                "Your reflections are about your goals: share your goals too, "
+                "or keep your reflections private."
+            ),
+            code="personalization.reflections_need_goals",
         )
-    record, _ = LearnerProfile.objects.select_for_update().get_or_create(school=school, learner=learner)
+    record, _created = LearnerProfile.objects.select_for_update().get_or_create(
+        school=school, learner=learner
+    )
     age = learner.age_on(timezone.localdate())
     from_age = permissions.choosing_age(school.pk)
     if age is not None and age < from_age:
         raise PermissionDenied(
-            f"Your school shares your profile with your family until you are {from_age}; then you choose."
+            _("Your school shares your profile with your family until you are %(age)d; then you choose.")
+            % {"age": from_age},
+            code="personalization.below_choosing_age",
         )
     choices = {"share_profile": profile, "share_goals": goals, "share_reflections": reflections}
     changed = any(getattr(record, name) != value for name, value in choices.items())

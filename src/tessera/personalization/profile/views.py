@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.personalization.profile import forms, selectors, services
 from tessera.personalization.sharing import permissions  # the sharing rule's topics
 from tessera.personalization.views import _context, _handled, _learner_sharing, _me, _url, _user
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.models import Membership
 
 
@@ -50,7 +50,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 learner=user, school=me.school, data=form.cleaned_data
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, _("Profile saved.") if changed else _("Nothing changed."))
             return redirect(_url("personalization-profile", me))

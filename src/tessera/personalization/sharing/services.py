@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tessera.personalization.sharing.models import PersonalizationPolicy
 from tessera.schools.errors import DomainError
@@ -32,14 +33,19 @@ def sharing_policy_set(
     """A school administrator sets what the school always shares with guardians and from which age the
     learner chooses about their profile, goals and reflections. Returns the policy and whether it changed;
     the family feeds follow at once (they apply the rule when read)."""
-    require_school_admin(actor, school, to="set what it shares with families")
+    require_school_admin(actor, school, to=_("set what it shares with families"))
     unknown = set(data) - set(POLICY_FIELDS)
     if unknown:
-        raise DomainError(f"Not a sharing rule: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Not a sharing rule: %(rules)s.") % {"rules": ", ".join(sorted(unknown))},
+            code="personalization.unknown_sharing_rule",
+        )
     age = data.get("learner_chooses_sharing_from_age")
     if age is not None and age not in CHOOSING_AGES:
         raise DomainError(
-            f"The age from which learners choose is from {CHOOSING_AGES.start} to {CHOOSING_AGES.stop - 1}."
+            _("The age from which learners choose is from %(first)d to %(last)d.")
+            % {"first": CHOOSING_AGES.start, "last": CHOOSING_AGES.stop - 1},
+            code="personalization.invalid_choosing_age",
         )
     policy, created = PersonalizationPolicy.objects.select_for_update().get_or_create(school=school)
     changed = False

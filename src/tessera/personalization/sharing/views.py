@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tessera.personalization.sharing import forms, permissions, services
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.models import User
 from tessera.schools.permissions import schools_managed_by
 
@@ -33,7 +33,7 @@ def sharing_policy(request: HttpRequest, school_id: int) -> HttpResponse:
         try:
             _policy, changed = services.sharing_policy_set(actor=user, school=school, data=form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, _("Sharing with families saved.") if changed else _("Nothing changed."))
             return redirect("roster-sharing-policy", school.pk)

@@ -28,7 +28,7 @@ from tessera.schools.accounts.forms import (
     InvitationSignUpForm,
     LanguageForm,
 )
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.invitations.services import (
     InvitationCodeError,
     NewGuardianAccount,
@@ -105,7 +105,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                 guardianship = guardian_invitation_accept(code=data["code"], new_account=account)
                 login(request, guardianship.guardian, backend="django.contrib.auth.backends.ModelBackend")
         except InvitationCodeError as error:
-            form.add_error("code", error.message)
+            add_form_error(form, error, "code")
         except DomainError as error:
             form.add_error(None, error.message)
         else:

@@ -7,6 +7,7 @@ import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tessera.schools import permissions
@@ -47,14 +48,17 @@ def guardian_invitation_create_endpoint(
     user = request.user
     assert isinstance(user, User)
     school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
-    permissions.require_school_admin(user, school, to="invite guardians")
+    permissions.require_school_admin(user, school, to=_("invite guardians"))
     learner = (
         Membership.objects.filter(school=school, role=Membership.Role.LEARNER, pk=payload.learner_id)
         .select_related("user", "school")
         .first()
     )
     if learner is None:
-        raise NotFound(f"No learner {payload.learner_id} in this school.")
+        raise NotFound(
+            _("No learner %(learner)s in this school.") % {"learner": payload.learner_id},
+            code="schools.learner_not_found",
+        )
     issued = guardian_invitation_create(
         actor=user,
         learner=learner,

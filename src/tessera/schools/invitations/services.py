@@ -26,6 +26,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tessera.schools import permissions, services
 from tessera.schools.errors import DomainError, PermissionDenied
@@ -84,17 +86,27 @@ def guardian_invitation_create(
     transaction commits; ``accept_url`` is the absolute address of the page where the code is entered.
     """
     school = learner.school
-    permissions.require_school_admin(actor, school, to="invite guardians")
+    permissions.require_school_admin(actor, school, to=_("invite guardians"))
     if learner.role != Role.LEARNER:
-        raise DomainError(f"{learner.user.name} is not a learner of {school.name}.")
+        raise DomainError(
+            _("%(name)s is not a learner of %(school)s.")
+            % {"name": learner.user.name, "school": school.name},
+            code="schools.not_a_member",
+        )
     email = email.strip()
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError(f"“{email}” is not an e-mail address.") from None
+        raise DomainError(
+            _("“%(email)s” is not an e-mail address.") % {"email": email}, code="schools.invalid_email"
+        ) from None
     if relationship not in Guardianship.Relationship.values:
         choices = ", ".join(Guardianship.Relationship.values)
-        raise DomainError(f"Unknown relationship “{relationship}”; expected one of {choices}.")
+        raise DomainError(
+            _("Unknown relationship “%(relationship)s”; expected one of %(choices)s.")
+            % {"relationship": relationship, "choices": choices},
+            code="schools.unknown_relationship",
+        )
     code = _new_code()
     invitation = GuardianInvitation.objects.create(
         school=school,
@@ -122,17 +134,26 @@ def _usable_invitation(code: str) -> GuardianInvitation:
     )
     if invitation is None:
         raise InvitationCodeError(
-            "That invitation code is not right. Check it against the e-mail from the school "
-            "(12 letters and digits; dashes and spaces do not matter)."
+            _(
+                "That invitation code is not right. Check it against the e-mail from the school "
+                "(12 letters and digits; dashes and spaces do not matter)."
+            ),
+            code="schools.invitation_code_wrong",
         )
     if invitation.used_at is not None:
         raise InvitationCodeError(
-            "This invitation code has already been used. Ask the school for a new one if you still need it."
+            _(
+                "This invitation code has already been used. "
+                "Ask the school for a new one if you still need it."
+            ),
+            code="schools.invitation_code_used",
         )
     if invitation.expires_at <= timezone.now():
         expired_on = timezone.localdate(invitation.expires_at)
         raise InvitationCodeError(
-            f"This invitation code expired on {expired_on:%d %B %Y}. Ask the school for a new one."
+            _("This invitation code expired on %(date)s. Ask the school for a new one.")
+            % {"date": date_format(expired_on)},  # the language's own date format
+            code="schools.invitation_code_expired",
         )
     return invitation
 
@@ -146,7 +167,7 @@ def _create_account(account: NewGuardianAccount, email: str) -> User:
         candidate.full_clean(exclude=["password"], validate_unique=False)
         password_validation.validate_password(account.password, candidate)
     except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from None
+        raise DomainError(" ".join(error.messages), code="schools.account_invalid") from None
     return services.account_create(
         username=account.username,
         first_name=account.first_name,
@@ -174,14 +195,20 @@ def guardian_invitation_accept(
         guardian = _create_account(new_account, invitation.email)
     else:
         if not permissions.self_service_allowed(user):
-            raise PermissionDenied("This account cannot accept a guardian invitation.")
+            raise PermissionDenied(
+                _("This account cannot accept a guardian invitation."),
+                code="schools.self_service_not_allowed",
+            )
         guardian = user
     now = timezone.now()
     claimed = GuardianInvitation.objects.filter(
         pk=invitation.pk, used_at__isnull=True, expires_at__gt=now
     ).update(used_at=now, used_by=guardian)
     if not claimed:
-        raise InvitationCodeError("This invitation code has just been used. Ask the school for a new one.")
+        raise InvitationCodeError(
+            _("This invitation code has just been used. Ask the school for a new one."),
+            code="schools.invitation_code_used",
+        )
     return services.guardian_link(
         actor=None,
         school=invitation.school,

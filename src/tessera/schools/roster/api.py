@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params.functions import File
@@ -52,10 +53,13 @@ def roster_import_upload(
     user = request.user
     assert isinstance(user, User)
     school = get_object_or_404(permissions.schools_visible_to(user), pk=school_id)
-    permissions.require_school_admin(user, school, to="import its roster")
+    permissions.require_school_admin(user, school, to=_("import its roster"))
     data = _read(users)
     if data is None:
-        raise DomainError("Attach the people file as the multipart field “users” (users.csv).")
+        raise DomainError(
+            _("Attach the people file as the multipart field “users” (users.csv)."),
+            code="schools.users_file_missing",
+        )
     result = roster_import.roster_import(
         actor=user, school=school, users=data, enrollments=_read(enrollments)
     )

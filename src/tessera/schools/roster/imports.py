@@ -28,6 +28,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from tessera.schools import permissions, services
 from tessera.schools.errors import Conflict, DomainError
@@ -170,30 +172,52 @@ def _rows(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line, row) with canonical column names and stripped values; reject unreadable files."""
     if len(data) > MAX_FILE_BYTES:
-        raise ImportRejected(f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it.")
+        raise ImportRejected(
+            _("%(file)s is larger than %(mb)d MB; split it.")
+            % {"file": name, "mb": MAX_FILE_BYTES // (1024 * 1024)},
+            code="schools.import_file_too_large",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportRejected(
-            f"{name} is not UTF-8 text (byte {error.start + 1}); save it as “CSV UTF-8” and try again."
+            _("%(file)s is not UTF-8 text (byte %(byte)d); save it as “CSV UTF-8” and try again.")
+            % {"file": name, "byte": error.start + 1},
+            code="schools.import_wrong_encoding",
         ) from None
     if "\x00" in text:
-        raise ImportRejected(f"{name} is not a CSV text file.")
+        raise ImportRejected(
+            _("%(file)s is not a CSV text file.") % {"file": name}, code="schools.import_not_csv"
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportRejected(f"{name} is empty; the first line must name the columns.") from None
+        raise ImportRejected(
+            _("%(file)s is empty; the first line must name the columns.") % {"file": name},
+            code="schools.import_empty",
+        ) from None
     except csv.Error as error:
-        raise ImportRejected(f"{name} line 1: {error}.") from None
+        raise ImportRejected(
+            _("%(file)s line %(line)d: %(error)s.") % {"file": name, "line": 1, "error": error},
+            code="schools.import_csv_error",
+        ) from None
     canonical = {column.lower(): column for column in (*required, *optional)}
     columns = [canonical.get(h.strip().lower(), h.strip()) for h in header]
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
-        raise ImportRejected(f"{name} line 1: the column {', '.join(repeated)} appears more than once.")
+        raise ImportRejected(
+            _("%(file)s line 1: the column %(columns)s appears more than once.")
+            % {"file": name, "columns": ", ".join(repeated)},
+            code="schools.import_repeated_column",
+        )
     missing = [c for c in required if c not in columns]
     if missing:
-        raise ImportRejected(f"{name} line 1: missing required column {', '.join(missing)}.")
+        raise ImportRejected(
+            _("%(file)s line 1: missing required column %(columns)s.")
+            % {"file": name, "columns": ", ".join(missing)},
+            code="schools.import_missing_column",
+        )
     line = reader.line_num
     count = 0
     try:
@@ -203,13 +227,20 @@ def _rows(
                 continue
             count += 1
             if count > MAX_ROWS:
-                raise ImportRejected(f"{name} has more than {MAX_ROWS:,} rows; split it.")
+                raise ImportRejected(
+                    _("%(file)s has more than %(max)s rows; split it.")
+                    % {"file": name, "max": number_format(MAX_ROWS, force_grouping=True)},
+                    code="schools.import_too_many_rows",
+                )
             if len(values) > len(columns):
                 values = values[: len(columns)]
             row = {c: v.strip() for c, v in zip(columns, values, strict=False)}
             yield start, {c: row.get(c, "") for c in (*required, *optional)}
     except csv.Error as error:
-        raise ImportRejected(f"{name} line {reader.line_num}: {error}.") from None
+        raise ImportRejected(
+            _("%(file)s line %(line)d: %(error)s.") % {"file": name, "line": reader.line_num, "error": error},
+            code="schools.import_csv_error",
+        ) from None
 
 
 def _grade(value: str) -> int | None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tessera.schools import permissions, selectors, services
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.models import (
     AcademicTerm,
     Guardianship,
@@ -66,7 +66,7 @@ def _submitted(request: HttpRequest, form: forms.Form, write: Callable[[dict[str
     try:
         message = write(form.cleaned_data)
     except DomainError as error:
-        form.add_error(None, error.message)
+        add_form_error(form, error)
         return False
     messages.success(request, message)
     return True
@@ -595,7 +595,8 @@ def roster_import_page(request: HttpRequest, school_id: int) -> HttpResponse:
         if not result.ok:
             errors.extend(result.errors)
             raise DomainError(
-                _("%d bad row(s). Nothing was imported; fix them and upload again.") % len(errors)
+                _("%d bad row(s). Nothing was imported; fix them and upload again.") % len(errors),
+                code="schools.import_rows_rejected",
             )
         return _import_summary(result)
 

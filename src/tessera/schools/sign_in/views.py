@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from tessera.api_input import request_user
 from tessera.schools import permissions, services
-from tessera.schools.errors import DomainError
+from tessera.schools.errors import DomainError, add_form_error
 from tessera.schools.models import Membership, SchoolClass
 from tessera.schools.sign_in.forms import LearnerPasswordForm, SignInCardsForm
 
@@ -101,7 +101,7 @@ def learner_password(request: HttpRequest, class_id: int, learner_id: int) -> Ht
                 password=form.cleaned_data["password1"],
             )
         except DomainError as error:
-            form.add_error("password1", error.message)
+            add_form_error(form, error, "password1")
         else:
             messages.success(
                 request,
