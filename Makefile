@@ -8,7 +8,7 @@ WORKERS ?= 1
 
 PYBKT_VENV ?= $(VENV)/pybkt
 
-.PHONY: bench-answers bench-feed bench-tracing bench-simulate bench-recommend bench-mastery bench-pybkt messages run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+.PHONY: bench-answers bench-answers-workers bench-feed bench-tracing bench-simulate bench-recommend bench-mastery bench-pybkt messages run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -88,9 +88,14 @@ bench-simulate: install
 	$(BIN)/python benchmarks/simulate.py
 
 # Answer submission under load: 50 demo learners for 60 s against SQLite and PostgreSQL, each with local and
-# production settings; BENCH_ARGS passes options, e.g. BENCH_ARGS="--only sqlite --duration 20".
+# production settings; BENCH_ARGS passes options, e.g. BENCH_ARGS="--only sqlite --duration 20 --json".
 bench-answers: install
 	$(BIN)/python benchmarks/answer_load.py $(BENCH_ARGS)
+
+# PostgreSQL + Redis, production settings: 1, 2 and 4 uvicorn workers, then 2 workers with one SIGKILLed
+# mid-run (the client retries with the same client_id); BENCH_ARGS passes options, e.g. "--duration 30".
+bench-answers-workers: install
+	$(BIN)/python benchmarks/answer_load.py --scaling --kill-worker $(BENCH_ARGS)
 
 # The live family feed: 1,000 open SSE streams, PostgreSQL, Redis, production settings, 2 uvicorn workers;
 # events committed at a steady rate, every connection dropped and reopened halfway (BENCH_ARGS passes options).
