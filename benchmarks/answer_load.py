@@ -1009,6 +1009,7 @@ class Server:
             env["SECURE_SSL_REDIRECT"] = "0"  # nor a redirect to https, nor HSTS
             env["SECURE_HSTS_SECONDS"] = "0"
             env["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"  # nothing is e-mailed here
+            env["ACCESS_LOG"] = "0"  # with --no-access-log: no line per request, as a busy server would run
             env["ALLOWED_HOSTS"] = LOOPBACK
         else:
             env["DJANGO_SETTINGS_MODULE"] = "tessera.config.settings.local"

@@ -248,12 +248,19 @@ TESSERA_BASE_URL = os.environ.get("TESSERA_BASE_URL", "http://127.0.0.1:8000")
 DIGEST_CHECK_SECONDS = float(os.environ.get("DIGEST_CHECK_SECONDS", "300"))
 
 # Every record goes through one console handler whose filter takes password-reset tokens out of paths;
-# uvicorn's access log (which `make run` keeps on) is routed through it too.
+# uvicorn's access log (which `make run` keeps on) is routed through it too. ACCESS_LOG=0 turns it off
+# (uvicorn's --no-access-log alone does not: this configuration gives its logger a handler again).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"secret_paths": {"()": "tessera.config.log_redaction.SecretPathFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"uvicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "uvicorn.access": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("ACCESS_LOG", True) else "WARNING",
+            "propagate": False,
+        }
+    },
 }
