@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tessera.config.sync_chain.SynchronousChainMiddleware",  # last: the whole chain runs synchronously
 ]
 
 ROOT_URLCONF = "tessera.config.urls"
@@ -110,10 +111,13 @@ TEMPLATES = [
     },
 ]
 
+# A thread per request for synchronous code, as Django's ASGI handler does; off: one per worker (see
+# tessera/config/asgi.py). Database connections are kept (CONN_MAX_AGE) only with one thread per worker.
+ASGI_THREAD_PER_REQUEST = env_bool("ASGI_THREAD_PER_REQUEST", False)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tessera.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if ASGI_THREAD_PER_REQUEST else "600")),
     )
 }
 private_directory(VAR_DIR)  # the SQLite file, the secret key and uploads: the server's account only
