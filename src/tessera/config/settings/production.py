@@ -63,10 +63,11 @@ if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A connection pool per worker process (psycopg_pool, Django >= 5.1) hands connections from request to
     # request; DATABASE_POOL=0 goes back to plain connections. (With ASGI_THREAD_PER_REQUEST=1 each request
     # runs its synchronous code in a thread of its own, and a persistent connection, CONN_MAX_AGE > 0, was
-    # never reused: every request opened one and left it open until PostgreSQL refused clients.) A request holds its connection
-    # to the end, sign-ins included (argon2 hashing, 100 MiB and a fraction of a second of CPU each): 50
-    # sign-ins at once on 2 busy cores made some wait more than 10 s for one (a 500), with 8 or 16 per
-    # worker. 16 per worker keeps 4 workers under PostgreSQL's default 100 clients; wait up to 30 s.
+    # never reused: every request opened one and left it open until PostgreSQL refused clients.) A request
+    # holds its connection to the end, sign-ins included (argon2 hashing, 100 MiB and a fraction of a second
+    # of CPU each): 50 sign-ins at once on 2 busy cores made some wait more than 10 s for one (a 500), with
+    # 8 or 16 per worker. 16 per worker keeps 4 workers under PostgreSQL's default 100 clients; wait up to
+    # 30 s.
     if env_bool("DATABASE_POOL", True):
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
