@@ -53,7 +53,8 @@ T = TypeVar("T")
 
 
 async def release_request_thread() -> None:
-    """Django serves each ASGI request inside asgiref's ``ThreadSensitiveContext``: its first
+    """With ``ASGI_THREAD_PER_REQUEST=1`` Django serves each ASGI request inside asgiref's
+    ``ThreadSensitiveContext``: its first
     thread-sensitive call (a synchronous middleware, the session, the permission check) starts a thread,
     and that thread's database connection, which both live until the response has been sent, that is
     for as long as a feed stays open (a pool of 16 connections per worker would be empty after 16 feeds),
@@ -65,6 +66,9 @@ async def release_request_thread() -> None:
         return
     context = contexts.get(None)
     if context is None or context not in executors:
+        # One thread per worker (tessera.config.asgi): no thread of the request's own to end, and the
+        # database connection is the worker's; the request's cache clients are still its own.
+        await sync_to_async(_release_request_caches)()
         return
     await sync_to_async(_release_request_resources)()  # in that thread, with the request's context
     executor = executors.pop(context, None)
@@ -77,6 +81,10 @@ def _release_request_resources() -> None:
     connections of the request's cache clients (Django makes a cache client per request context; a
     later use reconnects), and forget those clients (about 9 KB each, for as long as the feed is open)."""
     connections.close_all()
+    _release_request_caches()
+
+
+def _release_request_caches() -> None:
     for cache in caches.all(initialized_only=True):
         pools = getattr(getattr(cache, "_cache", None), "_pools", None)
         for pool in (pools or {}).values():
