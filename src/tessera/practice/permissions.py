@@ -6,6 +6,8 @@ object check for services, both from the same condition.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from tessera.curriculum.bank import framework_bank_at
@@ -74,11 +76,18 @@ def session_for_practice(user: User | None, session_id: int) -> PracticeSession 
     if not found:
         return None
     session = found[0]
-    session.competency = framework_bank_at(session.framework_id, session.framework_version).competency(
+    loaded: Any = session  # with the query's extra columns
+    session.competency = framework_bank_at(loaded.framework_id, loaded.framework_version).competency(
         session.competency_id
     )
-    session.still_learner = True
+    loaded.still_learner = True
     return session
+
+
+def session_tally(session: PracticeSession) -> tuple[int, int]:
+    """The session's answers and correct answers, as :func:`session_for_practice` counted them."""
+    loaded: Any = session
+    return int(loaded.answer_count), int(loaded.correct_count)
 
 
 def is_learner(user: User | None) -> bool:

@@ -201,7 +201,7 @@ def _record_read(session: PracticeSession, *, lock: bool = False) -> LearnerReco
     found = {row.competency_id: row for row in LearnerCompetencyState.objects.raw(sql, list(key.values()))}
     learner_row = None
     if found:
-        first = next(iter(found.values()))
+        first: Any = next(iter(found.values()))  # with the learner row's columns
         learner_row = LearnerModelState(
             id=first.learner_state_id,
             model_name=first.learner_model_name,
@@ -213,7 +213,11 @@ def _record_read(session: PracticeSession, *, lock: bool = False) -> LearnerReco
         for row in found.values():
             row.learner_state = learner_row
     elif lock:
-        learner_row, _ = LearnerModelState.objects.select_for_update().get_or_create(**key)
+        learner_row, _ = LearnerModelState.objects.select_for_update().get_or_create(
+            school_id=session.school_id,
+            learner_id=session.learner_id,
+            framework_id=session.competency.framework_id,
+        )
     return LearnerRecord(learner_row, found)
 
 
@@ -465,12 +469,11 @@ def answer_submit_and_next(
     client_id: uuid.UUID,
     fingerprint: str,
     hints_used: int = 0,
-    session_answers: int,
-    session_correct: int,
+    tally_before: tuple[int, int],
 ) -> AnswerReply:
     """:func:`answer_submit`, and the next item chosen from the state the answer left (one round trip per
-    question). ``session_answers`` and ``session_correct`` are the session's tally before this answer, as
-    read with the session."""
+    question). ``tally_before`` is the session's answers and correct answers before this one, as read with
+    the session."""
     now = timezone.now()
     result, record = _answer_store(
         learner=learner,
@@ -482,6 +485,7 @@ def answer_submit_and_next(
         hints_used=hints_used,
         now=now,
     )
+    session_answers, session_correct = tally_before
     if record is None:  # a retry: the tally already counted it, and the state may have moved since
         record = _record_read(session)
     else:
