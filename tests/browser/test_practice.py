@@ -48,19 +48,20 @@ class Item:
 def item_of(live_app: LiveApp, data: dict[str, Any]) -> Item:
     """The item the page shows (from the API's reply), with a right and a wrong answer from the database."""
     with database(live_app) as db:
-        kind, correct_choice, numeric, accepted, hints = db.execute(
-            "SELECT kind, correct_choice, numeric_answer, accepted_answers, hints FROM curriculum_item"
-            " WHERE id = ?",
+        kind, correct_choice, numeric, accepted, hints, stored_choices = db.execute(
+            "SELECT kind, correct_choice, numeric_answer, accepted_answers, hints, choices"
+            " FROM curriculum_item WHERE id = ?",
             (data["id"],),
         ).fetchone()
+    choices = [str(choice) for choice in json.loads(stored_choices)] if kind == "multiple_choice" else []
     if kind == "multiple_choice":
         right: str | int = correct_choice
-        wrong: str | int = (correct_choice + 1) % len(data["choices"])
+        wrong: str | int = (correct_choice + 1) % len(choices)
     elif kind == "numeric":
         right, wrong = f"{numeric:g}", f"{numeric + 1000:g}"
     else:
         right, wrong = json.loads(accepted)[0], "zzz no such answer"
-    return Item(data["id"], kind, data["choices"], right, wrong, len(json.loads(hints)), data)
+    return Item(data["id"], kind, choices, right, wrong, len(json.loads(hints)), data)
 
 
 def answer_rows(live_app: LiveApp, page: Any) -> list[tuple[str, int, int, int]]:
@@ -142,10 +143,19 @@ def by_keyboard(page: Any, item: Item, value: str | int) -> None:
 
 
 def next_item(page: Any, live_app: LiveApp) -> Item:
-    with page.expect_response(is_next) as reply:
-        page.get_by_role("button", name="Next question").click()
+    """Go on: the next question came with the last answer's reply (or, after an answer sent late, from
+    GET .../next); the item the page then shows."""
+    return item_of(live_app, {"id": int(go_on(page)["itemId"])})
+
+
+def go_on(page: Any) -> dict[str, str]:
+    """Click "Next question" and wait for the next item to be shown; its data attributes."""
+    shown = page.locator("#item").get_attribute("data-shown")
+    page.get_by_role("button", name="Next question").click()
+    page.wait_for_function(f"document.getElementById('item').dataset.shown !== '{shown}'")
     page.get_by_role("heading", name="Question").wait_for()
-    return item_of(live_app, reply.value.json())
+    data: dict[str, str] = page.evaluate("({...document.getElementById('item').dataset})")
+    return data
 
 
 def mastery_percent(page: Any) -> int:
@@ -193,6 +203,8 @@ def test_a_learner_practises_with_hints_feedback_and_mastery_on_a_phone(page: An
 
     item = start_practice(page, live_app, hints=True)
     assert re.search(r"/learn/practice/\d+/$", page.url)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(f"{request.method} {request.url}"))
     seen: list[int] = []
     hinted = None
     for n in range(4):
@@ -220,6 +232,8 @@ def test_a_learner_practises_with_hints_feedback_and_mastery_on_a_phone(page: An
         if n == 1:
             check_page(page, "practice-feedback")
     assert len(set(seen)) > 1, f"the mastery estimate never changed: {seen}"
+    # One request a question: each next item came with the answer before it.
+    assert not [r for r in requests if r.startswith("GET ") and r.endswith("/next")], requests
 
     page.get_by_role("button", name="End session").click()
     summary = page.get_by_role("region", name="Session summary")

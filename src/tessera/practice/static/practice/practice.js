@@ -342,6 +342,10 @@
 
   function renderItem(next) {
     item = next;
+    /* Which item is shown, and how many have been: for scripts and tests that follow the page. */
+    itemBox.setAttribute("data-item-id", String(next.id));
+    itemBox.setAttribute("data-competency-id", String(next.competency_id));
+    itemBox.setAttribute("data-shown", String(Number(itemBox.getAttribute("data-shown") || 0) + 1));
     hintsShown = 0;
     currentClientId = null;
     showError("");
