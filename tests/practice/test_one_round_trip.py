@@ -98,31 +98,57 @@ def test_a_batch_applies_each_answer_once_in_order(learner: Client, practice: An
     assert Answer.objects.count() == 3
 
 
-def test_bad_answers_in_a_batch_get_their_own_error_and_block_nothing(
-    learner: Client, practice: Any, world: Any
-) -> None:
+def batch_with_one_bad(
+    learner: Client, practice: Any, bad: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A batch of two good answers around ``bad``: the bad one's result, and the two good ones stored."""
     good = [entry(practice, 5), entry(practice, 5)]
-    answers = [
-        good[0],
-        {"session_id": practice.session.pk, "item_id": "seven", "answer": 5, "client_id": str(uuid.uuid4())},
-        entry(practice, 1, item_id=practice.frac_item.pk),  # an item the session did not offer
-        entry(practice, 5, client_id=good[0]["client_id"]),  # the same client id twice in the batch
-        entry(practice, 5, session_id=999_999),  # no such session
-        "not an answer",
-        good[1],
-    ]
-    reply = post(learner, "/api/practice/answers/batch", {"answers": answers})
+    reply = post(learner, "/api/practice/answers/batch", {"answers": [good[0], bad, good[1]]})
     assert reply.status_code == 200, reply.content
     results = reply.json()["results"]
-    assert [r["status"] for r in results] == [200, 422, 400, 409, 404, 422, 200]
-    assert "item_id" in results[1]["detail"]
-    assert "not part of this session" in results[2]["detail"]
-    assert "twice" in results[3]["detail"]
-    assert all(r["result"] is None for r in results[1:6])
-    assert Answer.objects.count() == 2
-    assert sorted(str(c) for c in Answer.objects.values_list("client_id", flat=True)) == sorted(
-        a["client_id"] for a in good
+    assert [r["status"] for r in (results[0], results[2])] == [200, 200]
+    assert results[1]["result"] is None
+    stored = sorted(str(c) for c in Answer.objects.values_list("client_id", flat=True))
+    assert stored == sorted(a["client_id"] for a in good), (
+        "the bad one changed nothing, the good ones are kept"
     )
+    assert LearnerCompetencyState.objects.get(competency=practice.add).attempts == 2
+    return results[1], good
+
+
+def test_a_malformed_answer_in_a_batch_gets_its_own_422(learner: Client, practice: Any) -> None:
+    bad = {"session_id": practice.session.pk, "item_id": "seven", "answer": 5, "client_id": str(uuid.uuid4())}
+    result, _ = batch_with_one_bad(learner, practice, bad)
+    assert result["status"] == 422 and "item_id" in result["detail"]
+
+
+def test_an_entry_that_is_not_an_object_gets_its_own_422(learner: Client, practice: Any) -> None:
+    result, _ = batch_with_one_bad(learner, practice, "not an answer")
+    assert result["status"] == 422
+
+
+def test_an_item_the_session_did_not_offer_gets_its_own_400(learner: Client, practice: Any) -> None:
+    result, _ = batch_with_one_bad(learner, practice, entry(practice, 1, item_id=practice.frac_item.pk))
+    assert result["status"] == 400 and "not part of this session" in result["detail"]
+    assert result["code"] == "practice.item_not_offered"
+
+
+def test_the_same_client_id_twice_in_a_batch_is_a_409_for_the_second(learner: Client, practice: Any) -> None:
+    first = entry(practice, 5)
+    reply = post(
+        learner,
+        "/api/practice/answers/batch",
+        {"answers": [first, entry(practice, 4, client_id=first["client_id"])]},
+    )
+    results = reply.json()["results"]
+    assert [r["status"] for r in results] == [200, 409]
+    assert "twice" in results[1]["detail"] and results[1]["code"] == "practice.client_id_repeated"
+    assert list(Answer.objects.values_list("correct", flat=True)) == [True]  # the first, as sent
+
+
+def test_an_unknown_session_in_a_batch_gets_its_own_404(learner: Client, practice: Any) -> None:
+    result, _ = batch_with_one_bad(learner, practice, entry(practice, 5, session_id=999_999))
+    assert result["status"] == 404
 
 
 def test_a_batch_over_the_limit_is_a_413_naming_it_and_changes_nothing(
