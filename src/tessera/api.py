@@ -27,6 +27,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
+from tessera.api_input import input_problems
 from tessera.schools.api import router as schools_router
 from tessera.schools.errors import DomainError, api_body
 
@@ -124,11 +125,9 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = []
-    for error in exc.errors:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
-        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg")))
-    return api.create_response(request, {"detail": "; ".join(problems), "errors": exc.errors}, status=422)
+    return api.create_response(
+        request, {"detail": input_problems(exc.errors), "errors": exc.errors}, status=422
+    )
 
 
 def _unreadable_body_response(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:

@@ -6,7 +6,8 @@ bytes, and nobody means to type them); page numbers are bounded so a huge one is
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Schema
@@ -23,6 +24,16 @@ def no_control_characters(value: str) -> str:
     if has_control_characters(value, allow_line_breaks=False):
         raise ValueError("must not contain control characters")
     return value
+
+
+def input_problems(errors: Iterable[Mapping[str, Any]]) -> str:
+    """Validation errors (pydantic's, as ninja passes them on) as one line: ``where: what; ...``, where
+    is the field's path without ninja's ``body``/``payload`` prefix."""
+    problems = []
+    for error in errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg")))
+    return "; ".join(problems)
 
 
 PlainText = Annotated[

@@ -14,8 +14,6 @@ The model instances in a bank are shared between requests and threads: read them
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -23,6 +21,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from tessera.curriculum.models import Competency, Domain, Framework, Item, ItemCompetency, Prerequisite
+from tessera.curriculum.per_framework import NewestPerFramework
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,7 @@ class FrameworkBank:
         return self.competencies[competency_id]
 
 
-Key = tuple[int, int]  # (framework id, content version)
-_banks: OrderedDict[int, tuple[Key, FrameworkBank]] = OrderedDict()
-_lock = threading.Lock()
+_banks: NewestPerFramework[FrameworkBank] = NewestPerFramework()
 
 
 def framework_bank(framework: Framework) -> FrameworkBank:
@@ -52,18 +49,12 @@ def framework_bank(framework: Framework) -> FrameworkBank:
 
 def framework_bank_at(framework_id: int, content_version: int) -> FrameworkBank:
     """The bank of framework ``framework_id`` at ``content_version`` (read with another query)."""
-    key = (framework_id, content_version)
-    with _lock:
-        cached = _banks.get(framework_id)
-        if cached is not None and cached[0] == key:
-            _banks.move_to_end(framework_id)
-            return cached[1]
-    bank = _load(framework_id)
-    with _lock:
-        _banks[framework_id] = ((framework_id, bank.framework.content_version), bank)
-        _banks.move_to_end(framework_id)
-        while len(_banks) > max(1, settings.CURRICULUM_BANK_CACHE_SIZE):
-            _banks.popitem(last=False)
+    bank = _banks.fresh(framework_id, content_version)
+    if bank is None:
+        bank = _load(framework_id)
+        _banks.keep(
+            framework_id, bank.framework.content_version, bank, size=settings.CURRICULUM_BANK_CACHE_SIZE
+        )
     return bank
 
 

@@ -17,7 +17,7 @@ from ninja import Field, Header, Router, Schema, Status
 from pydantic import AfterValidator, StrictFloat, StrictInt, StringConstraints
 from pydantic import ValidationError as InputError
 
-from tessera.api_input import no_control_characters, request_user
+from tessera.api_input import input_problems, no_control_characters, request_user
 from tessera.curriculum.answers import MAX_ANSWER_LENGTH
 from tessera.curriculum.bank import framework_bank
 from tessera.curriculum.models import Item
@@ -329,12 +329,11 @@ def _batch_entry(
     try:
         answer = BatchAnswerIn.model_validate(entry)
     except InputError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
-            for e in error.errors()
-        )
         return BatchResultOut(
-            client_id=client_id, status=422, code="practice.answer_invalid", detail=problems
+            client_id=client_id,
+            status=422,
+            code="practice.answer_invalid",
+            detail=input_problems(error.errors()),
         )
     client_id = str(answer.client_id)
     if client_id in used:

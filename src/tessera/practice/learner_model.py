@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
-from collections import OrderedDict
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -35,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tessera.curriculum.models import Framework
+from tessera.curriculum.per_framework import NewestPerFramework
 from tessera.curriculum.selectors import prerequisite_map
 from tessera.engine.mastery import MasteryPolicy, MasteryTracker
 from tessera.engine.simulate import ASSISTMENTS_2009_DYNAMICS, SimulationParameters, practice_log
@@ -55,10 +54,9 @@ GENERIC_CHAIN = [f"generic-{n}" for n in range(len(ASSISTMENTS_2009_DYNAMICS))]
 Key = tuple[
     int, int, str
 ]  # (fit id, or 0 for the default; framework id; when fitted, or the default's digest)
-_loaded: OrderedDict[int, tuple[Key, tuple[LogisticEvidenceModel, MasteryTracker]]] = OrderedDict()
+_loaded: NewestPerFramework[tuple[LogisticEvidenceModel, MasteryTracker]] = NewestPerFramework()
 _checked: dict[int, tuple[float, Key]] = {}
 _enqueued: dict[int, float] = {}
-_lock = threading.Lock()
 
 
 def _simulated_log(prerequisites: dict[str, list[str]]) -> list[Response]:
@@ -201,21 +199,15 @@ def _newest_fit_key(framework: Framework) -> Key:
 
 def _newest_fit(framework: Framework) -> tuple[LogisticEvidenceModel, MasteryTracker]:
     key = _newest_fit_key(framework)
-    with _lock:
-        cached = _loaded.get(framework.pk)
-        if cached is not None and cached[0] == key:
-            _loaded.move_to_end(framework.pk)
-            return cached[1]
+    cached = _loaded.fresh(framework.pk, key)
+    if cached is not None:
+        return cached
     if key[0] == 0:
         models = _default_models(list(prerequisite_map(framework)))
     else:
         texts = LearnerModelFit.objects.values_list("model_json", "mastery_json").get(pk=key[0])
         models = LogisticEvidenceModel.from_json(texts[0]), MasteryTracker.from_json(texts[1])
-    with _lock:  # only the newest models of a framework are kept, for the most recently used frameworks
-        _loaded[framework.pk] = (key, models)
-        _loaded.move_to_end(framework.pk)
-        while len(_loaded) > max(1, settings.PRACTICE_MODEL_CACHE_SIZE):
-            _loaded.popitem(last=False)
+    _loaded.keep(framework.pk, key, models, size=settings.PRACTICE_MODEL_CACHE_SIZE)
     return models
 
 
