@@ -8,7 +8,7 @@ WORKERS ?= 1
 
 PYBKT_VENV ?= $(VENV)/pybkt
 
-.PHONY: bench-answers bench-answers-workers bench-feed bench-tracing bench-simulate bench-recommend bench-mastery bench-pybkt messages run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
+.PHONY: bench-answers bench-answers-workers bench-feed bench-tracing bench-simulate bench-recommend bench-grouping bench-mastery bench-pybkt messages run setup install test lint typecheck pytest test-postgres test-browser browser-deps ci demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,11 @@ bench-feed: install
 
 bench-recommend: install
 	$(BIN)/python benchmarks/recommend.py
+
+# Flexible groups on simulated classes: true-mastery spread against random and alphabetical groups, learners
+# moved per week by regrouping, time for one class; BENCH_ARGS passes options, e.g. BENCH_ARGS="--json".
+bench-grouping: install
+	$(BIN)/python benchmarks/grouping.py $(BENCH_ARGS)
 
 # How the mastery figure people are shown moves with each answer, old (logistic) and new (MasteryTracker),
 # on both datasets' test learners; BENCH_ARGS passes options, e.g. BENCH_ARGS="--max-learners 100 --json".
