@@ -123,15 +123,18 @@ def test_every_learner_with_enough_evidence_is_in_exactly_one_group(
 def test_the_split_is_the_best_of_every_partition_into_that_many_groups(
     learners: list[LearnerEvidence], competencies: tuple[str, ...], data: st.DataObject
 ) -> None:
-    """Brute force over every assignment (not only contiguous ones): nothing groups the scores tighter."""
+    """Brute force over every assignment (not only contiguous ones) whose group sizes are within half to one
+    and a half times the even share: nothing groups the scores tighter, and the sizes are in that band."""
     keys = evidenced(learners, GroupingRules(competencies, groups=1))
     assume(len(keys) >= 2)
     count = data.draw(st.integers(2, min(3, len(keys))))
     grouping = group_learners(learners, GroupingRules(competencies, groups=count))
+    largest, smallest = math.ceil(1.5 * len(keys) / count), max(1, len(keys) // (2 * count))
+    assert all(smallest <= len(g.placements) <= largest for g in grouping.groups)
     score = {e.learner: objective_score(e, competencies) for e in learners}
     best = math.inf
     for labels in itertools.product(range(count), repeat=len(keys)):
-        if len(set(labels)) < count:
+        if any(not smallest <= labels.count(g) <= largest for g in range(count)):
             continue
         groups = [
             [score[k] for k, label in zip(keys, labels, strict=True) if label == g] for g in range(count)

@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from tessera.api import api, not_found
+from tessera.differentiation import urls as differentiation_urls
 
 urlpatterns = [
     path("api/", api.urls),
@@ -16,9 +17,11 @@ urlpatterns = [
     path("me/", include("tessera.personalization.library.urls")),
     path("me/", include("tessera.personalization.confidence.urls")),
     path("me/", include("tessera.personalization.network.urls")),
+    path("me/", include(differentiation_urls.learner_urlpatterns)),
     path("learners/", include("tessera.personalization.profile.learner_urls")),
     path("learners/", include("tessera.personalization.goals.learner_urls")),
     path("", include("tessera.schools.sign_in.urls")),
     path("", include("tessera.personalization.choice.urls")),
+    path("", include("tessera.differentiation.urls")),
     path("", include("tessera.web.urls")),
 ]

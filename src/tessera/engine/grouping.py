@@ -206,11 +206,13 @@ def group_learners(learners: Sequence[LearnerEvidence], rules: GroupingRules) ->
     _check_rules(rules)
     class_ = _Class(learners, rules)
     if rules.groups is not None:
-        count, cap, balanced = rules.groups, None, False
+        count = rules.groups
+        cap, smallest = class_.size_band(count, class_.pins)
     else:
         assert rules.max_size is not None
-        count, cap, balanced = -(-len(class_.placeable(class_.pins)) // rules.max_size), rules.max_size, True
-    return class_.group(count, cap, balanced, rules.pins)
+        count = -(-len(class_.placeable(class_.pins)) // rules.max_size)
+        cap, smallest = rules.max_size, len(class_.placeable(class_.pins)) // max(count, 1)
+    return class_.group(count, cap, smallest, rules.pins)
 
 
 def regrouping_moves(
@@ -256,23 +258,26 @@ def regrouping_moves(
     _check_rules(rules)
     class_ = _Class(learners, rules)
     used = [index for index in current.values() if index >= 0]
+    placeable = len(class_.placeable(class_.pins))
     if used:
         count = max(used) + 1
-        room = rules.max_size is not None and count * rules.max_size >= len(class_.placeable(class_.pins))
-        cap = rules.max_size if room else None
-        balanced = rules.max_size is not None
     elif rules.groups is not None:
-        count, cap, balanced = rules.groups, None, False
+        count = rules.groups
     else:
         assert rules.max_size is not None
-        count, cap, balanced = -(-len(class_.placeable(class_.pins)) // rules.max_size), rules.max_size, True
+        count = -(-placeable // rules.max_size)
     pins = dict(class_.pins)
     for learner in sorted(fixed):
         where = current.get(learner, -1)
         clash = any(pins.get(other) == where for other in class_.partners.get(learner, ()))
         if learner in class_.by_key and learner not in pins and 0 <= where < count and not clash:
             pins[learner] = where
-    regrouped = class_.group(count, cap, balanced, pins)
+    if rules.max_size is not None:
+        room = count * rules.max_size >= len(class_.placeable(pins))
+        cap, smallest = (rules.max_size if room else None), placeable // max(count, 1)
+    else:
+        cap, smallest = class_.size_band(count, pins)
+    regrouped = class_.group(count, cap, smallest, pins)
     recomputed = {group.index: group.centre for group in regrouped.groups}
     members: dict[int, list[str]] = {}
     for key, where in sorted(current.items()):
@@ -358,7 +363,18 @@ class _Class:
                 self.partners.setdefault(one, set()).add(other)
                 self.partners.setdefault(other, set()).add(one)
 
-    def group(self, count: int, cap: int | None, balanced: bool, pins: Mapping[str, int]) -> Grouping:
+    def size_band(self, count: int, pins: Mapping[str, int]) -> tuple[int, int]:
+        """The sizes ``count`` groups may take: a teacher who asks for three groups of a class of 24 expects
+        groups of about eight, not 2, 3 and 19 (which the scores alone can give when most of the class
+        masters the objective). Each group holds half to one and a half times the even share (the
+        teacher's pins may fill one beyond that)."""
+        total = len(self.placeable(pins))
+        most_pinned = max(
+            (sum(1 for g in pins.values() if g == index) for index in set(pins.values())), default=0
+        )
+        return max(-(-3 * total // (2 * count)), most_pinned), max(1, total // (2 * count))
+
+    def group(self, count: int, cap: int | None, smallest: int, pins: Mapping[str, int]) -> Grouping:
         waiting = tuple(
             Placement(key, -1, self.score[key], False, (self._not_enough(key),))
             for key in sorted(self.by_key)
@@ -367,7 +383,7 @@ class _Class:
         if not self.placeable(pins) and cap is not None:
             return Grouping((), waiting)
         self._check_constraints(count, cap, pins)
-        members = self._partition(count, cap, balanced, pins)
+        members = self._partition(count, cap, smallest, pins)
         moved: dict[str, Reason] = {}
         if self.partners:
             self._keep_apart(members, cap, pins, moved)
@@ -425,12 +441,11 @@ class _Class:
                     )
 
     def _partition(
-        self, count: int, cap: int | None, balanced: bool, pins: Mapping[str, int]
+        self, count: int, cap: int | None, smallest: int, pins: Mapping[str, int]
     ) -> list[list[str]]:
         """Fisher's exact programme on the sorted free learners, each group's cost including its pins."""
         placeable = self.placeable(pins)
         free = sorted((k for k in placeable if k not in pins), key=lambda k: (self.score[k], k))
-        total = len(placeable)
         scores = np.array([self.score[k] for k in free], dtype=np.float64)
         shift = float(scores.mean()) if len(scores) else 0.0  # centred sums keep the subtraction exact
         values = scores - shift
@@ -445,7 +460,6 @@ class _Class:
                 pinned_n[index] += 1
                 pinned_s1[index] += value
                 pinned_s2[index] += value * value
-        smallest = total // count if balanced else 1
         for lower in (smallest, 1):  # balanced sizes when they can be met, else any sizes under the cap
             cuts = self._cuts(values, s1, s2, count, cap, lower, pinned_size, pinned_n, pinned_s1, pinned_s2)
             if cuts is not None:

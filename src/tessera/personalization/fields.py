@@ -1,6 +1,5 @@
-"""What the models of personalization's sub-packages share: the limits of their text, the user model,
-the one-time token of the form that created a row, and the school of a many-to-many's through rows (taken
-from the row that owns them)."""
+"""What the models of personalization's sub-packages share: the limits of their text, the user model and
+the one-time token of the form that created a row."""
 
 from __future__ import annotations
 
@@ -24,22 +23,3 @@ def submission_token() -> models.UUIDField[Any, Any]:
         editable=False,
         help_text=_("The one-time token of the form that created it: a double submit stores it once."),
     )
-
-
-class _SchoolFromOwner(models.QuerySet[Any]):
-    """The rows of a many-to-many's through model that carries ``school_id``: rows that the many-to-many
-    manager creates (``goal.competencies.set(...)`` / ``.add(...)`` bulk-create them through
-    ``_default_manager.using(db)``, without ``save()``) take the school of the row that owns them (the
-    through model's ``school_from`` field), so callers need no ``through_defaults``."""
-
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
-        objs = list(objs)
-        owner_field = self.model.school_from
-        missing = {getattr(o, f"{owner_field}_id") for o in objs if o.school_id is None}
-        if missing:
-            owner = self.model._meta.get_field(owner_field).related_model
-            schools = dict(owner._default_manager.filter(pk__in=missing).values_list("pk", "school_id"))
-            for o in objs:
-                if o.school_id is None:
-                    o.school_id = schools[getattr(o, f"{owner_field}_id")]
-        return super().bulk_create(objs, *args, **kwargs)

@@ -8,6 +8,7 @@ be a teacher in one school and the guardian of a child in another.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -314,3 +315,22 @@ class AuditEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject} {self.detail}"
+
+
+class SchoolFromOwner(models.QuerySet[Any]):
+    """The rows of a many-to-many's through model that carries ``school_id``: rows that the many-to-many
+    manager creates (``goal.competencies.set(...)`` / ``.add(...)`` bulk-create them through
+    ``_default_manager.using(db)``, without ``save()``) take the school of the row that owns them (the
+    through model's ``school_from`` field), so callers need no ``through_defaults``."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        owner_field = self.model.school_from
+        missing = {getattr(o, f"{owner_field}_id") for o in objs if o.school_id is None}
+        if missing:
+            owner = self.model._meta.get_field(owner_field).related_model
+            schools = dict(owner._default_manager.filter(pk__in=missing).values_list("pk", "school_id"))
+            for o in objs:
+                if o.school_id is None:
+                    o.school_id = schools[getattr(o, f"{owner_field}_id")]
+        return super().bulk_create(objs, *args, **kwargs)

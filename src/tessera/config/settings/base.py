@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tessera.curriculum",
     "tessera.practice",
     "tessera.personalization",
+    "tessera.differentiation",
     "tessera.family",
     "tessera.web",
     "tessera.demo",

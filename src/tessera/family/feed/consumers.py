@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tessera.differentiation.events import GroupWorkCommented
 from tessera.events.log import Fact, Mode, fact_of, subscribe
 from tessera.events.models import Event
 from tessera.events.topics import Topic
@@ -75,8 +76,23 @@ FEED_RULES: dict[str, FeedRule] = {
             "decision": f.decision,
         },
     ),
+    # A teacher's feedback on group work: told as the child shares teacher feedback (not the group's name,
+    # which could say where the child stands).
+    GroupWorkCommented.kind: FeedRule(
+        FeedEvent.Kind.TEACHER_FEEDBACK,
+        Topic.FEEDBACK,
+        lambda f: {"teacher": f.author, "task": f.task, "task_id": f.task_id, "feedback_id": f.feedback_id},
+        shown=_by_a_teacher,
+    ),
 }
-SHOWN: tuple[type[Fact], ...] = (CompetencyMastered, MasteryLost, GoalReached, GoalCommented, ProposalDecided)
+SHOWN: tuple[type[Fact], ...] = (
+    CompetencyMastered,
+    MasteryLost,
+    GoalReached,
+    GoalCommented,
+    ProposalDecided,
+    GroupWorkCommented,
+)
 
 
 @subscribe(*SHOWN, consumer="family.feed", mode=Mode.IN_TRANSACTION)

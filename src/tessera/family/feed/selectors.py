@@ -95,6 +95,8 @@ def event_sentence(event: FeedEvent, *, now: datetime.datetime | None = None) ->
             return _("%(teacher)s commented on the goal “%(goal)s” of %(name)s %(when)s") % values
         if "proposal" in p:
             return _("%(teacher)s answered the proposal “%(proposal)s” of %(name)s %(when)s") % values
+        if "task" in p:
+            return _("%(teacher)s commented on the group work “%(task)s” of %(name)s %(when)s") % values
         return _("%(teacher)s wrote feedback for %(name)s %(when)s") % values
     if kind == FeedEvent.Kind.SUPPORT_SESSION:
         return _("%(name)s had a support session %(when)s") % values

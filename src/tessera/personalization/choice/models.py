@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tessera.curriculum.models import Competency, Resource
-from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT, USER, _SchoolFromOwner, submission_token
-from tessera.schools.models import SchoolClass, TenantModel
+from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT, USER, submission_token
+from tessera.schools.models import SchoolClass, SchoolFromOwner, TenantModel
 
 
 class ChoiceBoard(TenantModel):
@@ -149,7 +149,7 @@ class ClassProgressionCompetency(TenantModel):
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
 
     school_from = "progression"
-    objects = _SchoolFromOwner.as_manager()
+    objects = SchoolFromOwner.as_manager()
 
     class Meta:
         # The table Django created for the many-to-many before it had a through model (rows kept).

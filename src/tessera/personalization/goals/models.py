@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tessera.curriculum.models import Competency
-from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT, USER, _SchoolFromOwner, submission_token
-from tessera.schools.models import TenantModel
+from tessera.personalization.fields import LONG_TEXT, SHORT_TEXT, USER, submission_token
+from tessera.schools.models import SchoolFromOwner, TenantModel
 
 
 class Goal(TenantModel):
@@ -91,7 +91,7 @@ class GoalCompetency(TenantModel):
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
 
     school_from = "goal"
-    objects = _SchoolFromOwner.as_manager()
+    objects = SchoolFromOwner.as_manager()
 
     class Meta:
         # The table Django created for the many-to-many before it had a through model (rows kept).

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tessera.demo.curriculum import demo_framework_load
+from tessera.demo.differentiation import demo_groups_load
 from tessera.demo.family import demo_family_load
 from tessera.demo.personalization import demo_personalization_load
 from tessera.demo.practice_history import HistoryReport, demo_history_load
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 framework, framework_created = demo_framework_load(school=school)
                 demo_personalization_load(school=school, framework=framework)
             history = None if options["no_history"] else demo_history_load(school=school, framework=framework)
+            grouping = demo_groups_load(school=school)
             notes = demo_family_load(school=school)
         except DomainError as error:
             raise CommandError(
@@ -46,6 +48,13 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{verb} maths framework “{framework.name}”."))
         if history is not None:
             self.stdout.write(self.style.SUCCESS(_history_line(history)))
+        if grouping is not None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created flexible groups in {grouping.school_class.name} for “{grouping.objective}”, "
+                    "with a tiered task per group, roles and feedback."
+                )
+            )
         if notes:
             self.stdout.write(
                 self.style.SUCCESS(f"Created a school announcement and {notes} teachers' notes to guardians.")
