@@ -106,3 +106,14 @@ def learners_group_task(w: Any) -> Any:
         starts_on=today,
         due_on=today,
     )
+
+
+def kept_apart(w: Any) -> Any:
+    """Ana and Ben of the grouped class, kept apart."""
+    grouping(w)
+    return services.keep_apart_add(
+        actor=w.a.teacher,
+        school_class=w.a.klass,
+        learner=class_learner(w, "ana"),
+        other=class_learner(w, "ben"),
+    )

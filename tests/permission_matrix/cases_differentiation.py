@@ -100,6 +100,27 @@ CASES = [
     ),
     api(
         "POST",
+        "/groupings/{grouping_id}/placements/release",
+        lambda w: f"/api/groupings/{dw.grouping(w).pk}/placements/release",
+        TEACHERS,
+        lambda w: {"learner_id": dw.class_learner(w, "ana").pk},
+    ),
+    api(
+        "POST",
+        "/keep-apart/{pair_id}/remove",
+        lambda w: f"/api/keep-apart/{dw.kept_apart(w).pk}/remove",
+        TEACHERS,
+        ok=204,
+    ),
+    api(
+        "POST",
+        "/groups/{group_id}/plan",
+        lambda w: f"/api/groups/{first_group(w).pk}/plan",
+        TEACHERS,
+        lambda w: {"objective": "Add fractions with like denominators", "resource_ids": []},
+    ),
+    api(
+        "POST",
         "/groupings/{grouping_id}/regrouping",
         lambda w: f"/api/groupings/{dw.grouping(w).pk}/regrouping",
         TEACHERS,

@@ -150,6 +150,7 @@ class GroupOut(Schema):
     id: int
     name: str
     objective: str
+    resource_ids: list[int]
     placements: list[PlacementOut]
     tasks: list[TaskOut]
 
@@ -185,6 +186,15 @@ class PlacementIn(Schema):
     learner_id: int = ID
     group_id: int = ID
     pin: bool = False
+
+
+class ReleaseIn(Schema):
+    learner_id: int = ID
+
+
+class GroupPlanIn(Schema):
+    objective: str = Field(default="", max_length=200, description="Empty: the grouping's objective.")
+    resource_ids: list[int] = Field(default_factory=list, max_length=50)
 
 
 class RegroupingIn(Schema):
@@ -313,6 +323,7 @@ def _grouping_out(grouping: Grouping) -> GroupingOut:
                 id=g.group.pk,
                 name=g.group.name,
                 objective=g.group.objective or grouping.objective,
+                resource_ids=[r.pk for r in g.group.resources.all()],
                 placements=[
                     PlacementOut(
                         learner_id=p.placement.learner_id,
@@ -409,6 +420,18 @@ def placement_set(request: HttpRequest, grouping_id: int, payload: PlacementIn) 
 
 
 @router.post(
+    "/groupings/{grouping_id}/placements/release",
+    response=GroupingOut,
+    summary="Undo a pin or a move: back to the group the evidence suggests",
+)
+def placement_release(request: HttpRequest, grouping_id: int, payload: ReleaseIn) -> GroupingOut:
+    grouping = _grouping(request, grouping_id)
+    learner = _class_learner(grouping.school_class, payload.learner_id)
+    services.placement_release(actor=_user(request), grouping=grouping, learner=learner)
+    return _grouping_out(grouping)
+
+
+@router.post(
     "/groupings/{grouping_id}/regrouping", response=RegroupingOut, summary="Decide the suggested regrouping"
 )
 def regrouping_decide(request: HttpRequest, grouping_id: int, payload: RegroupingIn) -> RegroupingOut:
@@ -445,6 +468,33 @@ def keep_apart_add(request: HttpRequest, class_id: int, payload: KeepApartIn) ->
         other=_class_learner(school_class, payload.other_id),
     )
     return Status(201, KeepApartOut(id=pair.pk, learner_ids=[pair.learner_a_id, pair.learner_b_id]))
+
+
+@router.post(
+    "/keep-apart/{pair_id}/remove", response={204: None}, summary="Allow two learners together again"
+)
+def keep_apart_remove(request: HttpRequest, pair_id: int) -> Status[None]:
+    pair = selectors.keep_apart_pair_for(_user(request), pair_id)
+    if pair is None:
+        raise NotFound(
+            _("There is no keep-apart pair %(id)s in a class you teach.") % {"id": pair_id},
+            code="differentiation.pair_not_found",
+        )
+    services.keep_apart_remove(actor=_user(request), pair=pair)
+    return Status(204, None)
+
+
+@router.post("/groups/{group_id}/plan", response=GroupOut, summary="A group's own objective and resources")
+def group_plan(request: HttpRequest, group_id: int, payload: GroupPlanIn) -> GroupOut:
+    group = _group(request, group_id)
+    services.group_update(
+        actor=_user(request),
+        group=group,
+        objective=payload.objective,
+        resources=_resources(group.grouping.school_class, payload.resource_ids),
+    )
+    view = next(g for g in _grouping_out(group.grouping).groups if g.id == group.pk)
+    return view
 
 
 @router.post("/groups/{group_id}/tasks", response={201: TaskOut}, summary="Give a group a tiered task")

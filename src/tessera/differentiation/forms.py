@@ -115,6 +115,22 @@ class TaskForm(forms.Form):
         self.fields["resources"].queryset = resources  # type: ignore[attr-defined]
 
 
+class GroupPlanForm(forms.Form):
+    objective = forms.CharField(
+        label=_("The group's objective"),
+        max_length=SHORT_TEXT,
+        required=False,
+        help_text=_("Empty: the grouping's objective."),
+    )
+    resources = forms.ModelMultipleChoiceField(
+        label=_("Resources for this group"), queryset=Resource.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, resources: QuerySet[Resource], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resources"].queryset = resources  # type: ignore[attr-defined]
+
+
 class RoleForm(forms.Form):
     learner = PersonChoiceField(label=_("Learner"), queryset=User.objects.none())
     role = forms.ChoiceField(

@@ -106,6 +106,14 @@ def task_learners(task: GroupTask) -> QuerySet[User]:
     return User.objects.filter(Exists(ever_in)).order_by("last_name", "first_name", "pk")
 
 
+def keep_apart_pair_for(user: User, pair_id: int) -> KeepApart | None:
+    return (
+        KeepApart.objects.filter(pk=pair_id, school_class__in=perms.classes_taught_by(user))
+        .select_related("school_class")
+        .first()
+    )
+
+
 def keep_apart_pairs(school_class: SchoolClass) -> list[KeepApart]:
     return list(KeepApart.objects.filter(school_class=school_class).select_related("learner_a", "learner_b"))
 

@@ -21,6 +21,7 @@ from tessera.differentiation import selectors, services
 from tessera.differentiation.forms import (
     FeedbackForm,
     GroupingForm,
+    GroupPlanForm,
     KeepApartForm,
     PlaceForm,
     RoleForm,
@@ -151,7 +152,8 @@ def grouping_page(request: HttpRequest, class_id: int, grouping_id: int) -> Http
     place_form = PlaceForm(data if action == "place" else None, learners=learners, groups=groups)
     task_forms = {}
     role_forms = {}
-    posted_group = request.POST.get("group") if action in ("task", "role") else None
+    plan_forms = {}
+    posted_group = request.POST.get("group") if action in ("task", "role", "plan") else None
     competencies = grouping.competencies.all()
     resources = selectors.resources_for_class(school_class)
     for group in groups:
@@ -161,6 +163,12 @@ def grouping_page(request: HttpRequest, class_id: int, grouping_id: int) -> Http
             competencies=competencies,
             resources=resources,
             prefix=f"task-{group.pk}",
+        )
+        plan_forms[group.pk] = GroupPlanForm(
+            posted if action == "plan" else None,
+            resources=resources,
+            prefix=f"plan-{group.pk}",
+            initial={"objective": group.objective, "resources": list(group.resources.all())},
         )
         role_forms[group.pk] = RoleForm(
             posted if action == "role" else None,
@@ -187,12 +195,14 @@ def grouping_page(request: HttpRequest, class_id: int, grouping_id: int) -> Http
                 "name": placed.learner.name,
                 "group": placed.group.name,
             }
-    elif action in ("task", "role"):
+    elif action in ("task", "role", "plan"):
         chosen = next((g for g in groups if str(g.pk) == posted_group), None)
         if chosen is None:
             raise Http404("No such group.")
         if action == "task":
             done, refused = _give_task(request, user, chosen, task_forms[chosen.pk])
+        elif action == "plan":
+            done, refused = _plan_group(request, user, chosen, plan_forms[chosen.pk])
         else:
             done, refused = _give_role(request, user, chosen, role_forms[chosen.pk])
         if refused:
@@ -214,6 +224,7 @@ def grouping_page(request: HttpRequest, class_id: int, grouping_id: int) -> Http
         "place_form": place_form,
         "task_forms": task_forms,
         "role_forms": role_forms,
+        "plan_forms": plan_forms,
     }
     return render(request, "differentiation/grouping.html", context, status=400 if action else 200)
 
@@ -227,6 +238,24 @@ def _give_task(
     if task is None:
         return None, refused
     return _("Task “%(task)s” given to %(group)s.") % {"task": task.title, "group": group.name}, None
+
+
+def _plan_group(
+    request: HttpRequest, user: User, group: Group, form: GroupPlanForm
+) -> tuple[str | None, HttpResponse | None]:
+    saved, refused = _attempt(
+        form,
+        request,
+        lambda: services.group_update(
+            actor=user,
+            group=group,
+            objective=form.cleaned_data["objective"],
+            resources=list(form.cleaned_data["resources"]),
+        ),
+    )
+    if saved is None:
+        return None, refused
+    return _("%(group)s's objective and resources are saved.") % {"group": group.name}, None
 
 
 def _give_role(
