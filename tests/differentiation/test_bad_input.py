@@ -39,7 +39,7 @@ def test_more_groups_than_learners(world: Any, client_for: Any) -> None:
     )
     assert reply.status_code == 400, reply.content
     assert reply.json()["code"] == "differentiation.more_groups_than_learners"
-    assert "short check" in reply.json()["detail"]
+    assert "3 answers on the objective each" in reply.json()["detail"]
     page = client.post(
         f"/classes/{world.a.klass.pk}/groups/",
         {

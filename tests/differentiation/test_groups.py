@@ -190,3 +190,15 @@ def test_undoing_a_pin_gives_the_learner_back_to_the_evidence(world: Any) -> Non
     released = services.placement_release(actor=world.a.teacher, grouping=grouping, learner=gus)
     assert released.group == high and released.source == Placement.Source.DATA
     assert Placement.objects.filter(grouping=grouping, learner=gus).count() == 3  # the history is kept
+
+
+def test_a_weak_prerequisite_explains_a_low_placement_in_words(world: Any) -> None:
+    dw.populated(world)
+    ana = dw.class_learner(world, "ana")
+    dw.set_level(world, ana, 0.2, 5, code="mul")  # Multiplication comes before Fractions
+    view = selectors.grouping_view(dw.grouping(world))
+    reasons = next(p.reasons for g in view.groups for p in g.placements if p.placement.learner_id == ana.pk)
+    assert "below 40% on the prerequisite of Fractions (Multiplication)" in reasons
+    ben = dw.class_learner(world, "ben")  # never practised Multiplication: nothing said about it
+    reasons = next(p.reasons for g in view.groups for p in g.placements if p.placement.learner_id == ben.pk)
+    assert not any("prerequisite" in reason for reason in reasons)

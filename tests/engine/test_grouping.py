@@ -311,14 +311,21 @@ def test_reasons_count_mastered_competencies_and_show_the_average() -> None:
 
 def test_weak_prerequisites_explain_a_low_level() -> None:
     rules = GroupingRules(("ratios",), groups=1, prerequisites={"ratios": ("fractions", "division")})
-    weak = LearnerEvidence("w", {"ratios": 0.2, "fractions": 0.3, "division": 0.1}, {"ratios": 5})
-    partly = LearnerEvidence("p", {"ratios": 0.2, "fractions": 0.3, "division": 0.6}, {"ratios": 5})
-    placements = {p.learner: p for p in group_learners([weak, partly], rules).groups[0].placements}
+    answered = {"ratios": 5, "fractions": 4, "division": 4}
+    weak = LearnerEvidence("w", {"ratios": 0.2, "fractions": 0.3, "division": 0.1}, answered)
+    partly = LearnerEvidence("p", {"ratios": 0.2, "fractions": 0.3, "division": 0.6}, answered)
+    # Never practised the prerequisites: their figures are no evidence, so they explain nothing.
+    unknown = LearnerEvidence("u", {"ratios": 0.2}, {"ratios": 5})
+    # Doing well on ratios: weak prerequisites do not explain a level that is not low.
+    fine = LearnerEvidence("f", {"ratios": 0.8, "fractions": 0.3, "division": 0.1}, answered)
+    grouped = group_learners([weak, partly, unknown, fine], rules).groups[0].placements
+    placements = {p.learner: p for p in grouped}
     below = [r for r in placements["w"].reasons if r.code == BELOW_ON_PREREQUISITES]
     assert [r.values for r in below] == [
         {"competency": "ratios", "prerequisites": ("fractions", "division"), "percent": 40}
     ]
-    assert BELOW_ON_PREREQUISITES not in {r.code for r in placements["p"].reasons}
+    for key in ("p", "u", "f"):
+        assert BELOW_ON_PREREQUISITES not in {r.code for r in placements[key].reasons}, key
 
 
 def test_evidence_is_counted_over_the_objective_only() -> None:

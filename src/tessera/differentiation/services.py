@@ -21,6 +21,7 @@ from tessera.curriculum.models import Competency, Resource
 from tessera.differentiation import permissions as perms
 from tessera.differentiation.events import GroupJoined, GroupWorkCommented
 from tessera.differentiation.evidence import (
+    MIN_EVIDENCE,
     ClassEvidence,
     class_evidence,
     grouping_evidence,
@@ -82,9 +83,10 @@ def _refused(error: GroupingError) -> DomainError:
     if error.code == "more_groups_than_learners":
         return DomainError(
             _(
-                "There are more groups than learners with enough evidence to place. Ask for fewer groups, "
-                "or ask the learners without enough evidence for a short check first."
-            ),
+                "There are more groups than learners with enough evidence to place (%(needed)s answers on the "
+                "objective each). Ask for fewer groups, or group once more of the class has practised it."
+            )
+            % {"needed": MIN_EVIDENCE},
             code="differentiation.more_groups_than_learners",
         )
     if error.code == "pin_contradicts_apart":

@@ -47,7 +47,7 @@ def _taught_class(request: HttpRequest, class_id: int) -> SchoolClass:
 
 
 def _denied(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "differentiation/denied.html", {"message": message}, status=403)
+    return render(request, "denied.html", {"message": message}, status=403)
 
 
 def _attempt(form: Any, request: HttpRequest, write: Callable[[], Any]) -> tuple[Any, HttpResponse | None]:

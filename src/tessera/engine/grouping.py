@@ -585,9 +585,14 @@ class _Class:
         reasons.append(Reason(AVERAGE_LEVEL, {"percent": shown_percent(self.score[key])}))
         for code in codes:
             before = self.rules.prerequisites.get(code, ())
-            if code in evidence.mastered or not before:
+            struggling = evidence.levels.get(code, 0.0) < 0.5 and code not in evidence.mastered
+            if not (before and struggling):
                 continue
-            if all(evidence.levels.get(p, 0.0) < PREREQUISITE_BELOW for p in before):
+            # Only what the evidence shows: a prerequisite never practised says nothing either way.
+            if all(
+                evidence.attempts.get(p, 0) and evidence.levels.get(p, 0.0) < PREREQUISITE_BELOW
+                for p in before
+            ):
                 values = {
                     "competency": code,
                     "prerequisites": tuple(before),

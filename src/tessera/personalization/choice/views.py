@@ -51,7 +51,7 @@ def _access(request: HttpRequest, class_id: int) -> selectors.ClassAccess:
 
 def denied(request: HttpRequest, message: str) -> HttpResponse:
     """403 with the reason, for someone who sees the page but may not do this."""
-    return render(request, "personalization/choice/denied.html", {"message": message}, status=403)
+    return render(request, "denied.html", {"message": message}, status=403)
 
 
 def _status(request: HttpRequest) -> int:
