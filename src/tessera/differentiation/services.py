@@ -83,8 +83,9 @@ def _refused(error: GroupingError) -> DomainError:
     if error.code == "more_groups_than_learners":
         return DomainError(
             _(
-                "There are more groups than learners with enough evidence to place (%(needed)s answers on the "
-                "objective each). Ask for fewer groups, or group once more of the class has practised it."
+                "There are more groups than learners with enough evidence to place (%(needed)s answers "
+                "on the objective each). Ask for fewer groups, or group once more of the class has "
+                "practised it."
             )
             % {"needed": MIN_EVIDENCE},
             code="differentiation.more_groups_than_learners",
