@@ -44,6 +44,11 @@ class PracticeSession(models.Model):
     how = models.CharField(max_length=20, choices=How.choices, default=How.CHOSEN)
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    accommodations = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("The supports of the learner's plan applied in this session: the proof it was followed."),
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -34,7 +34,7 @@ from tessera.curriculum.models import Competency, Item
 from tessera.engine.mastery import MasteryRecord, MasteryStep, MasteryTracker, mastery_step, shown_percent
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
 from tessera.events.log import Fact, event_record
-from tessera.practice import permissions, progress
+from tessera.practice import accommodations, permissions, progress
 from tessera.practice.events import CompetencyMastered, MasteryLost
 from tessera.practice.learner_model import MASTERY_POLICY, model_for, tracker_for
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelState, PracticeSession
@@ -134,8 +134,13 @@ def session_start(
             code="practice.unknown_session_mode",
         )
     practised_in = _learner_school(learner, competency, school)
+    day = timezone.localdate(now) if now is not None else timezone.localdate()
     session = PracticeSession.objects.create(
-        school=practised_in, learner=learner, competency=competency, how=how
+        school=practised_in,
+        learner=learner,
+        competency=competency,
+        how=how,
+        accommodations=accommodations.applied_for(practised_in.pk, learner.pk, day),
     )
     if now is not None:
         session.started_at = now

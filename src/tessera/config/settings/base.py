@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tessera.practice",
     "tessera.personalization",
     "tessera.differentiation",
+    "tessera.individualization",
     "tessera.family",
     "tessera.web",
     "tessera.demo",
@@ -210,6 +211,13 @@ LOCALE_PATHS = [SRC_DIR / "locale"]  # src/tessera/locale
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Evaluations' attachments: outside the static files and any public URL, served only through a permission
+# check (individualization); the server's account alone reads them.
+PRIVATE_FILES_DIR = Path(os.environ.get("PRIVATE_FILES_DIR", VAR_DIR / "private"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+# A learner reads their own support plan from this age (younger: their guardians and the team).
+PLAN_VISIBLE_TO_LEARNER_FROM_AGE = int(os.environ.get("PLAN_VISIBLE_TO_LEARNER_FROM_AGE", "14"))
+
 STATIC_ROOT: Path | None = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
