@@ -280,3 +280,23 @@ def test_who_may_read_the_plan_and_every_read_is_audited(world: Any) -> None:
     ) in readers
     assert seen.filter(address="10.0.0.7").exists()
     assert selectors.audit_log_for(world.a.teacher, school, learner) is None
+
+
+def test_an_attachment_is_kept_private_under_a_random_name(world: Any, private_files: Any) -> None:
+    evaluation = services.evaluation_record(
+        actor=world.a.specialist,
+        school=world.a.school,
+        learner=world.a.learner,
+        kind="academic",
+        evaluated_on=TODAY,
+        areas=["mathematics"],
+        findings="Counts on fingers beyond 20.",
+    )
+    upload = SimpleUploadedFile(
+        "Learner A report.jpg", b"\xff\xd8\xff\xe0 jpeg bytes", content_type="image/jpeg"
+    )
+    stored = services.attachment_add(actor=world.a.specialist, evaluation=evaluation, upload=upload)
+    path = private_files / "evaluations" / stored.stored_name
+    assert path.read_bytes() == b"\xff\xd8\xff\xe0 jpeg bytes"
+    assert path.stat().st_mode & 0o077 == 0, "only the server's account reads it"
+    assert "Learner" not in stored.stored_name and stored.original_name == "Learner A report.jpg"

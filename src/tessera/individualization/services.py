@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.config.private_files import private_directory
 from tessera.curriculum.models import Competency
 from tessera.events.log import event_record
 from tessera.individualization import permissions as perms
@@ -143,8 +142,9 @@ def evaluation_record(
 
 
 def attachments_folder() -> Path:
+    """The evaluations' files, inside ``PRIVATE_FILES_DIR`` (made 0700 by the settings)."""
     folder = Path(settings.PRIVATE_FILES_DIR) / "evaluations"
-    private_directory(folder)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 

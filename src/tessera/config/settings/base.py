@@ -214,6 +214,7 @@ STATIC_URL = "/static/"
 # Evaluations' attachments: outside the static files and any public URL, served only through a permission
 # check (individualization); the server's account alone reads them.
 PRIVATE_FILES_DIR = Path(os.environ.get("PRIVATE_FILES_DIR", VAR_DIR / "private"))
+private_directory(PRIVATE_FILES_DIR)
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
 # A learner reads their own support plan from this age (younger: their guardians and the team).
 PLAN_VISIBLE_TO_LEARNER_FROM_AGE = int(os.environ.get("PLAN_VISIBLE_TO_LEARNER_FROM_AGE", "14"))
