@@ -11,66 +11,17 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from tessera.events.models import Event
 from tessera.individualization import selectors, services
 from tessera.individualization.models import EvaluationAttachment, RecordRead, SupportPlan
-from tessera.individualization.services import AccommodationSpec, MemberSpec, ObjectiveSpec, PlanContent
+from tessera.individualization.services import AccommodationSpec, ObjectiveSpec
 from tessera.practice import services as practice
 from tessera.schools.errors import DomainError, PermissionDenied
 from tests.curriculum.documents import small_framework
+from tests.individualization.world import TODAY, content, draft, signed
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
-
-
-def content(w: Any, **changes: Any) -> PlanContent:
-    base = {
-        "present_levels": "Reads two years below grade level; strong in oral reasoning.",
-        "members": [
-            MemberSpec(w.a.specialist, "specialist"),
-            MemberSpec(w.a.teacher, "teacher"),
-            MemberSpec(w.a.guardian, "guardian"),
-        ],
-        "objectives": [
-            ObjectiveSpec(
-                area="reading",
-                description="Reads a grade-level word problem aloud with support",
-                baseline=40,
-                target=80,
-                target_date=TODAY + datetime.timedelta(days=150),
-                measured_how="Share of problems read correctly in a session",
-            )
-        ],
-        "accommodations": [
-            AccommodationSpec("extended_time", factor=Decimal("1.5")),
-            AccommodationSpec("read_aloud", learner_may_pause=True),
-        ],
-    }
-    base.update(changes)
-    return PlanContent(**base)
-
-
-def draft(w: Any, **changes: Any) -> SupportPlan:
-    return services.plan_draft(
-        actor=w.a.specialist,
-        school=w.a.school,
-        learner=w.a.learner,
-        kind="iep",
-        starts_on=TODAY - datetime.timedelta(days=10),
-        ends_on=TODAY + datetime.timedelta(days=200),
-        content=content(w, **changes),
-    )
-
-
-def signed(w: Any) -> SupportPlan:
-    plan = draft(w)
-    for person in (w.a.specialist, w.a.teacher, w.a.guardian):
-        services.plan_sign(actor=person, plan=plan)
-    plan.refresh_from_db()
-    return plan
 
 
 def test_a_plan_takes_effect_when_the_last_required_member_signs(world: Any) -> None:
