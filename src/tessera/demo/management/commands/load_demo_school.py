@@ -11,6 +11,7 @@ from django.db import transaction
 from tessera.demo.curriculum import demo_framework_load
 from tessera.demo.differentiation import demo_groups_load
 from tessera.demo.family import demo_family_load
+from tessera.demo.individualization import demo_plan_load
 from tessera.demo.personalization import demo_personalization_load
 from tessera.demo.practice_history import HistoryReport, demo_history_load
 from tessera.demo.school import DEMO_PASSWORD, demo_logins, demo_school_load
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 demo_personalization_load(school=school, framework=framework)
             history = None if options["no_history"] else demo_history_load(school=school, framework=framework)
             grouping = demo_groups_load(school=school)
+            plan = demo_plan_load(school=school)
             notes = demo_family_load(school=school)
         except DomainError as error:
             raise CommandError(
@@ -53,6 +55,13 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Created flexible groups in {grouping.school_class.name} for “{grouping.objective}”, "
                     "with a tiered task per group, roles and feedback."
+                )
+            )
+        if plan is not None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created a signed support plan for {plan.learner.name}, with an evaluation, a team "
+                    "meeting and four weeks of logged one-on-one support."
                 )
             )
         if notes:
