@@ -9,10 +9,11 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tessera.individualization import services
-from tessera.individualization.models import SupportPlan
+from tessera.individualization.models import Evaluation, EvaluationAttachment, SupportPlan
 from tessera.individualization.services import AccommodationSpec, MemberSpec, ObjectiveSpec, PlanContent
 
 TODAY = timezone.localdate()
@@ -63,3 +64,57 @@ def signed(w: Any) -> SupportPlan:
         services.plan_sign(actor=person, plan=plan)
     plan.refresh_from_db()
     return plan
+
+
+# --- made once per test, for the API tests and the permission matrix ---------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def plan(w: Any) -> SupportPlan:
+    """The learner's signed plan (version 1), made on first use."""
+    found = SupportPlan.objects.filter(school=w.a.school, learner=w.a.learner, version=1).first()
+    return found or signed(w)
+
+
+def amendment(w: Any) -> SupportPlan:
+    """A draft amendment of the plan from tomorrow, signed by nobody yet."""
+    first = plan(w)
+    found = SupportPlan.objects.filter(amends=first).first()
+    return found or services.plan_draft(
+        actor=w.a.specialist,
+        school=w.a.school,
+        learner=w.a.learner,
+        kind="iep",
+        starts_on=first.starts_on,
+        ends_on=first.ends_on,
+        content=content(w),
+        amends=first,
+        effective_from=TODAY + datetime.timedelta(days=1),
+        change_summary="Breaks allowed after the meeting.",
+    )
+
+
+def evaluation(w: Any) -> Evaluation:
+    """The specialist's evaluation of the learner, made on first use."""
+    found = Evaluation.objects.filter(school=w.a.school, learner=w.a.learner).first()
+    return found or services.evaluation_record(
+        actor=w.a.specialist,
+        school=w.a.school,
+        learner=w.a.learner,
+        kind="psychoeducational",
+        evaluated_on=TODAY - datetime.timedelta(days=30),
+        areas=["reading", "attention"],
+        findings="Decoding is slow; comprehension is strong when the text is read aloud.",
+        recommendations="Read-aloud and extended time.",
+    )
+
+
+def attachment(w: Any) -> EvaluationAttachment:
+    """A PDF of the evaluation (in the test's private folder), made on first use."""
+    found = EvaluationAttachment.objects.filter(evaluation=evaluation(w)).first()
+    return found or services.attachment_add(
+        actor=w.a.specialist,
+        evaluation=evaluation(w),
+        upload=SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf"),
+    )

@@ -46,3 +46,10 @@ def world(world):  # type: ignore[no-untyped-def]
     services.learner_enrol(actor=None, school_class=b.klass, learner=a.learner)
     services.guardian_link(actor=None, school=b.school, guardian=b.guardian, learner=a.learner)
     return world
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Files the cases store (evaluations' attachments) go to a folder of the test's own."""
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+    return settings.PRIVATE_FILES_DIR
