@@ -67,7 +67,12 @@ for person in (link.staff, guardian.guardian):
     services.plan_sign(actor=person, plan=plan)
 plan.refresh_from_db()
 assert plan.status == "active", plan.status
-print(link.learner.username)
+objective = plan.objectives.get()
+for days, value in ((-5, 42), (-1, 47.5)):
+    day = today + datetime.timedelta(days=days)
+    services.data_point_add(objective=objective, measured_on=day, value=value)
+url = "/schools/%d/objectives/%d/progress/" % (link.school_id, objective.pk)
+print(link.learner.username, link.staff.username, url)
 """,
     ).splitlines()[-1]
 
@@ -101,7 +106,7 @@ def _queued(page: Any) -> int:
 
 
 def test_a_learner_with_a_plan_practises_with_read_aloud(page: Any, chromium: Any, live_app: LiveApp) -> None:
-    username = _learner_with_a_plan(live_app)
+    username, specialist, progress = _learner_with_a_plan(live_app).split()
     page.context.add_init_script(SPY)
     sign_in(page, username)
     item = start_practice(page, live_app)
@@ -153,6 +158,18 @@ def test_a_learner_with_a_plan_practises_with_read_aloud(page: Any, chromium: An
     assert "Read-aloud" not in page.locator("#supports-line").inner_text()
     assert page.get_by_role("button", name="Read aloud").count() == 0
 
+    # The team's specialist reads the objective's progress: the chart, its table, the CSV link.
+    _other_browser(chromium, live_app, specialist, "", lambda p: _progress(p, progress))
+
+
+def _progress(page: Any, url: str) -> None:
+    page.goto(url)
+    assert page.get_by_role("img", name=re.compile(r"^Progress on")).is_visible()
+    table = page.get_by_role("table")
+    assert "42" in table.inner_text() and "47.5" in table.inner_text()
+    assert page.get_by_role("link", name="Download the data (CSV)").is_visible()
+    _check_page(page)
+
 
 SLOW_VOICE = """
 (() => {
@@ -173,10 +190,12 @@ def _other_browser(chromium: Any, live_app: LiveApp, username: str, script: str,
     context = chromium.new_context(viewport=PHONE, locale="en-GB", base_url=live_app.url)
     context.set_default_timeout(15_000)
     try:
-        context.add_init_script(script)
+        if script:
+            context.add_init_script(script)
         page = context.new_page()
         sign_in(page, username)
-        start_practice(page, live_app)
+        if script:
+            start_practice(page, live_app)
         check(page)
     finally:
         context.close()
