@@ -18,10 +18,12 @@ urlpatterns = [
     path("me/", include("tessera.personalization.confidence.urls")),
     path("me/", include("tessera.personalization.network.urls")),
     path("me/", include(differentiation_urls.learner_urlpatterns)),
+    path("me/", include("tessera.individualization.learner_urls")),
     path("learners/", include("tessera.personalization.profile.learner_urls")),
     path("learners/", include("tessera.personalization.goals.learner_urls")),
     path("", include("tessera.schools.sign_in.urls")),
     path("", include("tessera.personalization.choice.urls")),
     path("", include("tessera.differentiation.urls")),
+    path("", include("tessera.individualization.progress_urls")),
     path("", include("tessera.web.urls")),
 ]

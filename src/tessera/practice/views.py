@@ -143,7 +143,47 @@ def practice(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(
         permissions.sessions_of(_user(request)).select_related("competency", "school"), pk=session_id
     )
-    return render(request, "practice/practice.html", {"session": session})
+    supports = supports_shown(session.accommodations)
+    return render(
+        request,
+        "practice/practice.html",
+        {
+            "session": session,
+            "supports": supports,
+            "larger_text": any(s.kind == "larger_text" for s in supports),
+            "read_aloud": any(s.kind == "read_aloud" for s in supports),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Support:
+    kind: str
+    text: str
+
+
+def supports_shown(applied: Any) -> list[Support]:
+    """The supports stored on the session when it started (``PracticeSession.accommodations``), in words.
+
+    The page applies those of the question itself: ``read_aloud`` (a button in the question card, in
+    ``practice.js``) and ``larger_text`` (a class on the practice container). The others (extended time,
+    breaks, fewer options, calculator, …) are only listed here for now: practice has no timer, and the
+    assessment issue applies timing and the rest to timed tests.
+    """
+    shown = []
+    for support in applied if isinstance(applied, list) else []:
+        if not isinstance(support, dict) or not support.get("kind"):
+            continue
+        kind, value = str(support["kind"]), str(support.get("value") or "")
+        label = str(support.get("label") or kind.replace("_", " ").capitalize())
+        if kind == "extended_time" and value:
+            text = _("%(label)s (x%(factor)s)") % {"label": label, "factor": value}
+        elif value:
+            text = _("%(label)s (%(value)s)") % {"label": label, "value": value}
+        else:
+            text = label
+        shown.append(Support(kind, text))
+    return shown
 
 
 @dataclass

@@ -59,4 +59,8 @@ def practice_words() -> dict[str, str]:
         "offlineEnd": _("You are offline: end the session when you are back online."),
         "summaryOne": _("You answered %(count)s question and got %(correct)s right."),
         "summaryMany": _("You answered %(count)s questions and got %(correct)s right."),
+        "readAloud": _("Read aloud"),
+        "stopReading": _("Stop"),
+        "readOption": _("Option %(number)s: %(text)s"),
+        "readAloudMissing": _("Read-aloud is not available in this browser."),
     }

@@ -314,6 +314,82 @@
   var endButton = el("end-button");
   var summaryBox = el("summary");
 
+  /* ---- read-aloud, a support of the learner's plan (shown only when the session applies it) -------- */
+
+  var readAloudBox = el("read-aloud");
+  var readButton = el("read-aloud-button");
+  var speech = window.speechSynthesis && typeof window.SpeechSynthesisUtterance === "function"
+    ? window.speechSynthesis : null;
+  var readingWanted = false; /* the learner asked for it: each new question is read when it comes */
+  var readingRun = 0;
+
+  function setReading(reading) {
+    if (!readButton) {
+      return;
+    }
+    readButton.textContent = t(reading ? "stopReading" : "readAloud");
+    readAloudBox.setAttribute("data-reading", reading ? "true" : "false");
+  }
+
+  function stopReading() {
+    readingRun += 1;
+    if (speech) {
+      speech.cancel();
+    }
+    setReading(false);
+  }
+
+  /* The stem, then each option ("Option 1: …"), in the page's language, one utterance each. */
+  function readItem() {
+    if (!speech || !item) {
+      return;
+    }
+    stopReading();
+    var run = readingRun;
+    var parts = [item.stem];
+    if (item.kind === "multiple_choice") {
+      (item.choices || []).forEach(function (choice, index) {
+        parts.push(t("readOption", { number: index + 1, text: choice }));
+      });
+    }
+    var lang = document.documentElement.lang || "";
+    setReading(true);
+    parts.forEach(function (text, index) {
+      var utterance = new window.SpeechSynthesisUtterance(text);
+      if (lang) {
+        utterance.lang = lang;
+      }
+      if (index === parts.length - 1) {
+        utterance.onend = utterance.onerror = function () {
+          if (run === readingRun) {
+            setReading(false);
+          }
+        };
+      }
+      speech.speak(utterance);
+    });
+    /* How many utterances the page has queued: for scripts and tests that follow the page. */
+    readAloudBox.setAttribute("data-queued", String(Number(readAloudBox.getAttribute("data-queued") || 0) + parts.length));
+  }
+
+  if (readAloudBox) {
+    if (speech) {
+      readButton.hidden = false;
+      setReading(false);
+      readButton.addEventListener("click", function () {
+        if (readAloudBox.getAttribute("data-reading") === "true") {
+          readingWanted = false;
+          stopReading();
+        } else {
+          readingWanted = true;
+          readItem();
+        }
+      });
+    } else {
+      el("read-aloud-missing").hidden = false;
+    }
+  }
+
   var item = null;
   var hintsShown = 0;
   var waitingForNext = false;
@@ -404,6 +480,12 @@
     itemBox.hidden = false;
     say("");
     itemHeading.focus();
+    /* The next item came with the answer's reply: read it too once the learner has asked for reading. */
+    if (readingWanted) {
+      readItem();
+    } else if (readAloudBox) {
+      stopReading();
+    }
   }
 
   function updateHintButton() {
@@ -633,6 +715,9 @@
           return;
         }
         ended = true;
+        if (readAloudBox) {
+          stopReading();
+        }
         var data = result.data;
         itemBox.hidden = true;
         feedbackBox.hidden = true;
