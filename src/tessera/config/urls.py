@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("tessera.schools.sign_in.urls")),
     path("", include("tessera.personalization.choice.urls")),
     path("", include("tessera.differentiation.urls")),
+    path("", include("tessera.individualization.urls")),
     path("", include("tessera.web.urls")),
 ]
