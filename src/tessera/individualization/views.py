@@ -26,6 +26,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -120,6 +121,7 @@ def learner_plan(request: HttpRequest, school_id: int, learner_id: int) -> HttpR
     # the version in force, with the prefetched team, objectives and supports of ``records.versions``
     plan = next((v for v in records.versions if records.plan and v.pk == records.plan.pk), None)
     guardian = perms.is_guardian(user, school, learner)
+    prefetch_related_objects(records.evaluations, "evaluator")  # one query, however many evaluations
     areas = dict(Area.choices)
     for evaluation in records.evaluations:
         evaluation.area_labels = [str(areas.get(code, code)) for code in evaluation.areas]  # type: ignore[attr-defined]
