@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("tessera.personalization.choice.urls")),
     path("", include("tessera.differentiation.urls")),
     path("", include("tessera.individualization.progress_urls")),
+    path("", include("tessera.individualization.urls")),
     path("", include("tessera.web.urls")),
 ]

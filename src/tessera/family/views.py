@@ -22,6 +22,7 @@ from tessera.family.messages import selectors as message_selectors
 from tessera.family.notifications.selectors import notification_settings_of
 from tessera.family.permissions import can_follow_feed
 from tessera.family.progress.selectors import child_progress
+from tessera.individualization.pages import has_plan
 from tessera.practice.progress import STATUS_LABELS
 from tessera.schools.models import User
 
@@ -53,7 +54,11 @@ def family_child(request: HttpRequest, school_id: int, learner_id: int) -> HttpR
     child = selectors.child_of(_user(request), school_id=school_id, learner_id=learner_id)
     if child is None:
         raise Http404("There is no child with this id.")
-    context = {"child": child, "sharing": selectors.child_sharing(child)}
+    context = {
+        "child": child,
+        "sharing": selectors.child_sharing(child),
+        "has_plan": has_plan(school_id, learner_id),
+    }
     return render(request, "family/child.html", context)
 
 

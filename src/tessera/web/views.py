@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from tessera.curriculum import selectors as curriculum_selectors
 from tessera.family.messages import selectors as message_selectors
+from tessera.individualization import permissions as individualization_permissions
 from tessera.personalization import permissions as personalization_permissions
 from tessera.schools import selectors
 from tessera.schools.models import User
@@ -66,7 +68,18 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
             for c in message_selectors.counterparts_of(user)
         ),
     }
+    context.update(_plan_links(user, learner))
     return render(request, "web/learner_detail.html", context)
+
+
+def _plan_links(user: User, learner: Any) -> dict[str, bool]:
+    """The learner's support plan for those who read it; only its accommodations for their other teachers."""
+    school, person = learner.school, learner.user
+    reads = individualization_permissions.can_read_records(user, school, person)
+    return {
+        "plan_link": reads,
+        "accommodations_link": not reads and individualization_permissions.teaches(user, school, person),
+    }
 
 
 def _may_read(user: User, membership_id: int, what: str) -> bool:
