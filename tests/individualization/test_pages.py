@@ -508,3 +508,14 @@ def test_the_family_page_links_to_the_plan(world: Any) -> None:
     page = client_for(world.a.guardian).get(f"/family/{world.a.school.pk}/{world.a.learner.pk}/")
     assert page.status_code == 200
     assert url(world, "plan/") in page.content.decode()
+
+
+def test_the_plan_page_links_each_objective_to_its_progress_chart(world: Any) -> None:
+    plan = signed(world)
+    objective = plan.objectives.get()
+    page = client_for(world.a.specialist).get(url(world, "plan/"))
+    assert f"/schools/{world.a.school.pk}/objectives/{objective.pk}/progress/" in page.content.decode()
+    chart = client_for(world.a.specialist).get(
+        f"/schools/{world.a.school.pk}/objectives/{objective.pk}/progress/"
+    )
+    assert chart.status_code == 200
