@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tessera.individualization import services
-from tests.individualization.world import TODAY, content, signed
+from tests.individualization.world import TODAY, amendment, plan
 from tests.permission_matrix.case import Case, roles
 
 READERS = roles("specialist", "teacher", "guardian", "admin")
@@ -31,7 +31,7 @@ def once(w: Any, name: str, make: Any) -> Any:
 
 def learner_url(w: Any, rest: str) -> str:
     """A page of the learner, who has a signed plan (so the teacher is on its team)."""
-    once(w, "ind_signed", signed)
+    plan(w)
     return f"/schools/{w.a.school.pk}/learners/{w.a.learner.pk}/{rest}"
 
 
@@ -44,7 +44,7 @@ def attachment_url(w: Any) -> str:
 
 
 def _attachment(w: Any) -> Any:
-    once(w, "ind_signed", signed)
+    plan(w)
     evaluation = services.evaluation_record(
         actor=w.a.specialist,
         school=w.a.school,
@@ -61,26 +61,9 @@ def _attachment(w: Any) -> Any:
     )
 
 
-def _amendment(w: Any) -> Any:
-    first = once(w, "ind_signed", signed)
-    return services.plan_draft(
-        actor=w.a.specialist,
-        school=w.a.school,
-        learner=w.a.learner,
-        kind="iep",
-        starts_on=first.starts_on,
-        ends_on=first.ends_on,
-        amends=first,
-        effective_from=TODAY,
-        change_summary="A calculator too.",
-        content=content(w),
-    )
-
-
 def sign_url(w: Any) -> str:
     """An amendment waiting for the signatures of the specialist, the teacher and the guardian."""
-    plan = once(w, "ind_draft", _amendment)
-    return f"/schools/{w.a.school.pk}/learners/{w.a.learner.pk}/plans/{plan.pk}/sign/"
+    return f"/schools/{w.a.school.pk}/learners/{w.a.learner.pk}/plans/{amendment(w).pk}/sign/"
 
 
 def others(*allowed_and_forbidden: str) -> frozenset[str]:
