@@ -166,3 +166,23 @@ def test_accepting_a_move_that_is_no_longer_proposed(world: Any, client_for: Any
     assert reply.status_code == 400, reply.content
     assert reply.json()["code"] == "differentiation.move_not_proposed"
     assert _placements(grouping) == before and not grouping.regroupings.exists()
+
+
+def test_text_that_is_not_plain_text_is_refused_not_stored(world: Any, client_for: Any) -> None:
+    """PostgreSQL refuses a NUL character: a clear 400, never a 500, and nothing stored."""
+    group = dw.grouping(world).groups.first()
+    assert group is not None
+    reply = _post(
+        client_for(world.a.teacher),
+        f"/api/groups/{group.pk}/tasks",
+        {
+            "title": "Fraction\x00wall",
+            "instructions": "Build it.",
+            "competency_id": dw.fractions(world).pk,
+            "starts_on": "2026-12-07",
+            "due_on": "2026-12-08",
+        },
+    )
+    assert reply.status_code == 400, reply.content
+    assert reply.json()["code"] == "schools.text_not_plain"
+    assert not GroupTask.objects.exists()

@@ -49,6 +49,7 @@ from tessera.engine.grouping import Placement as Placed
 from tessera.events.log import event_record
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 from tessera.schools.models import Enrolment, SchoolClass, User
+from tessera.schools.text import text_checked
 
 # Neutral names: none ranks a group (the learner's page never says "group 3 of 3").
 GROUP_NAMES = (
@@ -64,18 +65,6 @@ def _require_teacher(actor: User, school_class: SchoolClass) -> None:
         raise PermissionDenied(
             _("Only a teacher of this class can shape its groups."), code="differentiation.not_class_teacher"
         )
-
-
-def _text(value: str, *, what: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(_("Write the %(what)s.") % {"what": what}, code="differentiation.text_missing")
-    if len(value) > limit:
-        raise DomainError(
-            _("The %(what)s is too long: at most %(limit)s characters.") % {"what": what, "limit": limit},
-            code="differentiation.text_too_long",
-        )
-    return value
 
 
 def _refused(error: GroupingError) -> DomainError:
@@ -177,7 +166,7 @@ def grouping_create(
     """Flexible groups for an objective of the class, computed from the learners' mastery; learners
     without enough evidence are left out (listed on the page, with a short check to ask for)."""
     _require_teacher(actor, school_class)
-    objective = _text(objective, what=_("objective"), limit=SHORT_TEXT)
+    objective = text_checked(objective, what=_("objective"), limit=SHORT_TEXT)
     _check_size(group_count, max_size)
     _check_competencies(school_class, competencies)
     evidence = class_evidence(school_class, competencies, group_count=group_count, max_size=max_size)
@@ -539,7 +528,7 @@ def group_update(
     _require_grouping_teacher(actor, group.grouping)
     objective = (objective or "").strip()
     if len(objective) > SHORT_TEXT:
-        _text(objective, what=_("objective"), limit=SHORT_TEXT)
+        text_checked(objective, what=_("objective"), limit=SHORT_TEXT)
     _require_resources_of_school(group.grouping.school_class, resources)
     group.objective = objective
     group.save(update_fields=["objective"])
@@ -574,8 +563,8 @@ def task_create(
     (its answers go to the learner model like any practice)."""
     grouping = group.grouping
     _require_grouping_teacher(actor, grouping)
-    title = _text(title, what=_("title"), limit=SHORT_TEXT)
-    instructions = _text(instructions, what=_("instructions"), limit=LONG_TEXT)
+    title = text_checked(title, what=_("title"), limit=SHORT_TEXT)
+    instructions = text_checked(instructions, what=_("instructions"), limit=LONG_TEXT)
     if tier not in GroupTask.Tier.values:
         raise DomainError(
             _("The tier is one of: %(tiers)s.") % {"tiers": ", ".join(GroupTask.Tier.values)},
@@ -652,7 +641,7 @@ def submission_save(*, learner: User, task: GroupTask, text: str) -> TaskSubmiss
             _("This task is for another group: your work on it, if any, is kept as you left it."),
             code="differentiation.task_of_another_group",
         )
-    text = _text(text, what=_("work"), limit=LONG_TEXT)
+    text = text_checked(text, what=_("work"), limit=LONG_TEXT)
     found, _created = TaskSubmission.objects.update_or_create(
         school_id=task.school_id, task=task, learner=learner, defaults={"text": text}
     )
@@ -671,7 +660,7 @@ def feedback_give(
             _("%(name)s was never in this task's group.") % {"name": learner.name},
             code="differentiation.feedback_learner_not_in_group",
         )
-    text = _text(text, what=_("comment"), limit=LONG_TEXT)
+    text = text_checked(text, what=_("comment"), limit=LONG_TEXT)
     if token is not None:
         existing = TaskFeedback.objects.filter(task=task, token=token).first()
         if existing is not None:

@@ -8,9 +8,6 @@ message; bad input shows the page again with the reason (400) and changes nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,7 +26,7 @@ from tessera.differentiation.forms import (
     TaskForm,
 )
 from tessera.differentiation.models import Group, Grouping, KeepApart
-from tessera.schools.errors import DomainError, PermissionDenied, add_form_error
+from tessera.schools.errors import DomainError, PermissionDenied, form_write, refusal_page
 from tessera.schools.models import SchoolClass, User
 
 
@@ -44,23 +41,6 @@ def _taught_class(request: HttpRequest, class_id: int) -> SchoolClass:
     if access is None or not access.teaches:
         raise Http404("No such class.")
     return access.school_class
-
-
-def _denied(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "denied.html", {"message": message}, status=403)
-
-
-def _attempt(form: Any, request: HttpRequest, write: Callable[[], Any]) -> tuple[Any, HttpResponse | None]:
-    """Run ``write`` for a valid form; a domain error lands on the form (a permission refusal: 403)."""
-    if not form.is_valid():
-        return None, None
-    try:
-        return write(), None
-    except PermissionDenied as error:
-        return None, _denied(request, error.message)
-    except DomainError as error:
-        add_form_error(form, error)
-        return None, None
 
 
 # --- the class's groupings -----------------------------------------------------------------------
@@ -78,7 +58,7 @@ def groupings_page(request: HttpRequest, class_id: int) -> HttpResponse:
     )
     apart_form = KeepApartForm(request.POST if action == "apart" else None, learners=learners)
     if action == "create":
-        grouping, refused = _attempt(
+        grouping, refused = form_write(
             grouping_form,
             request,
             lambda: services.grouping_create(
@@ -98,7 +78,7 @@ def groupings_page(request: HttpRequest, class_id: int) -> HttpResponse:
             )
             return redirect("class-grouping", school_class.pk, grouping.pk)
     elif action == "apart":
-        pair, refused = _attempt(
+        pair, refused = form_write(
             apart_form,
             request,
             lambda: services.keep_apart_add(
@@ -177,7 +157,7 @@ def grouping_page(request: HttpRequest, class_id: int, grouping_id: int) -> Http
         )
     done: str | None = None
     if action == "place":
-        placed, refused = _attempt(
+        placed, refused = form_write(
             place_form,
             request,
             lambda: services.placement_set(
@@ -211,7 +191,7 @@ def grouping_page(request: HttpRequest, class_id: int, grouping_id: int) -> Http
         try:
             done = _small_action(request, user, grouping, action)
         except PermissionDenied as error:
-            return _denied(request, error.message)
+            return refusal_page(request, error.message)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("class-grouping", school_class.pk, grouping.pk)
@@ -232,7 +212,7 @@ def grouping_page(request: HttpRequest, class_id: int, grouping_id: int) -> Http
 def _give_task(
     request: HttpRequest, user: User, group: Group, form: TaskForm
 ) -> tuple[str | None, HttpResponse | None]:
-    task, refused = _attempt(
+    task, refused = form_write(
         form, request, lambda: services.task_create(actor=user, group=group, **form.cleaned_data)
     )
     if task is None:
@@ -243,7 +223,7 @@ def _give_task(
 def _plan_group(
     request: HttpRequest, user: User, group: Group, form: GroupPlanForm
 ) -> tuple[str | None, HttpResponse | None]:
-    saved, refused = _attempt(
+    saved, refused = form_write(
         form,
         request,
         lambda: services.group_update(
@@ -261,7 +241,7 @@ def _plan_group(
 def _give_role(
     request: HttpRequest, user: User, group: Group, form: RoleForm
 ) -> tuple[str | None, HttpResponse | None]:
-    saved, refused = _attempt(
+    saved, refused = form_write(
         form,
         request,
         lambda: (
@@ -309,7 +289,7 @@ def task_page(request: HttpRequest, class_id: int, grouping_id: int, task_id: in
         raise Http404("No such task.")
     form = FeedbackForm(request.POST or None, learners=selectors.task_learners(task))
     if request.method == "POST":
-        feedback, refused = _attempt(
+        feedback, refused = form_write(
             form,
             request,
             lambda: services.feedback_give(
@@ -349,7 +329,7 @@ def my_groups_page(request: HttpRequest) -> HttpResponse:
         task = selectors.my_task(user, int(posted)) if posted.isdigit() and len(posted) < 19 else None
         if task is None:
             raise Http404("No such task.")
-        saved, refused = _attempt(
+        saved, refused = form_write(
             form,
             request,
             lambda: services.submission_save(learner=user, task=task, text=form.cleaned_data["text"]),

@@ -45,6 +45,7 @@ from tessera.individualization.models import (
 from tessera.individualization.selectors import accommodations_in_force
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 from tessera.schools.models import Membership, School, User
+from tessera.schools.text import text_checked
 
 OFF_TRACK_POINTS = 3  # data points in a row below the aim line before the team is alerted
 ATTACHMENT_TYPES = {
@@ -53,18 +54,6 @@ ATTACHMENT_TYPES = {
     "image/jpeg": (b"\xff\xd8\xff", ".jpg"),
 }
 Status = SupportPlan.Status
-
-
-def _text(value: str, *, what: str, limit: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("Write the %(what)s.") % {"what": what}, code="individualization.text_missing")
-    if len(value) > limit:
-        raise DomainError(
-            _("The %(what)s is too long: at most %(limit)s characters.") % {"what": what, "limit": limit},
-            code="individualization.text_too_long",
-        )
-    return value
 
 
 def _require_learner(school: School, learner: User) -> None:
@@ -127,8 +116,10 @@ def evaluation_record(
         evaluated_on=evaluated_on,
         evaluator=actor,
         areas=sorted(set(areas)),
-        findings=_text(findings, what=_("findings"), limit=LONG_TEXT),
-        recommendations=_text(recommendations, what=_("recommendations"), limit=LONG_TEXT, required=False),
+        findings=text_checked(findings, what=_("findings"), limit=LONG_TEXT),
+        recommendations=text_checked(
+            recommendations, what=_("recommendations"), limit=LONG_TEXT, required=False
+        ),
     )
     record_access(
         school=school,
@@ -216,8 +207,8 @@ def meeting_record(
         school=school,
         learner=learner,
         held_on=held_on,
-        participants=_text(participants, what=_("participants"), limit=LONG_TEXT),
-        decisions=_text(decisions, what=_("decisions"), limit=LONG_TEXT),
+        participants=text_checked(participants, what=_("participants"), limit=LONG_TEXT),
+        decisions=text_checked(decisions, what=_("decisions"), limit=LONG_TEXT),
         recorded_by=actor,
     )
     record_access(
@@ -299,8 +290,8 @@ def _check_objective(spec: ObjectiveSpec, starts_on: datetime.date, ends_on: dat
             % {"objective": spec.description},
             code="individualization.objective_unknown_area",
         )
-    _text(spec.description, what=_("objective"), limit=SHORT_TEXT)
-    _text(spec.measured_how, what=_("how it is measured"), limit=SHORT_TEXT)
+    text_checked(spec.description, what=_("objective"), limit=SHORT_TEXT)
+    text_checked(spec.measured_how, what=_("how it is measured"), limit=SHORT_TEXT)
 
 
 def _check_accommodation(spec: AccommodationSpec) -> None:
@@ -400,8 +391,8 @@ def plan_draft(
         starts_on=starts_on,
         ends_on=ends_on,
         effective_from=effective_from,
-        present_levels=_text(content.present_levels, what=_("present levels"), limit=LONG_TEXT),
-        change_summary=_text(
+        present_levels=text_checked(content.present_levels, what=_("present levels"), limit=LONG_TEXT),
+        change_summary=text_checked(
             change_summary, what=_("summary of the changes"), limit=LONG_TEXT, required=bool(amends)
         ),
         created_by=actor,
@@ -442,7 +433,9 @@ def plan_draft(
         )
     for description in content.modifications:
         Modification.objects.create(
-            school=school, plan=plan, description=_text(description, what=_("modification"), limit=SHORT_TEXT)
+            school=school,
+            plan=plan,
+            description=text_checked(description, what=_("modification"), limit=SHORT_TEXT),
         )
     record_access(
         school=school,
@@ -590,8 +583,8 @@ def support_log_add(
         objective=objective,
         held_on=held_on,
         minutes=minutes,
-        what_was_done=_text(what_was_done, what=_("what was done"), limit=LONG_TEXT),
-        notes=_text(notes, what=_("notes"), limit=LONG_TEXT, required=False),
+        what_was_done=text_checked(what_was_done, what=_("what was done"), limit=LONG_TEXT),
+        notes=text_checked(notes, what=_("notes"), limit=LONG_TEXT, required=False),
     )
     if objective is not None and measured is not None:
         data_point_add(objective=objective, measured_on=held_on, value=measured, log=log, actor=actor)

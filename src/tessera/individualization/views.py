@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +51,7 @@ from tessera.individualization.services import (
     PlanContent,
     ServiceSpec,
 )
-from tessera.schools.errors import DomainError, PermissionDenied, add_form_error
+from tessera.schools.errors import DomainError, PermissionDenied, add_form_error, form_write, refusal_page
 from tessera.schools.models import School, User
 
 AUDIT_PAGE_SIZE = 50
@@ -70,23 +69,6 @@ def _school_and_learner(school_id: int, learner_id: int) -> tuple[School, User]:
     if learner is None:
         raise Http404("No such learner.")
     return school, learner
-
-
-def _denied(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "denied.html", {"message": message}, status=403)
-
-
-def _attempt(form: Any, request: HttpRequest, write: Callable[[], Any]) -> tuple[Any, HttpResponse | None]:
-    """Run ``write`` for a valid form; a domain error lands on the form (a permission refusal: 403)."""
-    if not form.is_valid():
-        return None, None
-    try:
-        return write(), None
-    except PermissionDenied as error:
-        return None, _denied(request, error.message)
-    except DomainError as error:
-        add_form_error(form, error)
-        return None, None
 
 
 def _form_page(
@@ -208,7 +190,7 @@ def _refuse(request: HttpRequest, user: User, school: School, learner: User, rea
     """403 with the reason for those who may know the learner (their records' readers and the school's
     staff); 404 for anyone else."""
     if perms.can_read_records(user, school, learner) or pages.is_staff(user, school):
-        return _denied(request, reason)
+        return refusal_page(request, reason)
     raise Http404("No such learner.")
 
 
@@ -256,7 +238,7 @@ def evaluation_new(request: HttpRequest, school_id: int, learner_id: int) -> Htt
                         return None
             return evaluation
 
-        evaluation, refused = _attempt(form, request, write)
+        evaluation, refused = form_write(form, request, write)
         if refused:
             return refused
         if evaluation is not None:
@@ -284,7 +266,7 @@ def meeting_new(request: HttpRequest, school_id: int, learner_id: int) -> HttpRe
         )
     form = MeetingForm(request.POST or None)
     if request.method == "POST":
-        meeting, refused = _attempt(
+        meeting, refused = form_write(
             form,
             request,
             lambda: services.meeting_record(
@@ -317,7 +299,7 @@ def plan_sign(request: HttpRequest, school_id: int, learner_id: int, plan_id: in
     guardian = member is not None and member.role == PlanMember.Role.GUARDIAN
     form = SignForm(request.POST or None, guardian=guardian)
     if request.method == "POST":
-        signed, refused = _attempt(
+        signed, refused = form_write(
             form, request, lambda: services.plan_sign(actor=user, plan=plan, address=client_address(request))
         )
         if refused:
@@ -334,7 +316,7 @@ def plan_sign(request: HttpRequest, school_id: int, learner_id: int, plan_id: in
             messages.success(request, done)
             return redirect("learner-plan", school.pk, learner.pk)
     elif member is None:
-        return _denied(request, _("Only the members of this plan's team sign it."))
+        return refusal_page(request, _("Only the members of this plan's team sign it."))
     title = _("Consent to the plan") if guardian else _("Sign the plan")
     button = _("I consent") if guardian else _("Sign")
     return _form_page(request, learner, school, form, title=title, button=button, plan=plan)
@@ -356,7 +338,7 @@ def support_log_new(request: HttpRequest, school_id: int, learner_id: int) -> Ht
     plan = selectors.plan_in_force(school, learner, timezone.localdate())
     form = SupportLogForm(request.POST or None, objectives=pages.loggable_objectives(user, school, plan))
     if request.method == "POST":
-        log, refused = _attempt(
+        log, refused = form_write(
             form,
             request,
             lambda: services.support_log_add(
@@ -401,7 +383,7 @@ def plan_new(request: HttpRequest, school_id: int, learner_id: int) -> HttpRespo
         initial=_initial(in_force),
     )
     if request.method == "POST":
-        plan, refused = _attempt(
+        plan, refused = form_write(
             form, request, lambda: _draft(request, user, school, learner, form, in_force)
         )
         if refused:

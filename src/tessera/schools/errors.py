@@ -34,10 +34,15 @@ The mapper: :func:`api_body` is the JSON body of the API's error response (``det
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -78,3 +83,24 @@ def add_form_error(form: forms.BaseForm, error: DomainError, field: str | None =
     """Show ``error`` on ``form``: under ``field``, or above the form (``None``); the ``ValidationError``
     keeps the code (``form.errors.as_data()``, ``form.has_error(field, code)``)."""
     form.add_error(field, ValidationError(error.message, code=error.code))
+
+
+def refusal_page(request: HttpRequest, message: str) -> HttpResponse:
+    """The 403 page saying why (``denied.html``): someone who may see the page but not do this."""
+    return render(request, "denied.html", {"message": message}, status=403)
+
+
+def form_write(
+    form: forms.BaseForm, request: HttpRequest, write: Callable[[], T]
+) -> tuple[T | None, HttpResponse | None]:
+    """Run ``write`` for a valid ``form``: its result, or None with the form showing the domain error (or
+    invalid), or the refusal page when the user may not do it."""
+    if not form.is_valid():
+        return None, None
+    try:
+        return write(), None
+    except PermissionDenied as error:
+        return None, refusal_page(request, error.message)
+    except DomainError as error:
+        add_form_error(form, error)
+        return None, None
