@@ -220,6 +220,7 @@ def test_who_may_read_the_plan_and_every_read_is_audited(world: Any) -> None:
         "read_aloud",
     ]
     assert selectors.records_for(world.a.co_teacher, school, learner) is None
+    assert RecordRead.objects.filter(actor=world.a.co_teacher, record="accommodations to apply").count() == 1
     read = selectors.records_for(world.a.specialist, school, learner, address="10.0.0.7")
     assert read is not None and read.plan is not None
     seen = selectors.audit_log_for(world.a.guardian, school, learner)

@@ -516,7 +516,7 @@ def records_read(request: HttpRequest, school_id: int, learner_id: int) -> Recor
     school, learner = _school_learner(school_id, learner_id)
     records = selectors.records_for(user, school, learner, address=_address(request))
     if records is None:
-        supports = selectors.accommodations_for_teacher(user, school, learner)
+        supports = selectors.accommodations_for_teacher(user, school, learner, address=_address(request))
         if supports is None:
             raise _learner_not_found(learner_id)
         return RecordsOut(accommodations=_supports_out(supports))

@@ -142,11 +142,21 @@ def records_for(
     )
 
 
-def accommodations_for_teacher(user: User, school: School, learner: User) -> list[Support] | None:
+def accommodations_for_teacher(
+    user: User, school: School, learner: User, *, address: str | None = None
+) -> list[Support] | None:
     """What a teacher of the learner must apply (and nothing else of the plan); None if they may not
     see it."""
     if not perms.can_see_accommodations(user, school, learner):
         return None
+    record_access(
+        school=school,
+        learner=learner,
+        actor=user,
+        action=Action.READ,
+        record="accommodations to apply",
+        address=address,
+    )
     return accommodations_in_force(school, learner, datetime.date.today())
 
 

@@ -89,7 +89,9 @@ def learner_plan(request: HttpRequest, school_id: int, learner_id: int) -> HttpR
     school, learner = _school_and_learner(school_id, learner_id)
     records = selectors.records_for(user, school, learner, address=client_address(request))
     if records is None:
-        supports = selectors.accommodations_for_teacher(user, school, learner)
+        supports = selectors.accommodations_for_teacher(
+            user, school, learner, address=client_address(request)
+        )
         if supports is None:
             raise Http404("No such learner.")
         context = {
