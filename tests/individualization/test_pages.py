@@ -105,7 +105,9 @@ def test_a_co_teacher_outside_the_team_sees_only_the_accommodations(world: Any) 
     assert "Reads two years below grade level" not in page  # nothing of the plan's present levels
     assert "Reads a grade-level word problem" not in page  # nor its objectives
     assert "Evaluations" not in page
-    assert not RecordRead.objects.filter(actor=world.a.co_teacher).exists()
+    # Audited as what it is: the accommodations to apply, not the plan.
+    reads = RecordRead.objects.filter(actor=world.a.co_teacher)
+    assert set(reads.values_list("record", flat=True)) == {"accommodations to apply"}
 
 
 @pytest.mark.parametrize("role", ["para", "other_teacher", "mentor", "other_learner"])
