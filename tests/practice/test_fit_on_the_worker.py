@@ -126,11 +126,13 @@ def test_the_model_cache_keeps_the_newest_fit_of_the_most_recently_used_framewor
 
 
 def _differences(shipped: Any, made: Any, where: str = "") -> list[str]:
-    """Where ``made`` differs from ``shipped``: in shape, or in a number by more than 1e-3. The fit is an
-    iterative optimisation whose last digits move with the BLAS library's threading (seen: up to 1e-4
-    between two runs on one machine under load)."""
+    """Where ``made`` differs from ``shipped``: in shape, or in a number by more than 0.2 % (and 1e-3). The
+    fit is an iterative optimisation whose last digits move with the BLAS library's threading and the CPU
+    (seen: up to 1e-4 between two runs on one machine under load, 7e-4 relative on another CPU); a stale
+    file (the simulation or the fit changed) differs by far more."""
     if isinstance(shipped, float) and isinstance(made, float):
-        return [] if math.isclose(shipped, made, abs_tol=1e-3) else [f"{where}: {shipped} != {made}"]
+        close = math.isclose(shipped, made, rel_tol=2e-3, abs_tol=1e-3)
+        return [] if close else [f"{where}: {shipped} != {made}"]
     if isinstance(shipped, dict) and isinstance(made, dict) and shipped.keys() == made.keys():
         return [d for key in shipped for d in _differences(shipped[key], made[key], f"{where}/{key}")]
     if isinstance(shipped, list) and isinstance(made, list) and len(shipped) == len(made):
