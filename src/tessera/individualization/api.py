@@ -37,6 +37,7 @@ from tessera.individualization.models import (
     RecordRead,
     SupportLog,
     SupportPlan,
+    TeamAlert,
     TeamMeeting,
 )
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
@@ -237,6 +238,16 @@ class PlanOut(Schema):
     modifications: list[ModificationOut]
 
 
+class AlertOut(Schema):
+    id: int
+    objective_id: int
+    objective: str
+    points: int = Field(description="How many measures in a row were below the aim line.")
+    raised_at: datetime.datetime
+    closed_at: datetime.datetime | None = Field(description="Reviewed, or back on track; null while open.")
+    reviewed_by_id: int | None = Field(description="Who marked it reviewed; null if the measures closed it.")
+
+
 class LogOut(Schema):
     id: int
     held_on: datetime.date
@@ -267,6 +278,7 @@ class RecordsOut(Schema):
     evaluations: list[EvaluationOut] | None = None
     meetings: list[MeetingOut] | None = None
     logs: list[LogOut] | None = Field(default=None, description="The last 50 support sessions.")
+    alerts: list[AlertOut] | None = Field(default=None, description="Objectives off track, not yet reviewed.")
 
 
 class EvaluationIn(Schema):
@@ -489,6 +501,18 @@ def _log_out(log: SupportLog) -> LogOut:
     )
 
 
+def _alert_out(alert: TeamAlert) -> AlertOut:
+    return AlertOut(
+        id=alert.pk,
+        objective_id=alert.objective_id,
+        objective=alert.objective.description,
+        points=alert.points,
+        raised_at=alert.raised_at,
+        closed_at=alert.closed_at,
+        reviewed_by_id=alert.closed_by_id,
+    )
+
+
 def _supports_out(supports: list[selectors.Support]) -> list[SupportOut]:
     return [
         SupportOut(
@@ -532,6 +556,7 @@ def records_read(request: HttpRequest, school_id: int, learner_id: int) -> Recor
         evaluations=[_evaluation_out(e) for e in records.evaluations],
         meetings=[_meeting_out(m) for m in records.meetings],
         logs=[_log_out(log) for log in records.logs],
+        alerts=[_alert_out(alert) for alert in records.alerts],
     )
 
 
@@ -793,6 +818,22 @@ def plan_sign(request: HttpRequest, plan_id: int) -> PlanOut:
 def plan_activate(request: HttpRequest, plan_id: int) -> PlanOut:
     plan = services.plan_activate(actor=_user(request), plan=_plan(request, plan_id))
     return _plan_out(_plan_with_content(plan))
+
+
+@router.post(
+    "/alerts/{alert_id}/review",
+    response=AlertOut,
+    summary="Mark an off-track objective's alert as reviewed (the plan team; again: unchanged)",
+)
+def alert_review(request: HttpRequest, alert_id: int) -> AlertOut:
+    user = _user(request)
+    alert = TeamAlert.objects.filter(pk=alert_id).select_related("school", "learner", "objective").first()
+    if alert is None or not perms.can_read_records(user, alert.school, alert.learner):
+        raise NotFound(
+            _("There is no alert %(id)s that you may see.") % {"id": alert_id},
+            code="individualization.alert_not_found",
+        )
+    return _alert_out(services.alert_review(actor=user, alert=alert, address=_address(request)))
 
 
 # --- support logs and progress ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ class IndividualizationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from tessera.individualization import consumers  # noqa: F401  (subscribes to the event log)
         from tessera.practice.accommodations import reader_register
 
         reader_register(_supports)  # type: ignore[arg-type]

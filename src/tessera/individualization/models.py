@@ -8,6 +8,7 @@
   :class:`Accommodation` s (typed: how the learner works) and :class:`Modification` s (what is expected).
 - :class:`SupportLog`: a one-on-one session a teacher or para-professional gave; :class:`ObjectiveDataPoint`:
   a measure of an objective (from a log, from practice, or entered).
+- :class:`TeamAlert`: an objective off track, for the team to look at.
 - :class:`AccommodationPause`: a support the learner turned off for one day, where the plan allows it.
 - :class:`RecordRead`: every read and write of these records (who, when, which, from where).
 """
@@ -275,6 +276,27 @@ class ObjectiveDataPoint(TenantModel):
 
     class Meta:
         ordering = ["objective", "measured_on", "pk"]
+
+
+class TeamAlert(TenantModel):
+    """An objective off track (``points`` measures in a row below its aim line), shown to the plan's team
+    until a measure is back on the line or a member marks it reviewed (``closed_by``; None when the
+    learner's measures closed it)."""
+
+    learner = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    objective = models.ForeignKey(PlanObjective, on_delete=models.CASCADE, related_name="alerts")
+    points = models.PositiveSmallIntegerField()
+    raised_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective"], condition=Q(closed_at__isnull=True), name="one_open_alert_per_objective"
+            )
+        ]
 
 
 class AccommodationPause(TenantModel):

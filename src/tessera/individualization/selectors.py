@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tessera.individualization import permissions as perms
 from tessera.individualization.audit import Action, record_access
@@ -16,13 +16,16 @@ from tessera.individualization.models import (
     AccommodationPause,
     Evaluation,
     ObjectiveDataPoint,
+    PlanMember,
     PlanObjective,
     RecordRead,
     SupportLog,
     SupportPlan,
+    TeamAlert,
     TeamMeeting,
 )
-from tessera.schools.models import School, User
+from tessera.schools import permissions as school_permissions
+from tessera.schools.models import School, SupportAssignment, User
 
 Status = SupportPlan.Status
 
@@ -101,6 +104,7 @@ class LearnerRecords:
     evaluations: list[Evaluation]
     meetings: list[TeamMeeting]
     logs: list[SupportLog]
+    alerts: list[TeamAlert]
 
 
 def records_for(
@@ -139,6 +143,32 @@ def records_for(
                 "logged_by", "objective"
             )[:50]
         ),
+        alerts=list(
+            TeamAlert.objects.filter(school=school, learner=learner, closed_at__isnull=True).select_related(
+                "objective"
+            )
+        ),
+    )
+
+
+def alerts_for_team_member(user: User) -> list[TeamAlert]:
+    """The open alerts on the plans whose team ``user`` is on (a member of a version, not as a guardian, or
+    a specialist assigned to the learner now), for their home page: the learner's name and a link, the
+    objective itself being read, audited, on the plan page."""
+    members = PlanMember.objects.filter(
+        user=user, plan__learner=OuterRef("learner"), school=OuterRef("school")
+    )
+    specialist = school_permissions.support_in_force().filter(
+        staff=user,
+        learner=OuterRef("learner"),
+        school=OuterRef("school"),
+        role=SupportAssignment.Role.SPECIALIST,
+    )
+    return list(
+        TeamAlert.objects.filter(closed_at__isnull=True)
+        .filter(Exists(members.exclude(role=PlanMember.Role.GUARDIAN)) | Exists(specialist))
+        .select_related("learner", "school")
+        .order_by("-raised_at", "-pk")[:20]
     )
 
 

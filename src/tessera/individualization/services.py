@@ -40,6 +40,7 @@ from tessera.individualization.models import (
     PlanService,
     SupportLog,
     SupportPlan,
+    TeamAlert,
     TeamMeeting,
 )
 from tessera.individualization.selectors import accommodations_in_force
@@ -163,19 +164,23 @@ def attachment_add(
         )
     stored_name = f"{uuid.uuid4().hex}{ATTACHMENT_TYPES[found][1]}"
     path = attachments_folder() / stored_name
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    path.chmod(0o600)
-    attachment = EvaluationAttachment.objects.create(
-        school=school,
-        evaluation=evaluation,
-        stored_name=stored_name,
-        original_name=(upload.name or "evaluation")[:SHORT_TEXT],
-        content_type=found,
-        size=upload.size,
-        uploaded_by=actor,
-    )
+    try:
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        path.chmod(0o600)
+        attachment = EvaluationAttachment.objects.create(
+            school=school,
+            evaluation=evaluation,
+            stored_name=stored_name,
+            original_name=(upload.name or "evaluation")[:SHORT_TEXT],
+            content_type=found,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     record_access(
         school=school,
         learner=learner,
@@ -185,6 +190,30 @@ def attachment_add(
         address=address,
     )
     return attachment
+
+
+def orphaned_attachments_remove(*, now: datetime.datetime | None = None) -> int:
+    """Remove the stored files no attachment row names, written between a day and ``ORPHAN_FILE_MINUTES``
+    ago: their upload's transaction rolled back after the file was written (the row went, the file stayed).
+    The age keeps it clear of uploads still in their transaction; the day bounds the work of a check. The
+    number removed. Run by the background worker at every check."""
+    now = now or timezone.now()
+    newest = now.timestamp() - settings.ORPHAN_FILE_MINUTES * 60
+    oldest = newest - 24 * 3600
+    candidates = {
+        path.name: path
+        for path in attachments_folder().iterdir()
+        if path.is_file() and oldest <= path.stat().st_mtime < newest
+    }
+    kept = set(
+        EvaluationAttachment.objects.filter(stored_name__in=list(candidates)).values_list(
+            "stored_name", flat=True
+        )
+    )
+    orphans = candidates.keys() - kept
+    for name in orphans:
+        candidates[name].unlink(missing_ok=True)
+    return len(orphans)
 
 
 # --- team meetings ---------------------------------------------------------------------------------
@@ -289,6 +318,12 @@ def _check_objective(spec: ObjectiveSpec, starts_on: datetime.date, ends_on: dat
             _("Objective “%(objective)s” has an unknown area or frequency.")
             % {"objective": spec.description},
             code="individualization.objective_unknown_area",
+        )
+    if spec.competency is not None and spec.unit != "%":
+        raise DomainError(
+            _("Objective “%(objective)s” follows practice on a competency, so it is measured in %% mastery.")
+            % {"objective": spec.description},
+            code="individualization.objective_unit_not_percent",
         )
     text_checked(spec.description, what=_("objective"), limit=SHORT_TEXT)
     text_checked(spec.measured_how, what=_("how it is measured"), limit=SHORT_TEXT)
@@ -608,8 +643,7 @@ def data_point_add(
     log: SupportLog | None = None,
     source: str = ObjectiveDataPoint.Source.LOG,
 ) -> ObjectiveDataPoint:
-    """A measure of the objective; after ``OFF_TRACK_POINTS`` measures in a row below the aim line the team
-    is alerted (an event)."""
+    """A measure of the objective, then its track checked (:func:`_track_check`)."""
     point = ObjectiveDataPoint.objects.create(
         school=objective.school,
         objective=objective,
@@ -618,12 +652,70 @@ def data_point_add(
         log=log,
         source=source,
     )
-    latest = list(objective.data_points.order_by("-measured_on", "-pk")[:OFF_TRACK_POINTS])
-    if len(latest) == OFF_TRACK_POINTS and all(p.value < objective.aim_on(p.measured_on) for p in latest):
+    _track_check(objective, point, actor)
+    return point
+
+
+def practice_point_record(*, objective: PlanObjective, measured_on: datetime.date, value: float) -> None:
+    """The day's measure from practice (the learner's mastery of the objective's competency, in percent):
+    one point per day, the day's last session's figure replacing an earlier one."""
+    point = objective.data_points.filter(
+        measured_on=measured_on, source=ObjectiveDataPoint.Source.PRACTICE
+    ).first()
+    if point is None:
+        data_point_add(
+            objective=objective,
+            measured_on=measured_on,
+            value=value,
+            source=ObjectiveDataPoint.Source.PRACTICE,
+        )
+        return
+    point.value = value
+    point.save(update_fields=["value"])
+    _track_check(objective, point, None)
+
+
+def _track_check(objective: PlanObjective, point: ObjectiveDataPoint, actor: User | None) -> None:
+    """A measure on or above the aim line closes the objective's open alert; the ``OFF_TRACK_POINTS``-th
+    measure in a row below it tells the team (an :class:`ObjectiveOffTrack` event, once per run of low
+    measures)."""
+    if point.value >= objective.aim_on(point.measured_on):
+        TeamAlert.objects.filter(objective=objective, closed_at__isnull=True).update(closed_at=timezone.now())
+        return
+    latest = list(objective.data_points.order_by("-measured_on", "-pk")[: OFF_TRACK_POINTS + 1])
+    below = 0
+    for earlier in latest:
+        if earlier.value >= objective.aim_on(earlier.measured_on):
+            break
+        below += 1
+    if below == OFF_TRACK_POINTS:
         event_record(
             school=objective.school,
             learner=objective.plan.learner,
             actor=actor,
             fact=ObjectiveOffTrack(objective.pk, objective.description, OFF_TRACK_POINTS),
         )
-    return point
+
+
+@transaction.atomic
+def alert_review(*, actor: User, alert: TeamAlert, address: str | None = None) -> TeamAlert:
+    """A team member looked at the off-track objective: the alert closes (the next run of low measures
+    raises a new one)."""
+    school, learner = alert.school, alert.learner
+    if not perms.on_team(actor, school, learner) and not perms.is_admin(actor, school):
+        raise PermissionDenied(
+            _("Only the learner's plan team reviews its alerts."), code="individualization.not_on_team"
+        )
+    if alert.closed_at is None:
+        alert.closed_at = timezone.now()
+        alert.closed_by = actor
+        alert.save(update_fields=["closed_at", "closed_by"])
+        record_access(
+            school=school,
+            learner=learner,
+            actor=actor,
+            action=Action.WROTE,
+            record=f"alert {alert.pk} on objective {alert.objective_id}",
+            address=address,
+        )
+    return alert

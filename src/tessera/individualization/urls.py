@@ -19,5 +19,6 @@ urlpatterns = [
     path(f"{LEARNER}plans/new/", views.plan_new, name="plan-new"),
     path(f"{LEARNER}plans/<int:plan_id>/sign/", views.plan_sign, name="plan-sign"),
     path(f"{LEARNER}support-logs/", views.support_log_new, name="support-log-new"),
+    path(f"{LEARNER}alerts/<int:alert_id>/review/", views.alert_review, name="alert-review"),
     path("schools/<int:school_id>/records-audit/", views.records_audit, name="records-audit"),
 ]

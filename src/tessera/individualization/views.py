@@ -5,6 +5,7 @@
   files downloaded through ``attachments/<id>/``), meetings, support logs and this week's minutes; a
   guardian also sees who read the records. A teacher of the learner who is not on the team gets only the
   accommodations to apply. Everyone else: 404. Every read is audited (by the selectors).
+- ``alerts/<id>/review/`` (POST): a team member marks an off-track objective's alert as reviewed.
 - ``evaluations/``, ``meetings/``, ``plans/new/``, ``plans/<id>/sign/``, ``support-logs/``: one form each;
   a POST that succeeds redirects to the plan page (or, for a support log by someone who may not read the
   plan, back to the form) with a message; bad input shows the form again with the reason (400) and changes
@@ -30,7 +31,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.individualization import pages, selectors, services
 from tessera.individualization import permissions as perms
@@ -43,7 +44,7 @@ from tessera.individualization.forms import (
     SignForm,
     SupportLogForm,
 )
-from tessera.individualization.models import Area, EvaluationAttachment, PlanMember, SupportPlan
+from tessera.individualization.models import Area, EvaluationAttachment, PlanMember, SupportPlan, TeamAlert
 from tessera.individualization.services import (
     AccommodationSpec,
     MemberSpec,
@@ -322,6 +323,23 @@ def plan_sign(request: HttpRequest, school_id: int, learner_id: int, plan_id: in
     title = _("Consent to the plan") if guardian else _("Sign the plan")
     button = _("I consent") if guardian else _("Sign")
     return _form_page(request, learner, school, form, title=title, button=button, plan=plan)
+
+
+@login_required
+@require_POST
+def alert_review(request: HttpRequest, school_id: int, learner_id: int, alert_id: int) -> HttpResponse:
+    """Mark an off-track objective's alert as reviewed (again: nothing changes), back to the plan."""
+    user = _user(request)
+    school, learner = _school_and_learner(school_id, learner_id)
+    if not perms.can_read_records(user, school, learner):
+        raise Http404("No such alert.")
+    alert = get_object_or_404(TeamAlert, school=school, learner=learner, pk=alert_id)
+    try:
+        services.alert_review(actor=user, alert=alert, address=client_address(request))
+    except PermissionDenied as error:
+        return refusal_page(request, error.message)
+    messages.success(request, _("The alert is marked as reviewed."))
+    return redirect("learner-plan", school.pk, learner.pk)
 
 
 @login_required

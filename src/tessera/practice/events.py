@@ -26,3 +26,16 @@ class MasteryLost(Fact):
     kind = "practice.mastery_lost"
     competency_id: int
     competency: str
+
+
+@event_kind
+@dataclass(frozen=True)
+class PracticeSessionEnded(Fact):
+    """The learner ended a session in which they answered (or it was ended for them after it sat idle):
+    the evidence of ``competency_ids`` is in, for whoever measures progress from practice."""
+
+    kind = "practice.session_ended"
+    session_id: int
+    competency_ids: list[int]
+    answers: int
+    correct: int

@@ -19,9 +19,10 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from tessera.engine.mastery import MasteryRecord, MasteryStep, MasteryTracker, m
 from tessera.engine.tracing import LearnerState, LogisticEvidenceModel
 from tessera.events.log import Fact, event_record
 from tessera.practice import accommodations, permissions, progress
-from tessera.practice.events import CompetencyMastered, MasteryLost
+from tessera.practice.events import CompetencyMastered, MasteryLost, PracticeSessionEnded
 from tessera.practice.learner_model import MASTERY_POLICY, model_for, tracker_for
 from tessera.practice.models import Answer, LearnerCompetencyState, LearnerModelState, PracticeSession
 from tessera.practice.review import review_schedule
@@ -784,10 +785,12 @@ def session_end(*, learner: User, session: PracticeSession, now: datetime | None
     """End the session (ending it again changes nothing) and sum it up: answers, correct, and what was
     mastered in it (an answer of the session made it mastered, and it still is)."""
     _require_own(learner, session)
+    answers = list(session.answers.values_list("correct", flat=True))
     if session.ended_at is None:
         session.ended_at = now or timezone.now()
         session.save(update_fields=["ended_at"])
-    answers = list(session.answers.values_list("correct", flat=True))
+        if answers:
+            _session_ended_record(session, answers)
     newly = session.answers.filter(result__newly_mastered=True).values("competency_id")
     mastered = Competency.objects.filter(
         pk__in=LearnerCompetencyState.objects.filter(
@@ -798,3 +801,32 @@ def session_end(*, learner: User, session: PracticeSession, now: datetime | None
         ).values("competency_id")
     ).order_by("domain__position", "position", "pk")
     return SessionSummary(session, len(answers), sum(answers), list(mastered))
+
+
+def _session_ended_record(session: PracticeSession, answers: list[bool]) -> None:
+    competency_ids = sorted(set(session.answers.values_list("competency_id", flat=True)))
+    event_record(
+        school=session.school,
+        learner=session.learner,
+        fact=PracticeSessionEnded(session.pk, competency_ids, len(answers), sum(answers)),
+        at=session.ended_at,
+    )
+
+
+def idle_sessions_end(*, now: datetime | None = None) -> int:
+    """End the sessions nobody has answered in for ``PRACTICE_IDLE_MINUTES`` (the learner closed the tab
+    instead of pressing "End session"), each at its last answer, so their evidence counts like any other
+    session's. The number ended. Run by the background worker."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.PRACTICE_IDLE_MINUTES)
+    idle = (
+        PracticeSession.objects.filter(ended_at__isnull=True, started_at__lt=cutoff)
+        .annotate(last_answer=models.Max("answers__created_at"))
+        .filter(models.Q(last_answer__lt=cutoff) | models.Q(last_answer__isnull=True))
+        .select_related("learner", "school")
+    )
+    ended = 0
+    for session in idle[:500]:
+        session_end(learner=session.learner, session=session, now=session.last_answer or session.started_at)
+        ended += 1
+    return ended

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from tessera.curriculum import selectors as curriculum_selectors
 from tessera.family.messages import selectors as message_selectors
 from tessera.individualization import permissions as individualization_permissions
+from tessera.individualization import selectors as individualization_selectors
 from tessera.personalization import permissions as personalization_permissions
 from tessera.schools import selectors
 from tessera.schools.models import User
@@ -36,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home": selectors.home_for(user),
         "curriculum_schools": curriculum_selectors.schools_with_curriculum_pages(user),
         "unread_messages": message_selectors.unread_count(user),
+        "plan_alerts": individualization_selectors.alerts_for_team_member(user),
     }
     return render(request, "web/home.html", context)
 

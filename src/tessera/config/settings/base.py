@@ -216,6 +216,8 @@ STATIC_URL = "/static/"
 PRIVATE_FILES_DIR = Path(os.environ.get("PRIVATE_FILES_DIR", VAR_DIR / "private"))
 private_directory(PRIVATE_FILES_DIR)
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+# A stored file without its row (its upload's transaction rolled back) is removed by the worker after this.
+ORPHAN_FILE_MINUTES = int(os.environ.get("ORPHAN_FILE_MINUTES", "60"))
 # A learner reads their own support plan from this age (younger: their guardians and the team).
 PLAN_VISIBLE_TO_LEARNER_FROM_AGE = int(os.environ.get("PLAN_VISIBLE_TO_LEARNER_FROM_AGE", "14"))
 
@@ -247,6 +249,9 @@ PRACTICE_FIT_CHECK_SECONDS = int(os.environ.get("PRACTICE_FIT_CHECK_SECONDS", "3
 PRACTICE_FIT_ENQUEUE_AGAIN_SECONDS = int(os.environ.get("PRACTICE_FIT_ENQUEUE_AGAIN_SECONDS", "600"))
 # How many frameworks' fitted learner models a process keeps loaded (the newest fit of each; LRU).
 PRACTICE_MODEL_CACHE_SIZE = int(os.environ.get("PRACTICE_MODEL_CACHE_SIZE", "32"))
+# A practice session nobody answered in for this many minutes is ended by the worker (its evidence then
+# counts, e.g. towards a support plan's objective).
+PRACTICE_IDLE_MINUTES = int(os.environ.get("PRACTICE_IDLE_MINUTES", "30"))
 # Item banks (items, links, prerequisites) kept in memory per process, most recently used frameworks.
 CURRICULUM_BANK_CACHE_SIZE = int(os.environ.get("CURRICULUM_BANK_CACHE_SIZE", "32"))
 

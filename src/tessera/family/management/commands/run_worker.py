@@ -1,6 +1,7 @@
 """The background worker for one machine (``make run``): runs queued tasks, relays the event log to its
-relayed consumers (:func:`tessera.events.relay.relay_all`) and, every ``DIGEST_CHECK_SECONDS``, enqueues
-the weekly digests that are due.
+relayed consumers (:func:`tessera.events.relay.relay_all`) and, every ``DIGEST_CHECK_SECONDS``, does the
+periodic chores: enqueues the weekly digests that are due, ends the practice sessions left idle (so their
+evidence counts) and removes evaluation files whose upload rolled back.
 
 django-tasks runs tasks but schedules nothing, so this loop is the scheduler too. Each turn it calls
 :func:`tessera.family.notifications.tasks.digests_due` when the check is due, then lets django-tasks-db's
@@ -23,12 +24,34 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from tessera.events.relay import relay_all
 from tessera.family.notifications.tasks import digests_due
+from tessera.individualization.services import orphaned_attachments_remove
+from tessera.practice.services import idle_sessions_end
 
 logger = logging.getLogger(__name__)
 
 
+CHORES = (
+    ("Enqueued %d weekly digest(s)", lambda: len(digests_due())),
+    ("Ended %d idle practice session(s)", idle_sessions_end),
+    ("Removed %d orphaned evaluation file(s)", orphaned_attachments_remove),
+)
+
+
+def chores() -> None:
+    """Each periodic chore in turn; one that fails (a locked or unreachable database) is logged and tried
+    again at the next check, and does not stop the others."""
+    for done, chore in CHORES:
+        try:
+            count = chore()
+        except Exception:
+            logger.exception("A periodic chore failed (%s)", done)
+        else:
+            if count:
+                logger.info(done, count)
+
+
 class Command(BaseCommand):
-    help = "Run queued background tasks and enqueue due digests every DIGEST_CHECK_SECONDS (Ctrl-C stops)."
+    help = "Run queued background tasks, and the periodic chores every DIGEST_CHECK_SECONDS (Ctrl-C stops)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -52,18 +75,12 @@ class Command(BaseCommand):
         )
         worker.configure_signals()
         every = settings.DIGEST_CHECK_SECONDS
-        self.stdout.write(f"Background worker: queued tasks as they come, due digests every {every:g} s.")
+        self.stdout.write(f"Background worker: queued tasks as they come, periodic chores every {every:g} s.")
         next_check = 0.0
         while worker.running:
             if time.monotonic() >= next_check:
                 next_check = time.monotonic() + every
-                try:
-                    enqueued = digests_due()
-                except Exception:  # e.g. a locked or unreachable database: log it, try at the next check
-                    logger.exception("Checking for due digests failed")
-                else:
-                    if enqueued:
-                        logger.info("Enqueued %d weekly digest(s)", len(enqueued))
+                chores()
             try:
                 relayed = relay_all()
             except Exception:  # the database is away: the deliveries wait for the next turn
