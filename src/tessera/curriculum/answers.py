@@ -5,10 +5,15 @@ An item spec is a plain mapping, the same shape the framework JSON uses::
     {"kind": "multiple_choice", "choices": ["1/2", "1/3"], "answer": 0}
     {"kind": "numeric", "answer": 0.75, "tolerance": 0.01}
     {"kind": "short_text", "accepted": ["x = 4", "4"]}
+    {"kind": "multiple_selection", "choices": ["2", "3", "4"], "answer": [0, 1]}
+
+An open response (``{"kind": "open_response"}``) is marked by a teacher against its rubric, never here.
 
 >>> answer_check({"kind": "numeric", "answer": 0.75, "tolerance": 0.01}, "3/4")
 True
 >>> answer_check({"kind": "short_text", "accepted": ["Right angle"]}, "  right   ANGLE ")
+True
+>>> answer_check({"kind": "multiple_selection", "choices": ["2", "3", "4"], "answer": [0, 1]}, [1, 0])
 True
 """
 
@@ -22,7 +27,7 @@ from typing import Any
 
 from tessera.schools.text import has_control_characters
 
-KINDS = ("multiple_choice", "numeric", "short_text")
+KINDS = ("multiple_choice", "multiple_selection", "numeric", "short_text", "open_response")
 MAX_ANSWER_LENGTH = 200
 # A decimal (``-2.5``, ``.5``), a fraction (``3/4``) or a mixed number (``1 1/2``), at most 30 digits a part.
 PLAIN_NUMBER = re.compile(
@@ -98,6 +103,10 @@ def answer_check(item_spec: Mapping[str, Any], answer: object) -> bool:
         if not 0 <= answer < len(choices):
             raise ValueError(f"there is no option {answer}; choose 0 to {len(choices) - 1}")
         return bool(answer == item_spec["answer"])
+    if kind == "multiple_selection":
+        return _selection(item_spec, answer) == set(item_spec["answer"])
+    if kind == "open_response":
+        raise ValueError("an open response is marked by the teacher against its rubric")
     if kind == "numeric":
         given = parse_number(answer)
         return abs(given - float(item_spec["answer"])) <= float(item_spec.get("tolerance", 0)) + 1e-9
@@ -113,3 +122,15 @@ def answer_check(item_spec: Mapping[str, Any], answer: object) -> bool:
             raise ValueError("the answer is empty")
         return any(normalize_text(accepted) == given_text for accepted in item_spec["accepted"])
     raise ValueError(f"unknown item kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def _selection(item_spec: Mapping[str, Any], answer: object) -> set[int]:
+    """The options a multiple-selection answer selects (a list of their numbers)."""
+    choices = item_spec["choices"]
+    if not isinstance(answer, list) or not answer:
+        raise ValueError("select at least one of the options (a list of their numbers)")
+    if len(answer) > len(choices) or any(isinstance(n, bool) or not isinstance(n, int) for n in answer):
+        raise ValueError(f"select options by their numbers, 0 to {len(choices) - 1}")
+    if any(not 0 <= n < len(choices) for n in answer):
+        raise ValueError(f"there is no such option; choose 0 to {len(choices) - 1}")
+    return set(answer)

@@ -30,8 +30,8 @@ class FrameworkBank:
 
     framework: Framework
     competencies: dict[int, Competency]  # in teaching order, each with ``framework`` set to the one above
-    items: dict[int, Item]
-    items_of: dict[int, tuple[Item, ...]] = field(default_factory=dict)  # competency id -> items, by id
+    items: dict[int, Item]  # every version, so a late answer to an earlier one is still marked
+    items_of: dict[int, tuple[Item, ...]] = field(default_factory=dict)  # competency id -> items offered
     assessed_by: dict[int, tuple[int, ...]] = field(default_factory=dict)  # item id -> competency ids
     prerequisites_of: dict[int, tuple[int, ...]] = field(default_factory=dict)  # direct, teaching order
 
@@ -73,7 +73,8 @@ def _load(framework_id: int) -> FrameworkBank:
         "item_id", "competency_id"
     )
     for item_id, competency_id in links.values_list("item_id", "competency_id"):
-        items_of[competency_id].append(items[item_id])
+        if items[item_id].offered:  # an earlier version, a retired or an open-response item is not chosen
+            items_of[competency_id].append(items[item_id])
         assessed_by[item_id].append(competency_id)
     teaching_order = {pk: n for n, pk in enumerate(competencies)}
     prerequisites_of: dict[int, list[int]] = {pk: [] for pk in competencies}

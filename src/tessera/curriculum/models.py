@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.schools.models import School
@@ -128,15 +130,43 @@ class Item(FrameworkOwned):
 
     class Kind(models.TextChoices):
         MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        MULTIPLE_SELECTION = "multiple_selection", _("Multiple selection")
         NUMERIC = "numeric", _("Numeric")
         SHORT_TEXT = "short_text", _("Short text")
+        OPEN_RESPONSE = "open_response", _("Open response (marked with a rubric)")
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(max_length=CODE_LENGTH)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    stem = models.TextField(max_length=TEXT_LENGTH)
-    choices = models.JSONField(default=list, blank=True, help_text=_("Multiple choice: the options."))
+    stem = models.TextField(max_length=TEXT_LENGTH, help_text=_("Markdown, with maths between \\( and \\)."))
+    choices = models.JSONField(
+        default=list, blank=True, help_text=_("Multiple choice and selection: the options.")
+    )
     correct_choice = models.PositiveSmallIntegerField(null=True, blank=True)
+    correct_choices = models.JSONField(
+        default=list, blank=True, help_text=_("Multiple selection: the options to select (their numbers).")
+    )
+    rubric = models.TextField(
+        blank=True,
+        default="",
+        max_length=TEXT_LENGTH,
+        help_text=_("Open response: what a full answer shows."),
+    )
+    language = models.CharField(max_length=10, default="en")
+    tags = models.JSONField(default=list, blank=True)
+    # Versions: an item with answers is never changed in place; saving it makes a new row (version + 1, same
+    # ``lineage``) and marks this one superseded, so every answer keeps the version it answered.
+    lineage = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        help_text=_("The first version (null on the first version itself)."),
+    )  # fmt: skip
+    version = models.PositiveIntegerField(default=1)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text=_("Hidden from practice; kept."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
     numeric_answer = models.FloatField(null=True, blank=True)
     tolerance = models.FloatField(default=0)
     accepted_answers = models.JSONField(default=list, blank=True, help_text=_("Short text answers."))
@@ -150,7 +180,11 @@ class Item(FrameworkOwned):
     class Meta:
         ordering = ["framework", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="item_code_per_framework"),
+            models.UniqueConstraint(
+                fields=["framework", "code"],
+                condition=Q(superseded_at__isnull=True),
+                name="item_code_per_framework",
+            ),
             models.CheckConstraint(condition=Q(tolerance__gte=0), name="item_tolerance_not_negative"),
             models.CheckConstraint(
                 condition=~Q(kind="multiple_choice") | Q(correct_choice__isnull=False),
@@ -164,10 +198,23 @@ class Item(FrameworkOwned):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def first_version_id(self) -> int:
+        return self.lineage_id or self.pk
+
+    @property
+    def offered(self) -> bool:
+        """Whether practice may choose it: the current version, not retired, marked by the machine."""
+        return self.superseded_at is None and self.retired_at is None and self.kind != self.Kind.OPEN_RESPONSE
+
     def spec(self) -> dict[str, object]:
         """What :func:`tessera.curriculum.answers.answer_check` needs."""
         if self.kind == self.Kind.MULTIPLE_CHOICE:
             return {"kind": self.kind, "choices": self.choices, "answer": self.correct_choice}
+        if self.kind == self.Kind.MULTIPLE_SELECTION:
+            return {"kind": self.kind, "choices": self.choices, "answer": self.correct_choices}
+        if self.kind == self.Kind.OPEN_RESPONSE:
+            return {"kind": self.kind}
         if self.kind == self.Kind.NUMERIC:
             return {"kind": self.kind, "answer": self.numeric_answer, "tolerance": self.tolerance}
         return {"kind": self.kind, "accepted": self.accepted_answers}
@@ -176,6 +223,7 @@ class Item(FrameworkOwned):
 class ItemCompetency(FrameworkOwned):
     item = models.ForeignKey(Item, on_delete=models.CASCADE)
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE)
+    primary = models.BooleanField(default=False, help_text=_("The competency the item mainly assesses."))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "competency"], name="item_competency_once")]
@@ -191,11 +239,26 @@ class Resource(FrameworkOwned):
         INTERACTIVE = "interactive", _("Interactive")
         WORKSHEET = "worksheet", _("Worksheet")
 
+    class Form(models.TextChoices):
+        LINK = "link", _("A link")
+        FILE = "file", _("A file")
+        PAGE = "page", _("A page written here")
+
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="resources")
     code = models.CharField(max_length=CODE_LENGTH)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=NAME_LENGTH)
-    url = models.URLField(max_length=500)
+    form = models.CharField(max_length=10, choices=Form.choices, default=Form.LINK)
+    url = models.URLField(max_length=500, blank=True, default="")
+    file = models.ForeignKey(
+        "CurriculumFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(
+        blank=True, default="", max_length=TEXT_LENGTH * 5, help_text=_("Markdown, maths.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     media_type = models.CharField(max_length=100, blank=True, default="")
     reading_level = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("A grade, 0 to 13."))
     interest_topics = models.JSONField(default=list, blank=True)
@@ -228,3 +291,25 @@ class ResourceCompetency(FrameworkOwned):
 
     def __str__(self) -> str:
         return f"{self.resource} teaches {self.competency}"
+
+
+class CurriculumFile(models.Model):
+    """An image or document a school's staff uploaded for its items and resources: checked by its content,
+    kept outside the web root under a random name, served only to those who may see the school's
+    curriculum (``curriculum-file``)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE)
+    stored_name = models.CharField(max_length=80, unique=True)
+    original_name = models.CharField(max_length=NAME_LENGTH)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -5,6 +5,8 @@
 - See items with their answers, and export: the school's staff (administrators, teachers, specialists,
   para-professionals); for a shared framework, staff of any school. Learners never get answers from a
   read endpoint: they get items one at a time through practice sessions.
+- Write the school's curriculum (items, resources, competencies, prerequisites, files) in the browser: its
+  teachers, specialists and administrators; shared frameworks are read-only (copied to a school first).
 - Import (create) a framework: the school's administrators. Shared frameworks: only the platform,
   with ``manage.py import_framework --shared``.
 """
@@ -61,3 +63,22 @@ def schools_staffed_by(user: User) -> QuerySet[School]:
     if not school_permissions.signed_in(user):
         return School.objects.none()
     return School.objects.filter(pk__in=_staff_school_ids(user))
+
+
+WRITER_ROLES = (Membership.Role.ADMINISTRATOR, Membership.Role.TEACHER, Membership.Role.SPECIALIST)
+
+
+def schools_written_by(user: User) -> QuerySet[School]:
+    """Schools whose curriculum the user writes."""
+    if not school_permissions.signed_in(user):
+        return School.objects.none()
+    return School.objects.filter(
+        pk__in=Membership.objects.filter(user=user, role__in=WRITER_ROLES).values("school_id")
+    )
+
+
+def can_write_curriculum(user: User | None, school: School | None) -> bool:
+    """Whether ``user`` writes ``school``'s curriculum (never a shared framework's: ``school`` None)."""
+    if user is None or school is None:
+        return False
+    return schools_written_by(user).filter(pk=school.pk).exists()

@@ -109,9 +109,9 @@ def _save(school: School | None, document: FrameworkDocument) -> Framework:
     )
     items = Item.objects.bulk_create(_item(school, framework, raw) for raw in document.items)
     ItemCompetency.objects.bulk_create(
-        ItemCompetency(school=school, item=item, competency=by_code[code])
+        ItemCompetency(school=school, item=item, competency=by_code[code], primary=n == 0)
         for item, raw in zip(items, document.items, strict=True)
-        for code in raw["competencies"]
+        for n, code in enumerate(raw["competencies"])
     )
     resources = Resource.objects.bulk_create(
         Resource(

@@ -216,6 +216,8 @@ STATIC_URL = "/static/"
 PRIVATE_FILES_DIR = Path(os.environ.get("PRIVATE_FILES_DIR", VAR_DIR / "private"))
 private_directory(PRIVATE_FILES_DIR)
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+# Images and documents of a school's items and resources (curriculum.files).
+CURRICULUM_FILE_MAX_BYTES = int(os.environ.get("CURRICULUM_FILE_MAX_MB", "5")) * 1024 * 1024
 # A stored file without its row (its upload's transaction rolled back) is removed by the worker after this.
 ORPHAN_FILE_MINUTES = int(os.environ.get("ORPHAN_FILE_MINUTES", "60"))
 # A learner reads their own support plan from this age (younger: their guardians and the team).

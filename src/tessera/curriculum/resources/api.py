@@ -1,0 +1,5 @@
+"""JSON API of curriculum.resources."""
+
+from ninja import Router
+
+router = Router(tags=["curriculum"])
