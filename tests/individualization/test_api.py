@@ -1,7 +1,7 @@
 """The individualization API as the team, the family, the learner and the teachers meet it: the records
-(the co-teacher gets only the accommodations), evaluations and their files, meetings, plans drafted,
-signed and put in effect, support logs with data points, the learner's own supports, and the audit; and
-every bad input of the issue refused with its code and nothing changed."""
+(404 to the co-teacher, who reads only the accommodations to apply), evaluations and their files, meetings,
+plans drafted, signed and put in effect, support logs with data points, the learner's own supports, and the
+audit; and every bad input of the issue refused with its code and nothing changed."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from tessera.individualization.models import (
     SupportPlan,
     TeamMeeting,
 )
+from tessera.schools import services as school_services
 from tessera.schools.models import User
 from tests.individualization import world as iw
 
@@ -113,18 +114,70 @@ def test_the_team_reads_the_whole_record_and_every_read_is_audited(world: Any) -
     assert row is not None and row.actor == world.a.specialist and row.address == "127.0.0.1"
 
 
-def test_the_co_teacher_gets_only_the_accommodations(world: Any) -> None:
+def test_the_co_teacher_gets_404_for_the_records_like_a_stranger(world: Any) -> None:
     iw.plan(world)
     iw.evaluation(world)
     response = as_user(world.a.co_teacher).get(learner_url(world, "plan"))
+    refused(response, 404, "individualization.learner_not_found")
+    stranger = as_user(world.a.other_teacher).get(learner_url(world, "plan"))
+    assert stranger.json() == response.json()  # the same answer: nothing says a plan exists
+    assert not RecordRead.objects.filter(actor=world.a.co_teacher).exists()
+
+
+def test_the_co_teacher_reads_the_accommodations_to_apply_audited(world: Any) -> None:
+    iw.plan(world)
+    iw.evaluation(world)
+    response = as_user(world.a.co_teacher).get(learner_url(world, "accommodations"))
     assert response.status_code == 200, response.content
     body = response.json()
-    assert {a["kind"]: a["value"] for a in body["accommodations"]} == {
-        "extended_time": "1.5",
-        "read_aloud": "",
+    assert {a["kind"]: (a["value"], a["label"]) for a in body} == {
+        "extended_time": ("1.5", "Extended time"),
+        "read_aloud": ("", "Read-aloud of items and options"),
     }
-    for hidden in ("plan", "versions", "evaluations", "meetings", "logs"):
-        assert body[hidden] is None, hidden
+    row = RecordRead.objects.get(actor=world.a.co_teacher)
+    assert row.action == "read" and row.record == "accommodations to apply" and row.address == "127.0.0.1"
+
+
+def test_the_readers_of_the_records_read_the_accommodations_too(world: Any) -> None:
+    iw.plan(world)
+    for person in (world.a.specialist, world.a.teacher, world.a.guardian, world.a.admin):
+        response = as_user(person).get(learner_url(world, "accommodations"))
+        assert response.status_code == 200, response.content
+        assert {a["kind"] for a in response.json()} == {"extended_time", "read_aloud"}
+        assert RecordRead.objects.filter(actor=person, record="accommodations to apply").count() == 1
+
+
+def test_a_paused_support_is_left_out_of_the_accommodations_to_apply(world: Any) -> None:
+    iw.plan(world)
+    pause = f"/api/me/accommodations/read_aloud/pause?school_id={world.a.school.pk}"
+    assert as_user(world.a.learner).post(pause).status_code == 200
+    response = as_user(world.a.co_teacher).get(learner_url(world, "accommodations"))
+    assert [a["kind"] for a in response.json()] == ["extended_time"]
+    # the records' readers still see it, marked paused, in the records
+    records = as_user(world.a.specialist).get(learner_url(world, "plan")).json()
+    assert {a["kind"]: a["paused"] for a in records["accommodations"]} == {
+        "extended_time": False,
+        "read_aloud": True,
+    }
+
+
+def test_strangers_and_peers_get_404_for_the_accommodations(world: Any) -> None:
+    iw.plan(world)
+    school_services.learner_enrol(actor=None, school_class=world.a.klass, learner=world.a.other_learner)
+    strangers = (
+        world.a.other_teacher,
+        world.a.other_learner,  # a classmate now
+        world.a.mentor,
+        world.a.para,
+        world.a.learner,  # under the age to read their plan; their own supports are at /me/accommodations
+        world.b.admin,
+        world.b.teacher,
+    )
+    for person in strangers:
+        for rest in ("plan", "accommodations"):
+            refused(as_user(person).get(learner_url(world, rest)), 404, "individualization.learner_not_found")
+        assert not RecordRead.objects.filter(actor=person).exists()
+    assert as_user(None).get(learner_url(world, "accommodations")).status_code == 401
 
 
 def test_people_outside_the_team_get_404_with_a_code(world: Any) -> None:

@@ -1,7 +1,8 @@
 """Individualization's pages as the team, the family, the learner's other teachers and the administrator
-meet them: the plan and records (every read audited), the accommodations-only page of a teacher outside the
-team, evaluations with a private file, meetings, signatures and consent, support logs against the plan's
-minutes, a plan drafted and amended, and the administrator's audit with its CSV export."""
+meet them: the plan and records (every read audited; 404 to a teacher outside the team), the accommodations
+to apply on a page of their own, evaluations with a private file, meetings, signatures and consent, support
+logs against the plan's minutes, a plan drafted and amended, and the administrator's audit with its CSV
+export."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+def main(response: Any) -> str:
+    """The page's main content (the shell names who is signed in)."""
+    return response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
 
 
 def url(w: Any, rest: str) -> str:
@@ -93,21 +99,83 @@ def test_the_team_reads_the_plan_in_force_and_the_read_is_audited(world: Any) ->
     assert "Who read these records" not in page
 
 
-def test_a_co_teacher_outside_the_team_sees_only_the_accommodations(world: Any) -> None:
+def test_a_co_teacher_outside_the_team_gets_404_for_the_plan_like_a_stranger(world: Any) -> None:
     signed(world)
     evaluation(world)
     response = client_for(world.a.co_teacher).get(url(world, "plan/"))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert FINDINGS not in page and "Extended time" not in page and "Accommodations" not in page
+    # the same answer as a teacher who does not teach the learner: nothing says a plan exists
+    stranger = client_for(world.a.other_teacher).get(url(world, "plan/"))
+    assert stranger.status_code == 404 and main(stranger) == main(response)
+    assert not RecordRead.objects.filter(actor=world.a.co_teacher).exists()
+
+
+def test_a_co_teacher_outside_the_team_sees_only_the_accommodations_on_their_page(world: Any) -> None:
+    signed(world)
+    evaluation(world)
+    response = client_for(world.a.co_teacher).get(url(world, "accommodations/"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Accommodations to apply" in page
+    assert "You teach this learner." in page
     assert "Extended time" in page and "\u00d7 1.5" in page
+    assert "Read-aloud of items and options" in page
     assert FINDINGS not in page
     assert "Reads two years below grade level" not in page  # nothing of the plan's present levels
     assert "Reads a grade-level word problem" not in page  # nor its objectives
     assert "Evaluations" not in page
+    assert url(world, "plan/") not in page  # no link to a page they may not open
+    assert url(world, "support-logs/") in page  # they log support sessions
     # Audited as what it is: the accommodations to apply, not the plan.
     reads = RecordRead.objects.filter(actor=world.a.co_teacher)
     assert set(reads.values_list("record", flat=True)) == {"accommodations to apply"}
+    assert set(reads.values_list("action", flat=True)) == {RecordRead.Action.READ}
+
+
+def test_a_paused_support_is_not_among_the_accommodations_to_apply(world: Any) -> None:
+    signed(world)
+    services.accommodation_pause(learner=world.a.learner, school=world.a.school, kind="read_aloud")
+    page = client_for(world.a.co_teacher).get(url(world, "accommodations/")).content.decode()
+    assert "Extended time" in page and "Read-aloud of items and options" not in page
+
+
+@pytest.mark.parametrize("role", ["specialist", "teacher", "guardian", "admin"])
+def test_those_who_read_the_records_see_the_accommodations_page_too_audited(world: Any, role: str) -> None:
+    signed(world)
+    person = getattr(world.a, role)
+    response = client_for(person).get(url(world, "accommodations/"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Extended time" in page and "\u00d7 1.5" in page
+    assert ("You teach this learner." in page) == (role == "teacher")
+    reads = RecordRead.objects.filter(actor=person, action=RecordRead.Action.READ)
+    assert [(r.record, r.learner) for r in reads] == [("accommodations to apply", world.a.learner)]
+
+
+def test_the_plan_page_links_to_the_accommodations_to_apply(world: Any) -> None:
+    signed(world)
+    page = client_for(world.a.specialist).get(url(world, "plan/")).content.decode()
+    assert url(world, "accommodations/") in page
+
+
+@pytest.mark.parametrize("role", ["para", "other_teacher", "mentor", "other_learner", "learner"])
+def test_anyone_else_gets_404_for_the_accommodations(world: Any, role: str) -> None:
+    signed(world)
+    person = getattr(world.a, role)
+    response = client_for(person).get(url(world, "accommodations/"))
+    assert response.status_code == 404
+    assert not RecordRead.objects.filter(actor=person).exists()
+
+
+def test_a_classmate_gets_404_for_the_plan_and_the_accommodations(world: Any) -> None:
+    signed(world)
+    school_services.learner_enrol(actor=None, school_class=world.a.klass, learner=world.a.other_learner)
+    peer = client_for(world.a.other_learner)
+    assert peer.get(url(world, "plan/")).status_code == 404
+    assert peer.get(url(world, "accommodations/")).status_code == 404
+    assert not RecordRead.objects.filter(actor=world.a.other_learner).exists()
 
 
 @pytest.mark.parametrize("role", ["para", "other_teacher", "mentor", "other_learner"])
@@ -119,9 +187,10 @@ def test_anyone_else_gets_404(world: Any, role: str) -> None:
     assert not RecordRead.objects.filter(actor=person).exists()
 
 
-def test_anonymous_is_sent_to_sign_in(world: Any) -> None:
+@pytest.mark.parametrize("rest", ["plan/", "accommodations/"])
+def test_anonymous_is_sent_to_sign_in(world: Any, rest: str) -> None:
     signed(world)
-    response = Client().get(url(world, "plan/"))
+    response = Client().get(url(world, rest))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
@@ -378,6 +447,16 @@ def test_a_co_teacher_logs_without_seeing_the_objectives(world: Any) -> None:
     plan = signed(world)
     form = client_for(world.a.co_teacher).get(url(world, "support-logs/")).content.decode()
     assert plan.objectives.get().description not in form
+    # the form links back to the page they may open, not to the plan (404 to them)
+    assert url(world, "accommodations/") in form and url(world, "plan/") not in form
+
+
+def test_the_support_log_form_links_back_to_the_plan_for_the_team_not_for_the_para(world: Any) -> None:
+    signed(world)
+    team = client_for(world.a.specialist).get(url(world, "support-logs/")).content.decode()
+    assert url(world, "plan/") in team
+    para = client_for(world.a.para).get(url(world, "support-logs/")).content.decode()
+    assert url(world, "plan/") not in para and url(world, "accommodations/") not in para
 
 
 # --- drafting a plan -----------------------------------------------------------------------------
@@ -501,8 +580,8 @@ def test_the_learner_page_links_to_the_plan_or_to_the_accommodations(world: Any)
     teacher_page = client_for(world.a.teacher).get(f"/learners/{membership.pk}/").content.decode()
     assert plan_link in teacher_page and "Support plan, evaluations" in teacher_page
     co_page = client_for(world.a.co_teacher).get(f"/learners/{membership.pk}/").content.decode()
-    assert plan_link in co_page and "Accommodations to apply" in co_page
-    assert "Support plan, evaluations" not in co_page
+    assert url(world, "accommodations/") in co_page and "Accommodations to apply" in co_page
+    assert plan_link not in co_page and "Support plan, evaluations" not in co_page
 
 
 def test_the_family_page_links_to_the_plan(world: Any) -> None:

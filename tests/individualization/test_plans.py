@@ -211,16 +211,17 @@ def test_who_may_read_the_plan_and_every_read_is_audited(world: Any) -> None:
     school, learner = world.a.school, world.a.learner
     assert selectors.records_for(world.a.other_teacher, school, learner) is None
     assert selectors.records_for(world.a.mentor, school, learner) is None
-    # A teacher on the team reads it; one who only teaches the learner would see the accommodations only.
+    # A teacher on the team reads it; one who only teaches the learner reads the accommodations only.
     assert selectors.records_for(world.a.teacher, school, learner) is not None
-    assert [
-        s.kind for s in selectors.accommodations_for_teacher(world.a.co_teacher, school, learner) or []
-    ] == [
+    assert selectors.records_for(world.a.co_teacher, school, learner) is None
+    assert not RecordRead.objects.filter(actor=world.a.co_teacher).exists()
+    assert [s.kind for s in selectors.accommodations_to_apply(world.a.co_teacher, school, learner) or []] == [
         "extended_time",
         "read_aloud",
     ]
-    assert selectors.records_for(world.a.co_teacher, school, learner) is None
     assert RecordRead.objects.filter(actor=world.a.co_teacher, record="accommodations to apply").count() == 1
+    assert selectors.accommodations_to_apply(world.a.other_teacher, school, learner) is None
+    assert selectors.accommodations_to_apply(world.a.para, school, learner) is None
     read = selectors.records_for(world.a.specialist, school, learner, address="10.0.0.7")
     assert read is not None and read.plan is not None
     seen = selectors.audit_log_for(world.a.guardian, school, learner)

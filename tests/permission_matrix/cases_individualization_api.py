@@ -1,6 +1,7 @@
 """Permission cases for the individualization API. A learner's records are read by their plan team (the
 specialist assigned to them, the teacher on the plan), their guardian and the school's administrator; a
-teacher of the learner who is not on the team (the co-teacher) reads only the accommodations. Writers are
+teacher of the learner who is not on the team (the co-teacher) gets 404 for them and reads only the
+accommodations to apply (which the records' readers read too). Writers are
 the team and the administrator (evaluations: the specialist and the administrator); a reader who may not
 write gets 403, everyone else 404, so nobody learns that a plan exists. Support sessions are logged by the
 staff assigned to the learner and their teachers; other staff of the school are refused (403). The
@@ -67,6 +68,12 @@ CASES = [
         "GET",
         f"{LEARNER_PATH}/plan",
         with_plan(lambda w: f"{learner(w)}/plan"),
+        READERS,
+    ),
+    api(
+        "GET",
+        f"{LEARNER_PATH}/accommodations",
+        with_plan(lambda w: f"{learner(w)}/accommodations"),
         READERS | roles("co_teacher"),
     ),
     api(

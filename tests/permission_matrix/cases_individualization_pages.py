@@ -1,8 +1,9 @@
 """Permission cases for individualization's pages: a learner's plan and records are read by the plan team
 (the specialist assigned to the learner, the teacher on the plan), the guardian and the school's
-administrator; a teacher of the learner outside the team (the co-teacher) gets a page with only the
-accommodations to apply (that it shows nothing else is asserted in tests/individualization/test_pages.py);
-everyone else 404. Writes refuse with the reason (403) those who may know the learner but not do this."""
+administrator; a teacher of the learner outside the team (the co-teacher) gets 404 for the plan, like
+everyone else, and reads the accommodations to apply on a page of their own (that it shows nothing else is
+asserted in tests/individualization/test_pages.py), which the plan's readers open too. Writes refuse with the
+reason (403) those who may know the learner but not do this."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def learner_url(w: Any, rest: str) -> str:
 
 def plan_url(w: Any) -> str:
     return learner_url(w, "plan/")
+
+
+def accommodations_url(w: Any) -> str:
+    return learner_url(w, "accommodations/")
 
 
 def attachment_url(w: Any) -> str:
@@ -85,7 +90,9 @@ SIGNATORIES = roles("specialist", "teacher", "guardian")
 LOGGERS = roles("specialist", "para", "teacher", "co_teacher")
 
 CASES = [
-    page("learner-plan", plan_url, READERS | roles("co_teacher")),
+    page("learner-plan", plan_url, READERS),
+    # every teacher of the learner (the teacher is on the team, the co-teacher is not) and the plan's readers
+    page("learner-accommodations", accommodations_url, READERS | roles("co_teacher")),
     page("evaluation-attachment", attachment_url, READERS),
     page(
         "evaluation-new",

@@ -3,8 +3,9 @@
 audit of who read these records. Same services, permissions and audit as the pages.
 
 Who sees what (:mod:`tessera.individualization.permissions`): the plan team, the learner's guardians and
-the school's administrators read the records; a teacher of the learner who is not on the team reads only
-the accommodations to apply; anyone else gets 404, so nobody learns that a plan exists. Every read and
+the school's administrators read the records (``.../plan``); the accommodations to apply
+(``.../accommodations``) answer them and every teacher of the learner, on the team or not; anyone else gets
+404 (a teacher outside the team too, for the records), so nobody learns that a plan exists. Every read and
 write of the records is audited with the client's address.
 """
 
@@ -268,11 +269,11 @@ class SupportOut(Schema):
 
 
 class RecordsOut(Schema):
-    """A learner's records. The plan team, the learner's guardians and the school's administrators get
-    every field; a teacher of the learner who is not on the team gets only ``accommodations`` (every other
-    field is null)."""
+    """A learner's records, for the plan team, the learner's guardians and the school's administrators."""
 
-    accommodations: list[SupportOut] = Field(description="The supports to apply today.")
+    accommodations: list[SupportOut] = Field(
+        description="The supports of the plan in effect today, with those the learner paused."
+    )
     plan: PlanOut | None = Field(default=None, description="The version in effect today, if any.")
     versions: list[PlanOut] | None = Field(default=None, description="Every version, the newest first.")
     evaluations: list[EvaluationOut] | None = None
@@ -530,9 +531,9 @@ def _supports_out(supports: list[selectors.Support]) -> list[SupportOut]:
     response=RecordsOut,
     summary="A learner's plan, evaluations, meetings and logs (team, guardians, administrators; audited)",
     description=(
-        "Every field for the learner's plan team, guardians and the school's administrators (the read is "
-        "audited). A teacher of the learner who is not on the team gets only `accommodations`, the "
-        "supports to apply; anyone else 404."
+        "For the learner's plan team, guardians and the school's administrators (the read is audited); "
+        "anyone else 404, a teacher of the learner who is not on the team too (they read "
+        "`/accommodations`)."
     ),
 )
 def records_read(request: HttpRequest, school_id: int, learner_id: int) -> RecordsOut:
@@ -540,10 +541,7 @@ def records_read(request: HttpRequest, school_id: int, learner_id: int) -> Recor
     school, learner = _school_learner(school_id, learner_id)
     records = selectors.records_for(user, school, learner, address=_address(request))
     if records is None:
-        supports = selectors.accommodations_for_teacher(user, school, learner, address=_address(request))
-        if supports is None:
-            raise _learner_not_found(learner_id)
-        return RecordsOut(accommodations=_supports_out(supports))
+        raise _learner_not_found(learner_id)
     today = timezone.localdate()
     return RecordsOut(
         accommodations=_supports_out(
@@ -558,6 +556,25 @@ def records_read(request: HttpRequest, school_id: int, learner_id: int) -> Recor
         logs=[_log_out(log) for log in records.logs],
         alerts=[_alert_out(alert) for alert in records.alerts],
     )
+
+
+@router.get(
+    "/schools/{school_id}/learners/{learner_id}/accommodations",
+    response=list[SupportOut],
+    summary="A learner's accommodations to apply today (their teachers and the records' readers; audited)",
+    description=(
+        "The supports of the plan in effect today, without those the learner paused, and nothing else of "
+        "the plan: for every teacher of the learner, on the plan team or not, and for those who read the "
+        "records (the team, guardians, the school's administrators). The read is audited as "
+        "'accommodations to apply'; anyone else 404."
+    ),
+)
+def accommodations_read(request: HttpRequest, school_id: int, learner_id: int) -> list[SupportOut]:
+    school, learner = _school_learner(school_id, learner_id)
+    supports = selectors.accommodations_to_apply(_user(request), school, learner, address=_address(request))
+    if supports is None:
+        raise _learner_not_found(learner_id)
+    return _supports_out(supports)
 
 
 @router.post(

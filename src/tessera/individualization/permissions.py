@@ -10,7 +10,8 @@ audited by the selectors and services (:mod:`tessera.individualization.audit`).
 - **School administrators** of the learner's school read everything (the duty of overseeing plans) and
   review the audit log.
 - **The learner** reads their own plan from ``PLAN_VISIBLE_TO_LEARNER_FROM_AGE`` (default 14).
-- **Teachers of the learner** who are not on the team see only the accommodations they must apply.
+- **Teachers of the learner** who are not on the team see only the accommodations they must apply (a
+  page of their own); the plan is 404 to them as to anyone else.
 - **Support logs** are written by the para-professionals and specialists assigned to the learner and by
   their teachers; never by anyone else.
 Nobody else learns that a plan exists (404).

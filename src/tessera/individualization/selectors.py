@@ -172,11 +172,12 @@ def alerts_for_team_member(user: User) -> list[TeamAlert]:
     )
 
 
-def accommodations_for_teacher(
+def accommodations_to_apply(
     user: User, school: School, learner: User, *, address: str | None = None
 ) -> list[Support] | None:
-    """What a teacher of the learner must apply (and nothing else of the plan); None if they may not
-    see it."""
+    """The supports to apply today (not those the learner paused), and nothing else of the plan, for the
+    learner's teachers and those who read the records; None for anyone else (404). The read is audited as
+    "accommodations to apply", whoever makes it."""
     if not perms.can_see_accommodations(user, school, learner):
         return None
     record_access(

@@ -1,5 +1,6 @@
-"""Individualization's pages: a learner's plan and records (/schools/<id>/learners/<user id>/plan/), the
-forms that write them, and the school's audit of who read them (/schools/<id>/records-audit/)."""
+"""Individualization's pages: a learner's plan and records (/schools/<id>/learners/<user id>/plan/) for
+those who may read them, the accommodations to apply (.../accommodations/) for their teachers too, the forms
+that write the records, and the school's audit of who read them (/schools/<id>/records-audit/)."""
 
 from django.urls import path
 
@@ -9,6 +10,7 @@ LEARNER = "schools/<int:school_id>/learners/<int:learner_id>/"
 
 urlpatterns = [
     path(f"{LEARNER}plan/", views.learner_plan, name="learner-plan"),
+    path(f"{LEARNER}accommodations/", views.learner_accommodations, name="learner-accommodations"),
     path(
         f"{LEARNER}attachments/<int:attachment_id>/",
         views.attachment_download,

@@ -3,8 +3,11 @@
 - ``plan/``: the learner's records for those who may read them (the plan team, the guardians, the school's
   administrators): the plan in force, every version with its signatures and what changed, evaluations (their
   files downloaded through ``attachments/<id>/``), meetings, support logs and this week's minutes; a
-  guardian also sees who read the records. A teacher of the learner who is not on the team gets only the
-  accommodations to apply. Everyone else: 404. Every read is audited (by the selectors).
+  guardian also sees who read the records. The read is audited (by the selectors). Everyone else, a
+  teacher of the learner outside the team included: 404, the same as for a stranger, so nobody learns that
+  a plan exists.
+- ``accommodations/``: only the supports to apply today, for the learner's teachers (on the team or not)
+  and those who read the records; the read is audited as "accommodations to apply". Everyone else: 404.
 - ``alerts/<id>/review/`` (POST): a team member marks an off-track objective's alert as reviewed.
 - ``evaluations/``, ``meetings/``, ``plans/new/``, ``plans/<id>/sign/``, ``support-logs/``: one form each;
   a POST that succeeds redirects to the plan page (or, for a support log by someone who may not read the
@@ -75,10 +78,28 @@ def _school_and_learner(school_id: int, learner_id: int) -> tuple[School, User]:
 def _form_page(
     request: HttpRequest, learner: User, school: School, form: Any, *, title: str, button: str, **extra: Any
 ) -> HttpResponse:
-    context = {"learner": learner, "school": school, "form": form, "title": title, "button": button, **extra}
+    context = {
+        "learner": learner,
+        "school": school,
+        "form": form,
+        "title": title,
+        "button": button,
+        "back_to": _back_to(_user(request), school, learner),
+        **extra,
+    }
     return render(
         request, "individualization/form.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+def _back_to(user: User, school: School, learner: User) -> str | None:
+    """Where a form links back to: the plan for those who read it, else the accommodations for those who
+    see them (a teacher outside the team), else nowhere (a para-professional)."""
+    if perms.can_read_records(user, school, learner):
+        return "plan"
+    if perms.can_see_accommodations(user, school, learner):
+        return "accommodations"
+    return None
 
 
 # --- the learner's plan --------------------------------------------------------------------------
@@ -90,18 +111,7 @@ def learner_plan(request: HttpRequest, school_id: int, learner_id: int) -> HttpR
     school, learner = _school_and_learner(school_id, learner_id)
     records = selectors.records_for(user, school, learner, address=client_address(request))
     if records is None:
-        supports = selectors.accommodations_for_teacher(
-            user, school, learner, address=client_address(request)
-        )
-        if supports is None:
-            raise Http404("No such learner.")
-        context = {
-            "learner": learner,
-            "school": school,
-            "supports": supports,
-            "may_log": perms.can_log_support(user, school, learner),
-        }
-        return render(request, "individualization/accommodations.html", context)
+        raise Http404("No such learner.")
     today = timezone.localdate()
     # the version in force, with the prefetched team, objectives and supports of ``records.versions``
     plan = next((v for v in records.versions if records.plan and v.pk == records.plan.pk), None)
@@ -132,6 +142,23 @@ def learner_plan(request: HttpRequest, school_id: int, learner_id: int) -> HttpR
         ],
     }
     return render(request, "individualization/plan.html", context)
+
+
+@login_required
+def learner_accommodations(request: HttpRequest, school_id: int, learner_id: int) -> HttpResponse:
+    user = _user(request)
+    school, learner = _school_and_learner(school_id, learner_id)
+    supports = selectors.accommodations_to_apply(user, school, learner, address=client_address(request))
+    if supports is None:
+        raise Http404("No such learner.")
+    context = {
+        "learner": learner,
+        "school": school,
+        "supports": supports,
+        "teaches": perms.teaches(user, school, learner),
+        "may_log": perms.can_log_support(user, school, learner),
+    }
+    return render(request, "individualization/accommodations.html", context)
 
 
 GROUPS = (

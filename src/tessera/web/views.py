@@ -75,7 +75,8 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
 
 
 def _plan_links(user: User, learner: Any) -> dict[str, bool]:
-    """The learner's support plan for those who read it; only its accommodations for their other teachers."""
+    """The learner's support plan for those who read it; the accommodations to apply (a page of their own:
+    the plan is 404 to them) for their other teachers."""
     school, person = learner.school, learner.user
     reads = individualization_permissions.can_read_records(user, school, person)
     return {
