@@ -168,7 +168,6 @@ def test_strangers_and_peers_get_404_for_the_accommodations(world: Any) -> None:
         world.a.other_teacher,
         world.a.other_learner,  # a classmate now
         world.a.mentor,
-        world.a.para,
         world.a.learner,  # under the age to read their plan; their own supports are at /me/accommodations
         world.b.admin,
         world.b.teacher,
@@ -178,6 +177,9 @@ def test_strangers_and_peers_get_404_for_the_accommodations(world: Any) -> None:
             refused(as_user(person).get(learner_url(world, rest)), 404, "individualization.learner_not_found")
         assert not RecordRead.objects.filter(actor=person).exists()
     assert as_user(None).get(learner_url(world, "accommodations")).status_code == 401
+    # the para-professional assigned to the learner applies the supports, and reads nothing else
+    refused(as_user(world.a.para).get(learner_url(world, "plan")), 404, "individualization.learner_not_found")
+    assert as_user(world.a.para).get(learner_url(world, "accommodations")).status_code == 200
 
 
 def test_people_outside_the_team_get_404_with_a_code(world: Any) -> None:

@@ -160,7 +160,7 @@ def test_the_plan_page_links_to_the_accommodations_to_apply(world: Any) -> None:
     assert url(world, "accommodations/") in page
 
 
-@pytest.mark.parametrize("role", ["para", "other_teacher", "mentor", "other_learner", "learner"])
+@pytest.mark.parametrize("role", ["other_teacher", "mentor", "other_learner", "learner"])
 def test_anyone_else_gets_404_for_the_accommodations(world: Any, role: str) -> None:
     signed(world)
     person = getattr(world.a, role)
@@ -451,12 +451,16 @@ def test_a_co_teacher_logs_without_seeing_the_objectives(world: Any) -> None:
     assert url(world, "accommodations/") in form and url(world, "plan/") not in form
 
 
-def test_the_support_log_form_links_back_to_the_plan_for_the_team_not_for_the_para(world: Any) -> None:
+def test_the_support_log_form_links_back_to_the_plan_for_the_team_and_the_supports_for_the_para(
+    world: Any,
+) -> None:
     signed(world)
     team = client_for(world.a.specialist).get(url(world, "support-logs/")).content.decode()
     assert url(world, "plan/") in team
     para = client_for(world.a.para).get(url(world, "support-logs/")).content.decode()
-    assert url(world, "plan/") not in para and url(world, "accommodations/") not in para
+    assert url(world, "plan/") not in para and url(world, "accommodations/") in para
+    supports = client_for(world.a.para).get(url(world, "accommodations/"))
+    assert supports.status_code == 200 and "Extended time" in supports.content.decode()
 
 
 # --- drafting a plan -----------------------------------------------------------------------------

@@ -221,7 +221,11 @@ def test_who_may_read_the_plan_and_every_read_is_audited(world: Any) -> None:
     ]
     assert RecordRead.objects.filter(actor=world.a.co_teacher, record="accommodations to apply").count() == 1
     assert selectors.accommodations_to_apply(world.a.other_teacher, school, learner) is None
-    assert selectors.accommodations_to_apply(world.a.para, school, learner) is None
+    assert [s.kind for s in selectors.accommodations_to_apply(world.a.para, school, learner) or []] == [
+        "extended_time",
+        "read_aloud",
+    ], "the para-professional assigned applies them"
+    assert selectors.records_for(world.a.para, school, learner) is None
     read = selectors.records_for(world.a.specialist, school, learner, address="10.0.0.7")
     assert read is not None and read.plan is not None
     seen = selectors.audit_log_for(world.a.guardian, school, learner)

@@ -74,7 +74,7 @@ CASES = [
         "GET",
         f"{LEARNER_PATH}/accommodations",
         with_plan(lambda w: f"{learner(w)}/accommodations"),
-        READERS | roles("co_teacher"),
+        READERS | roles("co_teacher", "para"),
     ),
     api(
         "POST",

@@ -92,7 +92,7 @@ LOGGERS = roles("specialist", "para", "teacher", "co_teacher")
 CASES = [
     page("learner-plan", plan_url, READERS),
     # every teacher of the learner (the teacher is on the team, the co-teacher is not) and the plan's readers
-    page("learner-accommodations", accommodations_url, READERS | roles("co_teacher")),
+    page("learner-accommodations", accommodations_url, READERS | roles("co_teacher", "para")),
     page("evaluation-attachment", attachment_url, READERS),
     page(
         "evaluation-new",

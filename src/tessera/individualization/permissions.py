@@ -10,8 +10,8 @@ audited by the selectors and services (:mod:`tessera.individualization.audit`).
 - **School administrators** of the learner's school read everything (the duty of overseeing plans) and
   review the audit log.
 - **The learner** reads their own plan from ``PLAN_VISIBLE_TO_LEARNER_FROM_AGE`` (default 14).
-- **Teachers of the learner** who are not on the team see only the accommodations they must apply (a
-  page of their own); the plan is 404 to them as to anyone else.
+- **Teachers of the learner** who are not on the team, and the para-professionals assigned to them, see
+  only the accommodations they must apply (a page of their own); the plan is 404 to them as to anyone else.
 - **Support logs** are written by the para-professionals and specialists assigned to the learner and by
   their teachers; never by anyone else.
 Nobody else learns that a plan exists (404).
@@ -100,8 +100,13 @@ def teaches(user: User | None, school: School, learner: User) -> bool:
 
 
 def can_see_accommodations(user: User | None, school: School, learner: User) -> bool:
-    """The accommodations to apply: everyone who reads the records, and the learner's teachers."""
-    return can_read_records(user, school, learner) or teaches(user, school, learner)
+    """The accommodations to apply: everyone who reads the records, the learner's teachers, and the
+    para-professionals assigned to them (who apply them in one-on-one sessions)."""
+    if can_read_records(user, school, learner) or teaches(user, school, learner):
+        return True
+    if user is None or not school_permissions.signed_in(user):
+        return False
+    return _supports(user, school, learner, (SupportAssignment.Role.PARA_PROFESSIONAL,))
 
 
 def can_log_support(user: User | None, school: School, learner: User) -> bool:

@@ -94,7 +94,7 @@ def _form_page(
 
 def _back_to(user: User, school: School, learner: User) -> str | None:
     """Where a form links back to: the plan for those who read it, else the accommodations for those who
-    see them (a teacher outside the team), else nowhere (a para-professional)."""
+    see them (a teacher outside the team, a para-professional assigned to the learner)."""
     if perms.can_read_records(user, school, learner):
         return "plan"
     if perms.can_see_accommodations(user, school, learner):
