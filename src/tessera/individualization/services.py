@@ -8,7 +8,6 @@ Keyword-only and transactional; a domain error says what is wrong and nothing is
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,13 +46,10 @@ from tessera.individualization.selectors import accommodations_in_force
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied
 from tessera.schools.models import Membership, School, User
 from tessera.schools.text import text_checked
+from tessera.schools.uploads import upload_keep, upload_too_large, upload_type
 
 OFF_TRACK_POINTS = 3  # data points in a row below the aim line before the team is alerted
-ATTACHMENT_TYPES = {
-    "application/pdf": (b"%PDF-", ".pdf"),
-    "image/png": (b"\x89PNG\r\n\x1a\n", ".png"),
-    "image/jpeg": (b"\xff\xd8\xff", ".jpg"),
-}
+ATTACHMENT_TYPES = ("application/pdf", "image/png", "image/jpeg")
 Status = SupportPlan.Status
 
 
@@ -149,27 +145,22 @@ def attachment_add(
     school, learner = evaluation.school, evaluation.learner
     _require_writer(actor, school, learner)
     limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size is None or upload.size > limit:
+    if upload_too_large(upload, limit):
         raise DomainError(
             _("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
             code="individualization.attachment_too_large",
         )
-    head = upload.read(16)
-    upload.seek(0)
-    found = next((kind for kind, (magic, _ext) in ATTACHMENT_TYPES.items() if head.startswith(magic)), None)
+    found = upload_type(upload, ATTACHMENT_TYPES)
     if found is None:
         raise DomainError(
             _("Attach a PDF, PNG or JPEG file; this one is none of them."),
             code="individualization.attachment_wrong_type",
         )
-    stored_name = f"{uuid.uuid4().hex}{ATTACHMENT_TYPES[found][1]}"
-    path = attachments_folder() / stored_name
-    try:
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        path.chmod(0o600)
-        attachment = EvaluationAttachment.objects.create(
+    attachment = upload_keep(
+        attachments_folder(),
+        upload,
+        found,
+        lambda stored_name: EvaluationAttachment.objects.create(
             school=school,
             evaluation=evaluation,
             stored_name=stored_name,
@@ -177,10 +168,8 @@ def attachment_add(
             content_type=found,
             size=upload.size,
             uploaded_by=actor,
-        )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        ),
+    )
     record_access(
         school=school,
         learner=learner,
