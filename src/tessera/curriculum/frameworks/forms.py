@@ -45,7 +45,7 @@ class CompetencyEditForm(forms.Form):
 
 
 class CompetencyChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Competency) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Competency) -> str:
         return f"{obj.name} ({obj.code})"
 
 
