@@ -87,8 +87,8 @@ def test_csv_import_and_export_through_the_api(world, client_for) -> None:  # ty
     exported = client.get(f"/api/frameworks/{framework_id}/export/items.csv")
     assert exported["Content-Type"] == "text/csv; charset=utf-8"
     assert exported.content.decode().splitlines()[2] == (
-        "half,multiple_choice,Which is half?,1/3|1/2|2/3,1/2,,,,One of two equal parts.,0.0,frac"
-    )
+        "half,multiple_choice,Which is half?,1/3|1/2|2/3,1/2,,,,One of two equal parts.,0.0,frac,,en,,1,"
+    )  # no rubric, in English, no tags, version 1, not retired
     assert client.get(f"/api/frameworks/{framework_id}/export/other.csv").status_code == 422
 
 

@@ -1,4 +1,5 @@
-"""Importing frameworks (all or nothing), exporting them back, and adding prerequisite edges."""
+"""Importing frameworks (all or nothing) and exporting them back. Edits (prerequisite edges among them)
+are tested in tests/curriculum/frameworks/."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from tessera.curriculum import framework_file, selectors, services
 from tessera.curriculum.models import Competency, Framework, Item, ItemCompetency, Prerequisite, Resource
-from tessera.schools.errors import Conflict, DomainError, PermissionDenied
+from tessera.schools.errors import PermissionDenied
 from tests.curriculum.documents import small, small_framework
 
 MODELS = (Framework, Competency, Prerequisite, Item, ItemCompetency, Resource)
@@ -86,35 +87,6 @@ def test_only_administrators_import_and_nobody_imports_a_shared_framework(world)
 
 def _competency(framework: Framework, code: str) -> Competency:
     return framework.competencies.get(code=code)
-
-
-def test_adding_a_prerequisite_that_closes_a_cycle_names_the_cycle(world) -> None:  # type: ignore[no-untyped-def]
-    framework = small_framework(world.a.school)
-    add, pct = _competency(framework, "add"), _competency(framework, "pct")
-    with pytest.raises(DomainError) as raised:
-        services.prerequisite_add(actor=world.a.admin, competency=add, prerequisite=pct)
-    assert raised.value.message == (
-        "This prerequisite would create a cycle: Percents → Addition → Multiplication → Fractions → Percents."
-    )
-    assert Prerequisite.objects.filter(competency=add).count() == 0
-
-
-def test_prerequisite_rules(world) -> None:  # type: ignore[no-untyped-def]
-    framework = small_framework(world.a.school)
-    other = small_framework(world.a.school, code="other")
-    add, frac, pct = (_competency(framework, c) for c in ("add", "frac", "pct"))
-    edge = services.prerequisite_add(actor=world.a.admin, competency=pct, prerequisite=add)
-    assert edge.school == world.a.school
-    with pytest.raises(Conflict):
-        services.prerequisite_add(actor=world.a.admin, competency=pct, prerequisite=add)
-    with pytest.raises(DomainError, match="its own prerequisite"):
-        services.prerequisite_add(actor=world.a.admin, competency=frac, prerequisite=frac)
-    with pytest.raises(DomainError, match="same framework"):
-        services.prerequisite_add(
-            actor=world.a.admin, competency=frac, prerequisite=_competency(other, "add")
-        )
-    with pytest.raises(PermissionDenied):
-        services.prerequisite_add(actor=world.a.teacher, competency=frac, prerequisite=add)
 
 
 def test_the_database_refuses_self_edges_and_duplicate_edges(world) -> None:  # type: ignore[no-untyped-def]

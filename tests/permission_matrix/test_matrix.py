@@ -46,7 +46,7 @@ def _request(case: Case, client, url: str, world):  # type: ignore[no-untyped-de
         return client.get(url)
     body = case.payload(world) if case.payload else {}
     if case.is_api:
-        return client.post(url, data=json.dumps(body), content_type="application/json")
+        return client.generic(case.method, url, data=json.dumps(body), content_type="application/json")
     return client.post(url, data=body)
 
 

@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.params.functions import File, Form
 
-from tessera.api_input import BoundedPageNumberPagination, PlainText
+from tessera.api_input import BoundedPageNumberPagination
 from tessera.curriculum import framework_csv, framework_file, selectors, services
 from tessera.curriculum.framework_file import FileError
 from tessera.curriculum.models import Framework
@@ -251,41 +251,3 @@ def framework_export_csv(
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{framework.code}-{file}"'
     return response
-
-
-class PrerequisiteIn(Schema):
-    competency: PlainText = Field(max_length=64, description="The code of the competency that needs it.")
-    prerequisite: PlainText = Field(max_length=64, description="The code of the competency that comes first.")
-
-
-class PrerequisiteOut(Schema):
-    competency: str
-    prerequisite: str
-
-
-@router.post(
-    "/frameworks/{framework_id}/prerequisites",
-    response={201: PrerequisiteOut},
-    summary="Add a prerequisite edge (administrators of the framework's school); a cycle is refused",
-)
-def prerequisite_create(
-    request: HttpRequest, framework_id: int, payload: PrerequisiteIn
-) -> Status[PrerequisiteOut]:
-    framework = selectors.framework_detail_for(_user(request), framework_id)
-    if framework is None:
-        raise NotFound(_("No such framework."), code="curriculum.framework_not_found")
-    by_code = {
-        c.code: c for c in framework.competencies.filter(code__in=[payload.competency, payload.prerequisite])
-    }
-    for code in (payload.competency, payload.prerequisite):
-        if code not in by_code:
-            raise NotFound(
-                _("No competency “%(code)s” in this framework.") % {"code": code},
-                code="curriculum.competency_not_found",
-            )
-    services.prerequisite_add(
-        actor=_user(request),
-        competency=by_code[payload.competency],
-        prerequisite=by_code[payload.prerequisite],
-    )
-    return Status(201, PrerequisiteOut(competency=payload.competency, prerequisite=payload.prerequisite))

@@ -7,11 +7,18 @@
     number,Number,mul,Multiplication,,add
 
 ``items.csv`` (optional): one row per item; lists are separated by ``|``; the answer of a multiple choice
-item is the text of the correct choice::
+item is the text of the correct choice, of a multiple selection item the texts of the correct choices
+(``|`` between them); an open response item has its ``rubric``. The first of an item's ``competencies``
+(``;`` between them) is the one it mainly assesses. ``rubric``, ``language`` (``en`` when blank),
+``tags``, ``version`` (1 when blank) and ``retired`` (``yes`` or blank) are optional columns::
 
     code,kind,stem,choices,answer,tolerance,accepted,hints,feedback,difficulty,competencies
     add-1,numeric,2 + 3 = ?,,5,0,,Count on from 2.,2 + 3 = 5.,-1,add
     half,multiple_choice,Which is half?,1/3|1/2,1/2,,,,,0,mul
+    evens,multiple_selection,Which are even?,2|3|4,2|4,,,,,0,mul
+
+Text keeps its Markdown and maths as written (``\\(\\frac{3}{4}\\)``); a choice or an answer cannot
+contain ``|``.
 
 Exports are safe to open in a spreadsheet (OWASP's CSV injection advice): a cell that starts with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and is not a plain number, is written with a
@@ -53,6 +60,11 @@ ITEM_COLUMNS = [
     "feedback",
     "difficulty",
     "competencies",
+    "rubric",
+    "language",
+    "tags",
+    "version",
+    "retired",
 ]
 COMPETENCY_REQUIRED = {"domain_code", "domain_name", "code", "name"}
 ITEM_REQUIRED = {"code", "kind", "stem", "competencies"}
@@ -181,20 +193,39 @@ def _document(
 def _item(row: dict[str, str]) -> dict[str, Any]:
     item: dict[str, Any] = {"code": row["code"], "kind": row["kind"], "stem": row["stem"]}
     kind = row["kind"]
-    if kind == "multiple_choice":
+    if kind in {"multiple_choice", "multiple_selection"}:
         choices = _split(row.get("choices", ""))
-        answer = row.get("answer", "")
-        item |= {"choices": choices, "answer": choices.index(answer) if answer in choices else answer}
+        answer: Any = row.get("answer", "")
+        if kind == "multiple_choice":
+            answer = choices.index(answer) if answer in choices else answer
+        else:
+            picked = _split(answer)
+            answer = [choices.index(a) for a in picked] if all(a in choices for a in picked) else answer
+        item |= {"choices": choices, "answer": answer}
     elif kind == "numeric":
         item["answer"] = _number(row.get("answer", ""))
         if row.get("tolerance"):
             item["tolerance"] = _number(row["tolerance"])
     elif kind == "short_text":
         item["accepted"] = _split(row.get("accepted", ""))
+    elif kind == "open_response":
+        item["rubric"] = row.get("rubric", "")
     item["hints"] = _split(row.get("hints", ""))
     item["feedback"] = row.get("feedback", "")
     if row.get("difficulty"):
         item["difficulty"] = _number(row["difficulty"])
+    if row.get("language"):
+        item["language"] = row["language"]
+    if row.get("tags"):
+        item["tags"] = _split(row["tags"])
+    if row.get("version"):
+        version = _number(row["version"])
+        item["version"] = int(version) if isinstance(version, float) and version.is_integer() else version
+    if row.get("retired"):
+        retired = row["retired"].strip().casefold()
+        item["retired"] = {"yes": True, "true": True, "no": False, "false": False}.get(
+            retired, row["retired"]
+        )
     item["competencies"] = [c.strip() for c in row.get("competencies", "").split(";") if c.strip()]
     return item
 
@@ -245,7 +276,11 @@ def framework_csv_export(document: dict[str, Any]) -> dict[str, str]:
     writer.writerow(ITEM_COLUMNS)
     for item in document["items"]:
         choices = item.get("choices", [])
-        answer = choices[item["answer"]] if item["kind"] == "multiple_choice" else item.get("answer", "")
+        answer = item.get("answer", "")
+        if item["kind"] == "multiple_choice":
+            answer = choices[answer]
+        elif item["kind"] == "multiple_selection":
+            answer = SEPARATOR.join(choices[a] for a in answer)
         writer.writerow(
             [
                 item["code"],
@@ -259,6 +294,11 @@ def framework_csv_export(document: dict[str, Any]) -> dict[str, str]:
                 item["feedback"],
                 item["difficulty"],
                 ";".join(item["competencies"]),
+                item.get("rubric", ""),
+                item.get("language", "en"),
+                SEPARATOR.join(item.get("tags", [])),
+                item.get("version", 1),
+                "yes" if item.get("retired") else "",
             ]
         )
     return {"competencies.csv": competencies.getvalue(), "items.csv": items.getvalue()}

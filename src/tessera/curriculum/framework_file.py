@@ -28,6 +28,17 @@ import service saves all or nothing. The format::
 ``items`` and ``resources`` are optional, as are descriptions, hints, feedback, difficulty (0),
 tolerance (0), media type, reading level and interest topics. Unknown keys are errors, so a typo is
 never silently dropped.
+
+Items of the other kinds: ``multiple_selection`` has ``choices`` and ``answer``, the list of the numbers
+of the correct choices (``[0, 2]``); ``open_response`` has a ``rubric`` (what a full answer shows) and no
+answer. Every item may have a ``language`` (``"en"``), ``tags`` (``[]``), a ``version`` (``1``: an export
+carries each item's current version with its number, and the import keeps it) and ``retired``
+(``false``: a retired item is kept but never offered). The first of an item's ``competencies`` is the
+one it mainly assesses. Stems, choices, hints, feedback, rubrics and pages are Markdown with maths between
+``\\(`` and ``\\)`` (see :mod:`tessera.curriculum.rich_text`), kept exactly as written; invalid LaTeX or an
+image without alt text is an error at its path. A resource is a ``"form": "link"`` (the default, with its
+``url``), a ``"page"`` (its Markdown ``body``) or a ``"file"`` (the number of a file uploaded to the
+school, which the import looks up in the school).
 """
 
 from __future__ import annotations
@@ -40,6 +51,8 @@ from typing import Any, Protocol
 
 from tessera.curriculum import graph
 from tessera.curriculum.models import CODE_LENGTH, NAME_LENGTH, TEXT_LENGTH, Item, Resource
+from tessera.curriculum.rich_text import text_check
+from tessera.schools.errors import DomainError
 from tessera.schools.text import has_control_characters
 
 FORMAT = "tessera-framework"
@@ -321,12 +334,47 @@ def _references(
 
 
 ITEM_KEYS = {"code", "kind", "stem", "competencies"}
-ITEM_OPTIONAL = {"hints", "feedback", "difficulty"}
+ITEM_OPTIONAL = {"hints", "feedback", "difficulty", "language", "tags", "version", "retired"}
+# Per kind: (required keys, optional keys). Every kind of ``Item.Kind`` has a row (a test checks it).
 KIND_KEYS = {
     "multiple_choice": ({"choices", "answer"}, set()),
+    "multiple_selection": ({"choices", "answer"}, set()),
     "numeric": ({"answer"}, {"tolerance"}),
     "short_text": ({"accepted"}, set()),
+    "open_response": ({"rubric"}, set()),
 }
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+TAG_LENGTH = 60
+MAX_VERSION = 1_000_000
+
+
+def _rich(check: _Checker, value: str | None, where: str) -> str | None:
+    """``value`` when its Markdown and maths render (:func:`tessera.curriculum.rich_text.text_check`),
+    else an error at ``where`` saying what and where in the text."""
+    if value is None:
+        return None
+    try:
+        text_check(value, what="the text")
+    except DomainError as error:
+        check.error(where, error.message)
+        return None
+    return value
+
+
+def _choices(check: _Checker, obj: dict[str, Any], where: str) -> list[str] | None:
+    choices = check.texts(obj.get("choices"), f"{where}.choices", MAX_CHOICES, NAME_LENGTH, min_items=2)
+    if choices is None:
+        return None
+    if len(set(choices)) != len(choices):
+        check.error(f"{where}.choices", "lists the same choice twice")
+        return None
+    if any(_rich(check, c, f"{where}.choices[{i}]") is None for i, c in enumerate(choices)):
+        return None
+    return choices
+
+
+def _choice_number(value: Any, choices: list[str]) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and 0 <= value < len(choices)
 
 
 def _item(check: _Checker, raw: Any, where: str, competency_codes: dict[str, str]) -> dict[str, Any] | None:
@@ -345,46 +393,103 @@ def _item(check: _Checker, raw: Any, where: str, competency_codes: dict[str, str
     item: dict[str, Any] = {
         "code": check.code(obj.get("code"), f"{where}.code"),
         "kind": kind,
-        "stem": check.text(obj.get("stem"), f"{where}.stem", TEXT_LENGTH),
+        "stem": _rich(check, check.text(obj.get("stem"), f"{where}.stem", TEXT_LENGTH), f"{where}.stem"),
     }
+    answer = obj.get("answer")
     if kind == "multiple_choice":
-        choices = check.texts(obj.get("choices"), f"{where}.choices", MAX_CHOICES, NAME_LENGTH, min_items=2)
-        if choices is not None and len(set(choices)) != len(choices):
-            check.error(f"{where}.choices", "lists the same choice twice")
-        answer = obj.get("answer")
-        if (
-            choices is not None
-            and answer is not None
-            and (isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer < len(choices))
-        ):
+        choices = _choices(check, obj, where)
+        if choices is not None and answer is not None and not _choice_number(answer, choices):
             check.error(
                 f"{where}.answer", f"must be the number of the correct choice, 0 to {len(choices) - 1}"
             )
         item |= {"choices": choices, "answer": answer}
+    elif kind == "multiple_selection":
+        choices = _choices(check, obj, where)
+        if (
+            choices is not None
+            and answer is not None
+            and (
+                not isinstance(answer, list)
+                or not answer
+                or not all(_choice_number(a, choices) for a in answer)
+                or len(set(answer)) != len(answer)
+            )
+        ):
+            check.error(
+                f"{where}.answer",
+                f"must list the numbers of the correct choices (0 to {len(choices) - 1}), each once, "
+                "at least one",
+            )
+        item |= {"choices": choices, "answer": answer}
     elif kind == "numeric":
-        item["answer"] = check.number(obj.get("answer"), f"{where}.answer", low=-1e12, high=1e12)
+        item["answer"] = check.number(answer, f"{where}.answer", low=-1e12, high=1e12)
         item["tolerance"] = check.number(obj.get("tolerance", 0), f"{where}.tolerance", low=0, high=1e12)
+    elif kind == "open_response":
+        rubric = check.text(obj.get("rubric"), f"{where}.rubric", TEXT_LENGTH)
+        item["rubric"] = _rich(check, rubric, f"{where}.rubric")
     else:
         item["accepted"] = check.texts(
             obj.get("accepted"), f"{where}.accepted", MAX_LIST, NAME_LENGTH, min_items=1
         )
-    item["hints"] = check.texts(obj.get("hints", []), f"{where}.hints", MAX_LIST, TEXT_LENGTH)
-    item["feedback"] = check.text(obj.get("feedback", ""), f"{where}.feedback", TEXT_LENGTH, blank=True)
+    hints = check.texts(obj.get("hints", []), f"{where}.hints", MAX_LIST, TEXT_LENGTH)
+    if hints is not None and any(_rich(check, h, f"{where}.hints[{i}]") is None for i, h in enumerate(hints)):
+        hints = None
+    item["hints"] = hints
+    feedback = check.text(obj.get("feedback", ""), f"{where}.feedback", TEXT_LENGTH, blank=True)
+    item["feedback"] = _rich(check, feedback, f"{where}.feedback")
     item["difficulty"] = check.number(obj.get("difficulty", 0), f"{where}.difficulty", low=-10, high=10)
+    item["language"] = _language(check, obj.get("language", "en"), f"{where}.language")
+    item["tags"] = _tags(check, obj.get("tags", []), f"{where}.tags")
+    version = obj.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
+        check.error(f"{where}.version", f"must be a whole number from 1 to {MAX_VERSION}")
+    item["version"] = version
+    retired = obj.get("retired", False)
+    if not isinstance(retired, bool):
+        check.error(f"{where}.retired", "must be true or false")
+    item["retired"] = retired
     item["competencies"] = _references(
         check, obj.get("competencies"), f"{where}.competencies", competency_codes
     )
     return item if len(check.errors) == count else None
 
 
+def _language(check: _Checker, value: Any, where: str) -> str | None:
+    language = check.text(value, where, 10)
+    if language is not None and not LANGUAGE_PATTERN.match(language):
+        check.error(where, "must be a language code such as “en”, “es” or “pt-BR”")
+        return None
+    return language
+
+
+def _tags(check: _Checker, value: Any, where: str) -> list[str] | None:
+    tags = check.texts(value, where, MAX_LIST, TAG_LENGTH)
+    if tags is not None and len({t.casefold() for t in tags}) != len(tags):
+        check.error(where, "lists a tag twice")
+        return None
+    return tags
+
+
+RESOURCE_FORMS = [f.value for f in Resource.Form]
+BODY_LENGTH = TEXT_LENGTH * 5
+
+
 def _resource(
     check: _Checker, raw: Any, where: str, competency_codes: dict[str, str]
 ) -> dict[str, Any] | None:
+    form = raw.get("form", "link") if isinstance(raw, dict) else None
+    if isinstance(raw, dict) and form not in RESOURCE_FORMS:
+        check.error(
+            f"{where}.form", f"unknown resource form “{form}”; expected one of {', '.join(RESOURCE_FORMS)}"
+        )
+        return None
+    by_form = {"link": ({"url"}, set()), "page": ({"body"}, {"url"}), "file": ({"file"}, {"url"})}
+    required, optional = by_form.get(str(form), (set(), set()))
     obj = check.obj(
         raw,
         where,
-        {"code", "kind", "title", "url", "competencies"},
-        {"media_type", "reading_level", "interest_topics"},
+        {"code", "kind", "title", "competencies"} | required,
+        {"form", "media_type", "reading_level", "interest_topics"} | optional,
     )
     if obj is None:
         return None
@@ -394,8 +499,8 @@ def _resource(
         check.error(
             f"{where}.kind", f"unknown resource kind “{kind}”; expected one of {', '.join(RESOURCE_KINDS)}"
         )
-    url = check.text(obj.get("url"), f"{where}.url", URL_LENGTH)
-    if url is not None and not re.match(r"^https?://[^\s/]+", url):
+    url = check.text(obj.get("url", ""), f"{where}.url", URL_LENGTH, blank=form != "link")
+    if url and not re.match(r"^https?://[^\s/]+", url):
         check.error(f"{where}.url", "must be an http:// or https:// address")
     level = obj.get("reading_level")
     if level is not None and (isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 13):
@@ -404,6 +509,7 @@ def _resource(
         "code": check.code(obj.get("code"), f"{where}.code"),
         "kind": kind,
         "title": check.text(obj.get("title"), f"{where}.title", NAME_LENGTH),
+        "form": form,
         "url": url,
         "media_type": check.text(obj.get("media_type", ""), f"{where}.media_type", 100, blank=True),
         "reading_level": level,
@@ -414,6 +520,14 @@ def _resource(
             check, obj.get("competencies"), f"{where}.competencies", competency_codes
         ),
     }
+    if form == "page":
+        body = check.text(obj.get("body"), f"{where}.body", BODY_LENGTH)
+        resource["body"] = _rich(check, body, f"{where}.body")
+    if form == "file":
+        file = obj.get("file")
+        if isinstance(file, bool) or not isinstance(file, int) or file < 1:
+            check.error(f"{where}.file", "must be the number of a file uploaded to the school")
+        resource["file"] = file
     return resource if len(check.errors) == count else None
 
 

@@ -119,17 +119,61 @@ def framework_resources(framework: Framework) -> list[ResourceRow]:
 
 
 def item_document(item: Item, competencies: list[str]) -> dict[str, Any]:
-    """One item in the file's shape, with its answer (staff and export only)."""
-    spec = item.spec()
-    answer_keys = {k: v for k, v in spec.items() if k != "kind"}
+    """One item in the file's shape, with its answer (staff and export only); ``competencies`` in order,
+    the primary one first."""
+    answers: dict[str, Any]
+    if item.kind == Item.Kind.MULTIPLE_CHOICE:
+        answers = {"choices": item.choices, "answer": item.correct_choice}
+    elif item.kind == Item.Kind.MULTIPLE_SELECTION:
+        answers = {"choices": item.choices, "answer": item.correct_choices}
+    elif item.kind == Item.Kind.NUMERIC:
+        answers = {"answer": item.numeric_answer, "tolerance": item.tolerance}
+    elif item.kind == Item.Kind.OPEN_RESPONSE:
+        answers = {"rubric": item.rubric}
+    else:
+        answers = {"accepted": item.accepted_answers}
     return {
         "code": item.code,
         "kind": item.kind,
         "stem": item.stem,
-        **answer_keys,
+        **answers,
         "hints": item.hints,
         "feedback": item.feedback,
         "difficulty": item.difficulty,
+        "language": item.language,
+        "tags": item.tags,
+        "version": item.version,
+        "retired": item.retired_at is not None,
+        "competencies": competencies,
+    }
+
+
+def _item_codes(framework: Framework) -> dict[int, list[str]]:
+    """Item id → its competencies' codes, the primary one first (then in the order they were linked)."""
+    codes: dict[int, list[str]] = defaultdict(list)
+    links = ItemCompetency.objects.filter(item__framework=framework).order_by("item_id", "-primary", "pk")
+    for item_id, code in links.values_list("item_id", "competency__code"):
+        codes[item_id].append(code)
+    return codes
+
+
+def resource_document(resource: Resource, competencies: list[str]) -> dict[str, Any]:
+    """One resource in the file's shape: a link, a page (its Markdown body) or a file (its number)."""
+    document: dict[str, Any] = {
+        "code": resource.code,
+        "kind": resource.kind,
+        "title": resource.title,
+        "form": resource.form,
+        "url": resource.url,
+    }
+    if resource.form == Resource.Form.PAGE:
+        document["body"] = resource.body
+    elif resource.form == Resource.Form.FILE:
+        document["file"] = resource.file_id
+    return document | {
+        "media_type": resource.media_type,
+        "reading_level": resource.reading_level,
+        "interest_topics": resource.interest_topics,
         "competencies": competencies,
     }
 
@@ -142,7 +186,7 @@ def framework_document(framework: Framework) -> dict[str, Any]:
         competencies[c.domain_id].append(
             {"code": c.code, "name": c.name, "description": c.description, "prerequisites": befores[c.code]}
         )
-    item_codes = _codes_by(ItemCompetency.objects.filter(item__framework=framework), "item_id")
+    item_codes = _item_codes(framework)
     resource_codes = _codes_by(
         ResourceCompetency.objects.filter(resource__framework=framework), "resource_id"
     )
@@ -155,18 +199,9 @@ def framework_document(framework: Framework) -> dict[str, Any]:
             {"code": d.code, "name": d.name, "competencies": competencies[d.pk]}
             for d in framework.domains.order_by("position")
         ],
-        "items": [item_document(i, item_codes[i.pk]) for i in framework.items.order_by("pk")],
-        "resources": [
-            {
-                "code": r.code,
-                "kind": r.kind,
-                "title": r.title,
-                "url": r.url,
-                "media_type": r.media_type,
-                "reading_level": r.reading_level,
-                "interest_topics": r.interest_topics,
-                "competencies": resource_codes[r.pk],
-            }
-            for r in resources
+        "items": [
+            item_document(i, item_codes[i.pk])
+            for i in framework.items.filter(superseded_at__isnull=True).order_by("pk")
         ],
+        "resources": [resource_document(r, resource_codes[r.pk]) for r in resources],
     }

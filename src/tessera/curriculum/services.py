@@ -1,4 +1,5 @@
-"""Every write to frameworks: import (all or nothing) and prerequisite edges. Keyword-only, transactional.
+"""Framework imports (all or nothing). Keyword-only, transactional. Edits in the browser and the API
+(domains, competencies, prerequisite edges, copies) are :mod:`tessera.curriculum.frameworks.services`.
 
 A school's administrators import their school's frameworks; shared frameworks (``school`` None) are
 written only by the platform (``actor`` None, from ``manage.py import_framework --shared``).
@@ -10,12 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.curriculum import graph
 from tessera.curriculum.framework_file import FileError, FrameworkDocument
 from tessera.curriculum.models import (
     Competency,
+    CurriculumFile,
     Domain,
     Framework,
     Item,
@@ -24,10 +26,10 @@ from tessera.curriculum.models import (
     Resource,
     ResourceCompetency,
 )
-from tessera.curriculum.selectors import prerequisite_map
+from tessera.curriculum.rich_text import uploads_named
 from tessera.curriculum.signals import framework_imported
 from tessera.schools import permissions as school_permissions
-from tessera.schools.errors import Conflict, DomainError, PermissionDenied
+from tessera.schools.errors import PermissionDenied
 from tessera.schools.models import School, User
 
 
@@ -71,6 +73,9 @@ def framework_import(
     taken = FileError("$.framework.code", f"this school already has a framework with code “{code}”")
     if _code_taken(school, code):
         return ImportResult(errors=[taken])
+    uploads = _upload_errors(school, document)
+    if uploads:
+        return ImportResult(errors=uploads)
     try:
         with transaction.atomic():
             framework = _save(school, document)
@@ -117,7 +122,8 @@ def _save(school: School | None, document: FrameworkDocument) -> Framework:
         Resource(
             school=school,
             framework=framework,
-            **{k: v for k, v in raw.items() if k != "competencies"},
+            file_id=raw.get("file"),
+            **{k: v for k, v in raw.items() if k not in {"competencies", "file"}},
         )
         for raw in document.resources
     )
@@ -139,49 +145,48 @@ def _item(school: School | None, framework: Framework, raw: dict[str, Any]) -> I
         hints=raw["hints"],
         feedback=raw["feedback"],
         difficulty=raw["difficulty"],
+        language=raw.get("language", "en"),
+        tags=raw.get("tags", []),
+        version=raw.get("version", 1),
+        retired_at=timezone.now() if raw.get("retired") else None,
     )
     if item.kind == Item.Kind.MULTIPLE_CHOICE:
         item.choices, item.correct_choice = raw["choices"], raw["answer"]
+    elif item.kind == Item.Kind.MULTIPLE_SELECTION:
+        item.choices, item.correct_choices = raw["choices"], sorted(raw["answer"])
     elif item.kind == Item.Kind.NUMERIC:
         item.numeric_answer, item.tolerance = raw["answer"], raw["tolerance"]
+    elif item.kind == Item.Kind.OPEN_RESPONSE:
+        item.rubric = raw["rubric"]
     else:
         item.accepted_answers = raw["accepted"]
     return item
 
 
-@transaction.atomic
-def prerequisite_add(*, actor: User | None, competency: Competency, prerequisite: Competency) -> Prerequisite:
-    """Record that ``prerequisite`` comes before ``competency``; refuse an edge that closes a cycle,
-    naming the competencies of the cycle in learning order."""
-    framework = competency.framework
-    _require_writer(actor, framework.school)
-    if prerequisite.framework_id != framework.pk:
-        raise DomainError(
-            _("A prerequisite must belong to the same framework."),
-            code="curriculum.prerequisite_other_framework",
-        )
-    if prerequisite.pk == competency.pk:
-        raise DomainError(
-            _("“%(name)s” cannot be its own prerequisite.") % {"name": competency.name},
-            code="curriculum.prerequisite_self",
-        )
-    # Lock the framework row so two concurrent additions cannot each close half of a cycle.
-    Framework.objects.select_for_update().filter(pk=framework.pk).first()
-    edges = prerequisite_map(framework)
-    if prerequisite.code in edges[competency.code]:
-        raise Conflict(
-            _("“%(prerequisite)s” is already a prerequisite of “%(competency)s”.")
-            % {"prerequisite": prerequisite.name, "competency": competency.name},
-            code="curriculum.prerequisite_exists",
-        )
-    cycle = graph.would_close_cycle(edges, competency=competency.code, prerequisite=prerequisite.code)
-    if cycle is not None:
-        names = dict(framework.competencies.filter(code__in=cycle).values_list("code", "name"))
-        raise DomainError(
-            _("This prerequisite would create a cycle: %(cycle)s.")
-            % {"cycle": " → ".join(names[code] for code in cycle)},
-            code="curriculum.prerequisite_cycle",
-        )
-    return Prerequisite.objects.create(
-        school=framework.school, framework=framework, competency=competency, prerequisite=prerequisite
+def _upload_errors(school: School | None, document: FrameworkDocument) -> list[FileError]:
+    """The file's references to uploads (a resource's file, an image in a text) that are not the school's
+    (a shared framework has none): the file checker cannot see the database, so the import looks."""
+    wanted: dict[int, str] = {}
+    for i, raw in enumerate(document.resources):
+        if raw.get("file") is not None:
+            wanted.setdefault(raw["file"], f"$.resources[{i}].file")
+        if raw.get("body"):
+            for number in uploads_named(raw["body"]):
+                wanted.setdefault(number, f"$.resources[{i}].body")
+    for i, raw in enumerate(document.items):
+        texts = [raw["stem"], raw["feedback"], raw.get("rubric", ""), *raw["hints"], *raw.get("choices", [])]
+        for text in texts:
+            for number in uploads_named(text):
+                wanted.setdefault(number, f"$.items[{i}]")
+    if not wanted:
+        return []
+    found = set(
+        CurriculumFile.objects.filter(school=school, pk__in=wanted).values_list("pk", flat=True)
+        if school is not None
+        else []
     )
+    return [
+        FileError(where, f"no file number {number} was uploaded to this school")
+        for number, where in wanted.items()
+        if number not in found
+    ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tessera.curriculum import forms, framework_csv, framework_file, permissions, selectors, services
 from tessera.curriculum.framework_file import FileError
+from tessera.curriculum.frameworks import forms as framework_forms
 from tessera.schools import permissions as school_permissions
 from tessera.schools.models import School, User
 
@@ -49,12 +50,24 @@ def framework_page(request: HttpRequest, school_id: int, framework_id: int) -> H
     framework = selectors.school_frameworks_for(user, school).filter(pk=framework_id).first()
     if framework is None:
         raise Http404("No such framework.")
-    context = {
+    domains = selectors.framework_tree(framework)
+    writer = permissions.can_write_curriculum(user, school)
+    context: dict[str, Any] = {
         "school": school,
         "framework": framework,
-        "domains": selectors.framework_tree(framework),
+        "domains": domains,
         "resources": selectors.framework_resources(framework),
+        "can_write": writer and not framework.shared,
+        "can_copy": writer and framework.shared,
     }
+    if context["can_write"]:
+        context |= {
+            "competencies": [row.competency for domain in domains for row in domain.competencies],
+            "domain_form": framework_forms.DomainForm(prefix="domain"),
+            "competency_form": framework_forms.CompetencyForm(
+                prefix="competency", domains=framework.domains.order_by("position")
+            ),
+        }
     return render(request, "curriculum/framework.html", context)
 
 
