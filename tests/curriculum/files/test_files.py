@@ -137,7 +137,9 @@ def test_upload_page_of_an_outsider_school_is_not_found(world, client_for) -> No
 def test_uploads_check_refuses_another_schools_upload_and_unknown_ids(world) -> None:  # type: ignore[no-untyped-def]
     ours = uploaded(world.a.school, world.a.teacher)
     theirs = uploaded(world.b.school, world.b.teacher)
-    services.uploads_check(world.a.school, f"See ![A circle](file:{ours.pk}) and [the sheet](file:{ours.pk}).")
+    services.uploads_check(
+        world.a.school, f"See ![A circle](file:{ours.pk}) and [the sheet](file:{ours.pk})."
+    )
     for text in (
         f"![A circle](file:{theirs.pk})",
         f"A link to [their sheet](file:{theirs.pk})",
