@@ -4,6 +4,7 @@ their first bytes (never by their name or declared type) and their size, kept un
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from tessera.curriculum.models import NAME_LENGTH, CurriculumFile
 from tessera.curriculum.permissions import can_write_curriculum
+from tessera.curriculum.rich_text import uploads_named
 from tessera.schools.errors import DomainError, PermissionDenied
 from tessera.schools.models import School, User
+from tessera.schools.text import text_checked
 
 # content type -> (first bytes, extension)
 FILE_TYPES = {
@@ -37,6 +40,22 @@ def file_path(stored: CurriculumFile) -> Path:
     return files_folder() / stored.stored_name
 
 
+def _content_type(upload: UploadedFile, *, images_only: bool) -> str:
+    """The type ``upload``'s first bytes show, or a ``DomainError`` when they show none of the allowed."""
+    head = upload.read(16)
+    upload.seek(0)
+    allowed = IMAGE_TYPES if images_only else tuple(FILE_TYPES)
+    found = next((kind for kind in allowed if head.startswith(FILE_TYPES[kind][0])), None)
+    if found is None:
+        raise DomainError(
+            _("Upload a PNG, JPEG or GIF image; this file is none of them.")
+            if images_only
+            else _("Upload a PNG, JPEG or GIF image or a PDF; this file is none of them."),
+            code="curriculum.file_wrong_type",
+        )
+    return found
+
+
 @transaction.atomic
 def file_upload(
     *, actor: User, school: School, upload: UploadedFile, images_only: bool = False
@@ -55,17 +74,7 @@ def file_upload(
             _("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
             code="curriculum.file_too_large",
         )
-    head = upload.read(16)
-    upload.seek(0)
-    allowed = IMAGE_TYPES if images_only else tuple(FILE_TYPES)
-    found = next((kind for kind in allowed if head.startswith(FILE_TYPES[kind][0])), None)
-    if found is None:
-        raise DomainError(
-            _("Upload a PNG, JPEG or GIF image; this file is none of them.")
-            if images_only
-            else _("Upload a PNG, JPEG or GIF image or a PDF; this file is none of them."),
-            code="curriculum.file_wrong_type",
-        )
+    found = _content_type(upload, images_only=images_only)
     stored_name = f"{uuid.uuid4().hex}{FILE_TYPES[found][1]}"
     path = files_folder() / stored_name
     try:
@@ -84,3 +93,67 @@ def file_upload(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+ALT_LENGTH = 300
+
+
+def _snippet_words(text: str) -> str:
+    """``text`` fit to stand between a Markdown snippet's brackets (no bracket, one line)."""
+    return " ".join(text.replace("[", "(").replace("]", ")").split())
+
+
+def file_snippet(stored: CurriculumFile, *, alt: str) -> str:
+    """The Markdown to paste into a text to show ``stored``: an image with its alt text, or a link to a
+    document named by its file name."""
+    if stored.content_type in IMAGE_TYPES:
+        return f"![{_snippet_words(alt)}](file:{stored.pk})"
+    return f"[{_snippet_words(stored.original_name) or 'file'}](file:{stored.pk})"
+
+
+def file_add(
+    *, actor: User, school: School, upload: UploadedFile, alt: str = "", images_only: bool = False
+) -> tuple[CurriculumFile, str]:
+    """:func:`file_upload` for a person writing a text: an image needs ``alt`` text (what it shows, for
+    those who cannot see it), checked before anything is kept. Returns the file and the Markdown snippet
+    that shows it (``![alt](file:ID)``, or a link to a document)."""
+    if not can_write_curriculum(actor, school):
+        raise PermissionDenied(
+            _("Only the school's teachers and specialists add files to its curriculum."),
+            code="curriculum.not_a_writer",
+        )
+    if _content_type(upload, images_only=images_only) in IMAGE_TYPES:
+        if not (alt or "").strip():
+            raise DomainError(
+                _("Write the image's alt text: what it shows, for those who cannot see it."),
+                code="curriculum.image_without_alt",
+            )
+        alt = text_checked(alt, what=_("alt text"), limit=ALT_LENGTH)
+    stored = file_upload(actor=actor, school=school, upload=upload, images_only=images_only)
+    return stored, file_snippet(stored, alt=alt)
+
+
+# a link or an image whose target is an upload: ``[name](file:12)``, ``![alt](file:12)``
+LINKED_UPLOAD = re.compile(r"\]\(\s*<?file:(?P<id>\d{1,18})")
+
+
+def uploads_check(school: School | None, text: str, *, what: str | None = None) -> None:
+    """Refuse ``text`` (``curriculum.file_of_other_school``) when an image or link in it names an upload
+    that is not ``school``'s: another school's, or none at all (the two are not told apart, so nobody
+    learns which ids other schools use). Every service that saves text of a school's curriculum calls it
+    after :func:`tessera.curriculum.rich_text.text_check`."""
+    named = uploads_named(text) | {int(m.group("id")) for m in LINKED_UPLOAD.finditer(text)}
+    if not named:
+        return
+    ours = (
+        set(CurriculumFile.objects.filter(school=school, pk__in=named).values_list("pk", flat=True))
+        if school is not None
+        else set()
+    )
+    strangers = sorted(named - ours)
+    if strangers:
+        raise DomainError(
+            _("An image or link in %(what)s names file:%(id)s, which is not one of this school's uploads.")
+            % {"what": what or _("the text"), "id": strangers[0]},
+            code="curriculum.file_of_other_school",
+        )
