@@ -5,7 +5,6 @@ their first bytes (never by their name or declared type) and their size, kept un
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -19,14 +18,9 @@ from tessera.curriculum.rich_text import uploads_named
 from tessera.schools.errors import DomainError, PermissionDenied
 from tessera.schools.models import School, User
 from tessera.schools.text import text_checked
+from tessera.schools.uploads import upload_keep, upload_too_large, upload_type
 
-# content type -> (first bytes, extension)
-FILE_TYPES = {
-    "image/png": (b"\x89PNG\r\n\x1a\n", ".png"),
-    "image/jpeg": (b"\xff\xd8\xff", ".jpg"),
-    "image/gif": (b"GIF8", ".gif"),
-    "application/pdf": (b"%PDF-", ".pdf"),
-}
+FILE_TYPES = ("image/png", "image/jpeg", "image/gif", "application/pdf")
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
 
 
@@ -42,10 +36,7 @@ def file_path(stored: CurriculumFile) -> Path:
 
 def _content_type(upload: UploadedFile, *, images_only: bool) -> str:
     """The type ``upload``'s first bytes show, or a ``DomainError`` when they show none of the allowed."""
-    head = upload.read(16)
-    upload.seek(0)
-    allowed = IMAGE_TYPES if images_only else tuple(FILE_TYPES)
-    found = next((kind for kind in allowed if head.startswith(FILE_TYPES[kind][0])), None)
+    found = upload_type(upload, IMAGE_TYPES if images_only else FILE_TYPES)
     if found is None:
         raise DomainError(
             _("Upload a PNG, JPEG or GIF image; this file is none of them.")
@@ -69,30 +60,25 @@ def file_upload(
             code="curriculum.not_a_writer",
         )
     limit = settings.CURRICULUM_FILE_MAX_BYTES
-    if upload.size is None or upload.size > limit:
+    if upload_too_large(upload, limit):
         raise DomainError(
             _("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
             code="curriculum.file_too_large",
         )
     found = _content_type(upload, images_only=images_only)
-    stored_name = f"{uuid.uuid4().hex}{FILE_TYPES[found][1]}"
-    path = files_folder() / stored_name
-    try:
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        path.chmod(0o600)
-        return CurriculumFile.objects.create(
+    return upload_keep(
+        files_folder(),
+        upload,
+        found,
+        lambda stored_name: CurriculumFile.objects.create(
             school=school,
             stored_name=stored_name,
             original_name=(upload.name or "file")[:NAME_LENGTH],
             content_type=found,
             size=upload.size,
             uploaded_by=actor,
-        )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        ),
+    )
 
 
 ALT_LENGTH = 300
