@@ -12,8 +12,9 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from ninja.params.functions import Query
 
 from tessera.api_input import BoundedPageNumberPagination, request_user
 from tessera.curriculum import permissions

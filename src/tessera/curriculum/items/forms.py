@@ -112,8 +112,10 @@ class ItemForm(forms.Form):
     def __init__(self, *args: Any, competencies: list[Competency] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         options = [(str(c.pk), f"{c.name} ({c.code})") for c in competencies or []]
-        self.fields["competencies"].choices = options
-        self.fields["primary"].choices = options
+        for name in ("competencies", "primary"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
         if not self.is_bound:
             self.initial.setdefault("client_id", str(uuid.uuid4()))
 
@@ -206,5 +208,7 @@ class BankSearchForm(forms.Form):
 
     def __init__(self, *args: Any, tags: list[str], frameworks: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", _("Any tag")), *[(t, t) for t in tags]]
-        self.fields["framework"].choices = [("", _("Any framework")), *[(f.pk, f.name) for f in frameworks]]
+        tag, framework = self.fields["tag"], self.fields["framework"]
+        assert isinstance(tag, forms.ChoiceField) and isinstance(framework, forms.ChoiceField)
+        tag.choices = [("", _("Any tag")), *[(t, t) for t in tags]]
+        framework.choices = [("", _("Any framework")), *[(f.pk, f.name) for f in frameworks]]

@@ -304,7 +304,9 @@ def _images_checked(school_id: int | None, fields: dict[str, Any]) -> None:
     named = set().union(*(uploads_named(t) for t in texts))
     if not named:
         return
-    found = set(CurriculumFile.objects.filter(pk__in=named, school_id=school_id).values_list("pk", flat=True))
+    files = CurriculumFile.objects.filter(pk__in=named)
+    files = files.filter(school_id=school_id) if school_id is not None else files.none()
+    found = set(files.values_list("pk", flat=True))
     if missing := sorted(named - found):
         raise DomainError(
             _("No file %(id)s among the school's uploads: upload the image first.") % {"id": missing[0]},
