@@ -463,7 +463,14 @@
       next.choices.forEach(function (choice, index) {
         var id = "choice-" + index;
         var row = make("div", { "class": "choice" });
-        row.appendChild(make("input", { type: several ? "checkbox" : "radio", name: "answer", id: id, value: String(index) }));
+        var control = make("input", { type: several ? "checkbox" : "radio", name: "answer", id: id, value: String(index) });
+        /* An option that is only maths: not every browser and screen reader names a control from MathML
+         * inside its label, so it is named with the server's words for it ("2 over 4"), as read aloud. */
+        var spoken = (next.choices_speech || [])[index];
+        if (spoken && /<math[\s>]/.test(choicesHtml[index] || "")) {
+          control.setAttribute("aria-label", spoken);
+        }
+        row.appendChild(control);
         row.appendChild(setHtml(make("label", { "for": id }), choicesHtml[index], choice));
         fieldset.appendChild(row);
       });
