@@ -122,9 +122,9 @@ def test_a_learner_with_a_plan_practises_with_read_aloud(page: Any, chromium: An
     assert _queued(page) == 1 + len(item.choices), "the stem, then each option"
     spoken = page.evaluate("window.__spoken")
     lang = page.evaluate("document.documentElement.lang")
-    assert [u["text"] for u in spoken] == [
-        item.data["stem"],
-        *[f"Option {n}: {choice}" for n, choice in enumerate(item.choices, 1)],
+    assert [u["text"] for u in spoken] == [  # the words the server wrote for reading (maths as words)
+        item.data["stem_speech"],
+        *[f"Option {n}: {choice}" for n, choice in enumerate(item.data["choices_speech"], 1)],
     ]
     assert {u["lang"] for u in spoken} == {lang}
     _check_page(page)

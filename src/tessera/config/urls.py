@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("tessera.schools.accounts.urls")),
     path("school/", include("tessera.schools.roster.urls")),
     path("school/", include("tessera.curriculum.urls")),
+    path("school/", include("tessera.practice.statistics_urls")),
     path("school/", include("tessera.personalization.sharing.urls")),
     path("learn/", include("tessera.practice.urls")),
     path("family/", include("tessera.family.urls")),

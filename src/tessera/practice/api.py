@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -21,7 +22,8 @@ from tessera.api_input import input_problems, no_control_characters, request_use
 from tessera.curriculum.answers import MAX_ANSWER_LENGTH
 from tessera.curriculum.bank import framework_bank
 from tessera.curriculum.models import Item
-from tessera.practice import permissions, services
+from tessera.curriculum.rich_text import text_html, text_speech
+from tessera.practice import item_statistics, permissions, services
 from tessera.practice.models import PracticeSession
 from tessera.schools.errors import DomainError, NotFound, PermissionDenied, api_body
 from tessera.schools.models import School
@@ -31,6 +33,14 @@ router = Router(tags=["practice"])
 AnswerText = Annotated[
     str, StringConstraints(max_length=MAX_ANSWER_LENGTH), AfterValidator(no_control_characters)
 ]
+# A multiple-selection answer: the numbers of the options selected (the check says which are out of range).
+MAX_SELECTED = 100
+Selection = Annotated[
+    list[Annotated[int, Field(strict=True, ge=0, le=MAX_SELECTED)]], Field(max_length=MAX_SELECTED)
+]
+# The longest time on one item that is stored: longer means the learner left the page open, not thinking.
+MAX_SECONDS = services.MAX_SECONDS_ON_ITEM
+CHOICE_KINDS = (Item.Kind.MULTIPLE_CHOICE, Item.Kind.MULTIPLE_SELECTION)
 
 
 class SessionIn(Schema):
@@ -58,11 +68,16 @@ class SessionOut(Schema):
 class NextItemOut(Schema):
     id: int
     kind: str
-    stem: str
-    choices: list[str]
+    stem: str = Field(description="As the teacher wrote it: Markdown, maths between \\( and \\).")
+    stem_html: str = Field(description="The stem as safe HTML (sanitized on the server), maths as MathML.")
+    stem_speech: str = Field(description="The stem in words, for read-aloud (maths said: “3 over 4”).")
+    choices: list[str] = Field(description="The options of a multiple-choice or multiple-selection item.")
+    choices_html: list[str] = Field(description="Each option as safe inline HTML.")
+    choices_speech: list[str] = Field(description="Each option in words, for read-aloud.")
     hints: list[str] = Field(
         description="Shown one at a time when the learner asks; say how many in hints_used."
     )
+    hints_html: list[str] = Field(description="Each hint as safe inline HTML.")
     hints_available: int
     predicted_success: float
     competency_id: int
@@ -73,9 +88,18 @@ class NextItemOut(Schema):
 
 class AnswerIn(Schema):
     item_id: int = Field(ge=1, le=2**62)
-    answer: StrictInt | StrictFloat | AnswerText
+    answer: StrictInt | StrictFloat | AnswerText | Selection = Field(
+        description="A number or text; the option's number for multiple choice; the list of the options' "
+        "numbers for multiple selection."
+    )
     client_id: uuid.UUID | None = None
     hints_used: int = Field(default=0, ge=0, le=100)
+    seconds: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_SECONDS,
+        description="Seconds from showing the item to sending the answer (time on item), when measured.",
+    )
 
 
 class CompetencyRef(Schema):
@@ -87,6 +111,7 @@ class AnswerResultOut(Schema):
     answer_id: int
     correct: bool
     feedback: str
+    feedback_html: str = Field(description="The feedback as safe HTML, maths as MathML.")
     hints_available: int
     mastery_level: float = Field(
         description="The mastery figure after this answer (0-1), the same every page shows; mastered from "
@@ -173,14 +198,28 @@ def item_next(request: HttpRequest, session_id: int) -> NextItemOut:
     return _next_item_out(chosen)
 
 
+@lru_cache(maxsize=4096)
+def _speech(text: str) -> str:
+    return text_speech(text)
+
+
 def _next_item_out(chosen: services.NextItem) -> NextItemOut:
+    """The item as the learner sees it: the teacher's text, its safe HTML and its words for read-aloud
+    (rendering is CPU only and cached per text, so it adds no statement to the answer's budget)."""
     item = chosen.item
+    choices = [str(choice) for choice in item.choices] if item.kind in CHOICE_KINDS else []
+    hints = [str(hint) for hint in item.hints]
     return NextItemOut(
         id=item.pk,
         kind=item.kind,
         stem=item.stem,
-        choices=[str(choice) for choice in item.choices] if item.kind == Item.Kind.MULTIPLE_CHOICE else [],
-        hints=[str(hint) for hint in item.hints],
+        stem_html=text_html(item.stem),
+        stem_speech=_speech(item.stem),
+        choices=choices,
+        choices_html=[text_html(choice, inline=True) for choice in choices],
+        choices_speech=[_speech(choice) for choice in choices],
+        hints=hints,
+        hints_html=[text_html(hint, inline=True) for hint in hints],
         hints_available=len(item.hints),
         predicted_success=round(chosen.predicted_success, 4),
         competency_id=chosen.competency.pk,
@@ -234,15 +273,21 @@ def answer_submit(
         client_id=client_id,
         fingerprint=_fingerprint(session, payload),
         hints_used=payload.hints_used,
+        seconds=payload.seconds,
         tally_before=permissions.session_tally(session),
     )
     return AnswerOut(
-        **asdict(reply.result),
+        **_result_fields(reply.result),
         next_item=_next_item_out(reply.next_item) if reply.next_item else None,
         session=SessionTallyOut(
             answers=reply.session_answers, correct=reply.session_correct, ended=session.ended_at is not None
         ),
     )
+
+
+def _result_fields(result: services.AnswerResult) -> dict[str, Any]:
+    """The stored result's fields, with the feedback rendered (also for a replayed, older result)."""
+    return {**asdict(result), "feedback_html": text_html(result.feedback)}
 
 
 def _item_of(session: PracticeSession, item_id: int) -> Item:
@@ -356,10 +401,11 @@ def _batch_entry(
             client_id=answer.client_id,
             fingerprint=_fingerprint(session, answer),
             hints_used=answer.hints_used,
+            seconds=answer.seconds,
         )
     except DomainError as error:
         return BatchResultOut(client_id=client_id, status=error.status, **api_body(error))
-    return BatchResultOut(client_id=client_id, status=200, result=AnswerResultOut(**asdict(result)))
+    return BatchResultOut(client_id=client_id, status=200, result=AnswerResultOut(**_result_fields(result)))
 
 
 @router.post(
@@ -376,4 +422,88 @@ def session_end(request: HttpRequest, session_id: int) -> SessionSummaryOut:
         answers=summary.answers,
         correct=summary.correct,
         mastered=[CompetencyRef(id=c.pk, name=c.name) for c in summary.mastered],
+    )
+
+
+class FlagOut(Schema):
+    code: Literal["everyone_wrong", "negative_discrimination"]
+    text: str
+
+
+class FiguresOut(Schema):
+    answers: int
+    right: int
+    learners: int
+    share_right: float | None = Field(description="Right answers / answers (null without answers).")
+    mean_seconds: float | None = Field(description="Mean time on the item, of the answers that measured it.")
+    stronger_share_right: float | None = Field(
+        description="Mean share right of the learners in the top half by their share right on the rest of "
+        "the framework (null with fewer than 10 such learners)."
+    )
+    weaker_share_right: float | None = Field(description="The same, of the bottom half.")
+    flags: list[FlagOut] = Field(description="Plain-language signs that the item looks broken.")
+
+
+class VersionStatisticsOut(Schema):
+    item_id: int
+    version: int
+    stem: str
+    stem_html: str
+    current: bool = Field(description="The version practice offers now (not superseded).")
+    figures: FiguresOut
+
+
+class ItemStatisticsOut(Schema):
+    item_id: int = Field(description="The newest version's id.")
+    first_version_id: int
+    code: str
+    overall: FiguresOut = Field(description="Every version's answers together.")
+    versions: list[VersionStatisticsOut] = Field(description="Oldest first.")
+
+
+def _figures_out(figures: item_statistics.Figures) -> FiguresOut:
+    return FiguresOut(
+        answers=figures.answers,
+        right=figures.right,
+        learners=figures.learners,
+        share_right=None if figures.share_right is None else round(figures.share_right, 4),
+        mean_seconds=figures.mean_seconds,
+        stronger_share_right=figures.stronger_share_right,
+        weaker_share_right=figures.weaker_share_right,
+        flags=[FlagOut(code=flag.code, text=flag.text) for flag in figures.flags],  # type: ignore[arg-type]
+    )
+
+
+@router.get(
+    "/items/{item_id}/statistics",
+    response=ItemStatisticsOut,
+    summary="An item's statistics: answers, share right, mean time and flags, per version",
+)
+def item_statistics_read(
+    request: HttpRequest, item_id: int, school_id: int | None = None
+) -> ItemStatisticsOut:
+    """Staff who may see the item's answers read the answers of their own schools (``school_id``: one of
+    them); any version's id names the whole lineage. Everyone else: 404."""
+    user = request_user(request)
+    school_ids = item_statistics.statistics_school_ids(user, school_id)
+    item = item_statistics.items_with_statistics_for(user).filter(pk=item_id).first()
+    if item is None or school_ids is None:
+        raise NotFound(_("There is no item with this id."), code="practice.item_not_found")
+    found = item_statistics.item_statistics(item, school_ids=school_ids)
+    return ItemStatisticsOut(
+        item_id=found.item.pk,
+        first_version_id=found.first_version_id,
+        code=found.item.code,
+        overall=_figures_out(found.overall),
+        versions=[
+            VersionStatisticsOut(
+                item_id=row.item.pk,
+                version=row.item.version,
+                stem=row.item.stem,
+                stem_html=text_html(row.item.stem),
+                current=row.item.superseded_at is None,
+                figures=_figures_out(row.figures),
+            )
+            for row in found.versions
+        ],
     )

@@ -74,6 +74,11 @@ class Answer(models.Model):
     given = models.JSONField(help_text=_("The answer as the learner gave it."))
     correct = models.BooleanField()
     hints_used = models.PositiveSmallIntegerField(default=0)
+    seconds = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("Seconds from showing the item to sending the answer, when the client measured it."),
+    )
     is_review = models.BooleanField(default=False, help_text=_("Answered as a spaced review."))
     result = models.JSONField(default=dict, help_text=_("What the learner was told, returned on a retry."))
     created_at = models.DateTimeField(default=timezone.now)

@@ -73,6 +73,8 @@ Reason = Literal["practice", "prerequisite", "review"]
 PRACTICE: Reason = "practice"
 PREREQUISITE: Reason = "prerequisite"
 REVIEW: Reason = "review"
+# The longest time on one item that is stored (an hour): longer means the page was left open.
+MAX_SECONDS_ON_ITEM = 3600
 # One item in this many is a due review of another competency, when one is due.
 REVIEW_EVERY = 3
 
@@ -88,7 +90,11 @@ class NextItem:
 
 def answer_fingerprint(*, session_id: int, item_id: int, answer: object, hints_used: int = 0) -> str:
     """SHA-256 of the normalized request (session, item, answer, hints used): the same request, the same
-    fingerprint."""
+    fingerprint. A multiple-selection answer (a list of option numbers) is a set: the same options in
+    another order are the same answer. The time on the item is a measurement, not part of the answer: a
+    retry that measured it again is still the same answer."""
+    if isinstance(answer, list | tuple):
+        answer = sorted(set(answer), key=repr) if all(isinstance(n, int) for n in answer) else list(answer)
     payload: dict[str, object] = {"session_id": session_id, "item_id": item_id, "answer": answer}
     if hints_used:  # absent when zero, so fingerprints stored before hints were counted still match
         payload["hints_used"] = hints_used
@@ -443,6 +449,7 @@ def answer_submit(
     client_id: uuid.UUID,
     fingerprint: str,
     hints_used: int = 0,
+    seconds: int | None = None,
     now: datetime | None = None,
 ) -> AnswerResult:
     """Store one answer and update the learner state in the same transaction; idempotent per client id.
@@ -451,7 +458,8 @@ def answer_submit(
     nothing a learner submits is lost. Raises :class:`NotFound` for another learner's session,
     :class:`DomainError` (400) for an item the session did not offer or a malformed answer,
     :class:`Conflict` (409) when ``client_id`` was used for a different payload. Nothing is changed when
-    it raises. ``now`` is for generated history (the demo school); requests use the clock.
+    it raises. ``seconds`` is the time the learner spent on the item, when the client measured it (0 to
+    ``MAX_SECONDS_ON_ITEM``). ``now`` is for generated history (the demo school); requests use the clock.
     """
     stored, _ = _answer_store(
         learner=learner,
@@ -461,6 +469,7 @@ def answer_submit(
         client_id=client_id,
         fingerprint=fingerprint,
         hints_used=hints_used,
+        seconds=seconds,
         now=now or timezone.now(),
     )
     return stored
@@ -475,6 +484,7 @@ def answer_submit_and_next(
     client_id: uuid.UUID,
     fingerprint: str,
     hints_used: int = 0,
+    seconds: int | None = None,
     tally_before: tuple[int, int],
 ) -> AnswerReply:
     """:func:`answer_submit`, and the next item chosen from the state the answer left (one round trip per
@@ -489,6 +499,7 @@ def answer_submit_and_next(
         client_id=client_id,
         fingerprint=fingerprint,
         hints_used=hints_used,
+        seconds=seconds,
         now=now,
     )
     session_answers, session_correct = tally_before
@@ -509,6 +520,7 @@ def _answer_store(
     client_id: uuid.UUID,
     fingerprint: str,
     hints_used: int,
+    seconds: int | None,
     now: datetime,
 ) -> tuple[AnswerResult, LearnerRecord | None]:
     """Store the answer (or find the stored copy of a retry): its result, and the learner's record as the
@@ -524,6 +536,11 @@ def _answer_store(
         raise DomainError(
             _("hints_used must be between 0 and %(max)d for this item.") % {"max": len(item.hints)},
             code="practice.invalid_hints_used",
+        )
+    if seconds is not None and not 0 <= seconds <= MAX_SECONDS_ON_ITEM:
+        raise DomainError(
+            _("seconds must be between 0 and %(max)d.") % {"max": MAX_SECONDS_ON_ITEM},
+            code="practice.invalid_seconds",
         )
     try:
         correct = answer_check(item.spec(), answer)
@@ -553,6 +570,7 @@ def _answer_store(
                         given=answer,
                         correct=correct,
                         hints_used=hints_used,
+                        seconds=seconds,
                         created_at=now,
                     ),
                 )

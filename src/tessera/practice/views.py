@@ -18,11 +18,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from tessera.curriculum.models import Framework, Item
+from tessera.curriculum.rich_text import text_html
 from tessera.practice import permissions, progress, services
 from tessera.practice.models import Answer, LearnerCompetencyState, PracticeSession
 from tessera.schools.errors import DomainError, NotFound
@@ -216,25 +219,49 @@ def mastery(request: HttpRequest) -> HttpResponse:
     )
 
 
-def answer_text(answer: Answer) -> str:
-    """What the learner answered, as they saw it (the option's text for a multiple-choice item)."""
+def _option_html(item: Item, number: object) -> SafeString:
+    """An option of ``item`` as the learner saw it (safe HTML, maths as MathML), or the number given."""
+    try:
+        index = int(number)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return conditional_escape(str(number))
+    if 0 <= index < len(item.choices):
+        return mark_safe(text_html(str(item.choices[index]), inline=True))  # noqa: S308 - sanitized by nh3
+    return conditional_escape(str(number))
+
+
+def answer_html(answer: Answer) -> SafeString:
+    """What the learner answered, as they saw it: the option(s) of a choice item, of the version answered
+    (the answer's item row is that version); the text or number they typed otherwise."""
     given = answer.given
     item: Item = answer.item
     if item.kind == Item.Kind.MULTIPLE_CHOICE:
-        try:
-            index = int(given)
-        except (TypeError, ValueError):
-            return str(given)
-        if 0 <= index < len(item.choices):
-            return str(item.choices[index])
-    return str(given)
+        return _option_html(item, given)
+    if item.kind == Item.Kind.MULTIPLE_SELECTION and isinstance(given, list):
+        return format_html_join(", ", "{}", ((_option_html(item, number),) for number in sorted(given)))
+    return conditional_escape(str(given))
 
 
 @dataclass(frozen=True)
 class HistoryRow:
+    """One answer of the history, with the stem of the version answered, rendered as the learner saw it."""
+
     answer: Answer
     when: datetime
-    given: str
+    given: SafeString
+    stem_html: SafeString
+    version: int
+
+
+def _history_row(answer: Answer, zone: Any) -> HistoryRow:
+    item: Item = answer.item
+    return HistoryRow(
+        answer=answer,
+        when=timezone.localtime(answer.created_at, zone),
+        given=answer_html(answer),
+        stem_html=mark_safe(text_html(item.stem)),  # noqa: S308 - sanitized by nh3 (curriculum.rich_text)
+        version=item.version,
+    )
 
 
 @login_required
@@ -253,7 +280,7 @@ def history(request: HttpRequest) -> HttpResponse:
     page = Paginator(progress.answer_history(user, school), HISTORY_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = [HistoryRow(a, timezone.localtime(a.created_at, zone), answer_text(a)) for a in page]
+    rows = [_history_row(a, zone) for a in page]
     context = {"school": school, "schools": schools, "page": page, "rows": rows, "zone": zone}
     return render(request, "practice/history.html", context)
 

@@ -339,19 +339,19 @@
     setReading(false);
   }
 
-  /* The stem, then each option ("Option 1: …"), in the page's language, one utterance each. */
+  /* The stem, then each option ("Option 1: …"), in the page's language, one utterance each: the words the
+   * server wrote for reading (maths said as words, "3 over 4"; an image by its alt text), not the LaTeX. */
   function readItem() {
     if (!speech || !item) {
       return;
     }
     stopReading();
     var run = readingRun;
-    var parts = [item.stem];
-    if (item.kind === "multiple_choice") {
-      (item.choices || []).forEach(function (choice, index) {
-        parts.push(t("readOption", { number: index + 1, text: choice }));
-      });
-    }
+    var parts = [item.stem_speech || item.stem];
+    var spokenChoices = item.choices_speech || item.choices || [];
+    spokenChoices.forEach(function (choice, index) {
+      parts.push(t("readOption", { number: index + 1, text: choice }));
+    });
     var lang = document.documentElement.lang || "";
     setReading(true);
     parts.forEach(function (text, index) {
@@ -391,6 +391,7 @@
   }
 
   var item = null;
+  var shownAt = null; /* when the item was shown: the answer says how many seconds the learner spent on it */
   var hintsShown = 0;
   var waitingForNext = false;
   var ended = false;
@@ -405,6 +406,18 @@
   function showError(text) {
     errorBox.textContent = text;
     errorBox.hidden = !text;
+  }
+
+  /* The one place this page inserts HTML: the *_html fields of the API, which the server rendered from the
+   * teacher's Markdown and maths (MathML) and sanitized with an allow-list (curriculum.rich_text: no script,
+   * no event handler, no style, images only from the school's uploads). Everything else goes in as text. */
+  function setHtml(node, html, fallbackText) {
+    if (typeof html === "string") {
+      node.innerHTML = html;
+    } else {
+      node.textContent = fallbackText || "";
+    }
+    return node;
   }
 
   function make(tag, attrs, text) {
@@ -440,19 +453,29 @@
     }
     reasonBox.hidden = !reasonBox.textContent;
 
-    if (next.kind === "multiple_choice") {
+    fields.appendChild(setHtml(make("div", { "class": "stem", id: "item-stem" }), next.stem_html, next.stem));
+    if (next.kind === "multiple_choice" || next.kind === "multiple_selection") {
+      /* One answer: radio buttons; several (multiple selection): checkboxes. The group's name says which. */
+      var several = next.kind === "multiple_selection";
       var fieldset = make("fieldset", { "class": "choices", "aria-describedby": "answer-problem" });
-      fieldset.appendChild(make("legend", { "class": "stem" }, next.stem));
+      fieldset.appendChild(make("legend", { "class": "choices-legend" }, t(several ? "chooseAll" : "chooseOne")));
+      var choicesHtml = next.choices_html || [];
       next.choices.forEach(function (choice, index) {
         var id = "choice-" + index;
         var row = make("div", { "class": "choice" });
-        row.appendChild(make("input", { type: "radio", name: "answer", id: id, value: String(index) }));
-        row.appendChild(make("label", { "for": id }, choice));
+        var control = make("input", { type: several ? "checkbox" : "radio", name: "answer", id: id, value: String(index) });
+        /* An option that is only maths: not every browser and screen reader names a control from MathML
+         * inside its label, so it is named with the server's words for it ("2 over 4"), as read aloud. */
+        var spoken = (next.choices_speech || [])[index];
+        if (spoken && /<math[\s>]/.test(choicesHtml[index] || "")) {
+          control.setAttribute("aria-label", spoken);
+        }
+        row.appendChild(control);
+        row.appendChild(setHtml(make("label", { "for": id }), choicesHtml[index], choice));
         fieldset.appendChild(row);
       });
       fields.appendChild(fieldset);
     } else {
-      fields.appendChild(make("p", { "class": "stem", id: "item-stem" }, next.stem));
       fields.appendChild(make("label", { "for": "answer-input" }, t(next.kind === "numeric" ? "answerNumber" : "answerText")));
       fields.appendChild(make("span", { "class": "helptext", id: "answer-help" },
         t(next.kind === "numeric" ? "helpNumber" : "helpText")));
@@ -480,6 +503,7 @@
     itemBox.hidden = false;
     say("");
     itemHeading.focus();
+    shownAt = Date.now();
     /* The next item came with the answer's reply: read it too once the learner has asked for reading. */
     if (readingWanted) {
       readItem();
@@ -502,7 +526,7 @@
     if (hintsShown >= hints.length) {
       return;
     }
-    var hint = make("li", { tabindex: "-1" }, hints[hintsShown]);
+    var hint = setHtml(make("li", { tabindex: "-1" }), (item.hints_html || [])[hintsShown], hints[hintsShown]);
     hintList.appendChild(hint);
     hintList.hidden = false;
     hintsShown += 1;
@@ -514,6 +538,12 @@
     if (item.kind === "multiple_choice") {
       var checked = form.querySelector("input[name=answer]:checked");
       return checked ? parseInt(checked.value, 10) : null;
+    }
+    if (item.kind === "multiple_selection") {
+      var selected = Array.prototype.map.call(form.querySelectorAll("input[name=answer]:checked"), function (box) {
+        return parseInt(box.value, 10);
+      });
+      return selected.length ? selected : null;
     }
     var text = el("answer-input").value.trim();
     return text ? text : null;
@@ -549,7 +579,8 @@
     }
     var value = answerValue();
     if (value === null) {
-      showProblem(t(item.kind === "multiple_choice" ? "chooseFirst" : "typeFirst"));
+      var missing = { multiple_choice: "chooseFirst", multiple_selection: "chooseSome" };
+      showProblem(t(missing[item.kind] || "typeFirst"));
       return;
     }
     showProblem("");
@@ -559,8 +590,8 @@
     enqueue({
       client_id: clientId,
       url: sessionUrl + "/answers",
-      payload: { item_id: item.id, answer: value, client_id: clientId, hints_used: hintsShown },
-      stem: item.stem,
+      payload: { item_id: item.id, answer: value, client_id: clientId, hints_used: hintsShown, seconds: secondsOnItem() },
+      stem: item.stem_speech || item.stem,
       queued_at: new Date().toISOString()
     });
     setFormDisabled(true);
@@ -571,6 +602,14 @@
       }
     });
   });
+
+  /* Whole seconds from showing the item to sending the answer, at most an hour (the API's limit). */
+  function secondsOnItem() {
+    if (shownAt === null) {
+      return null;
+    }
+    return Math.max(0, Math.min(3600, Math.round((Date.now() - shownAt) / 1000)));
+  }
 
   var lastStall = null;
 
@@ -615,7 +654,7 @@
     el("feedback-heading").textContent = t(data.correct ? "right" : "wrong");
     feedbackBox.classList.toggle("is-right", !!data.correct);
     feedbackBox.classList.toggle("is-wrong", !data.correct);
-    el("feedback-text").textContent = data.feedback || "";
+    setHtml(el("feedback-text"), data.feedback_html, data.feedback || "");
     /* The server's whole percentage, the number every page shows (a reply stored before it had none). */
     var percent = typeof data.mastery_percent === "number" ? data.mastery_percent
       : Math.floor(Math.max(0, Math.min(1, data.mastery_level || 0)) * 100);
