@@ -14,6 +14,7 @@ from tessera.demo.family import demo_family_load
 from tessera.demo.individualization import demo_plan_load
 from tessera.demo.personalization import demo_personalization_load
 from tessera.demo.practice_history import HistoryReport, demo_history_load
+from tessera.demo.question_bank import demo_question_bank_load
 from tessera.demo.school import DEMO_PASSWORD, demo_logins, demo_school_load
 from tessera.schools.errors import DomainError
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             history = None if options["no_history"] else demo_history_load(school=school, framework=framework)
             grouping = demo_groups_load(school=school)
             plan = demo_plan_load(school=school)
+            questions = demo_question_bank_load(school=school, framework=framework)
             notes = demo_family_load(school=school)
         except DomainError as error:
             raise CommandError(
@@ -62,6 +64,12 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Created a signed support plan for {plan.learner.name}, with an evaluation, a team "
                     "meeting and four weeks of logged one-on-one support."
+                )
+            )
+        if questions:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {questions} questions with maths and a resource page by the maths teacher."
                 )
             )
         if notes:
