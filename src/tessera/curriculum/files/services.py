@@ -46,11 +46,14 @@ def _content_type(upload: UploadedFile, *, images_only: bool) -> str:
     upload.seek(0)
     allowed = IMAGE_TYPES if images_only else tuple(FILE_TYPES)
     found = next((kind for kind in allowed if head.startswith(FILE_TYPES[kind][0])), None)
+    if found is None and images_only:
+        raise DomainError(
+            _("Upload a PNG, JPEG or GIF image; this file is none of them."),
+            code="curriculum.file_wrong_type",
+        )
     if found is None:
         raise DomainError(
-            _("Upload a PNG, JPEG or GIF image; this file is none of them.")
-            if images_only
-            else _("Upload a PNG, JPEG or GIF image or a PDF; this file is none of them."),
+            _("Upload a PNG, JPEG or GIF image or a PDF; this file is none of them."),
             code="curriculum.file_wrong_type",
         )
     return found
