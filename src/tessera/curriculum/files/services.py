@@ -37,11 +37,14 @@ def file_path(stored: CurriculumFile) -> Path:
 def _content_type(upload: UploadedFile, *, images_only: bool) -> str:
     """The type ``upload``'s first bytes show, or a ``DomainError`` when they show none of the allowed."""
     found = upload_type(upload, IMAGE_TYPES if images_only else FILE_TYPES)
+    if found is None and images_only:
+        raise DomainError(
+            _("Upload a PNG, JPEG or GIF image; this file is none of them."),
+            code="curriculum.file_wrong_type",
+        )
     if found is None:
         raise DomainError(
-            _("Upload a PNG, JPEG or GIF image; this file is none of them.")
-            if images_only
-            else _("Upload a PNG, JPEG or GIF image or a PDF; this file is none of them."),
+            _("Upload a PNG, JPEG or GIF image or a PDF; this file is none of them."),
             code="curriculum.file_wrong_type",
         )
     return found
