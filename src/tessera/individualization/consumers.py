@@ -35,7 +35,7 @@ def objectives_from_practice(event: Event) -> None:
     masteries = learner_masteries(
         school_id=event.school_id,
         learner_id=event.learner_id,
-        competency_ids=[o.competency_id for o in objectives],
+        competency_ids=[o.competency_id for o in objectives if o.competency_id is not None],
     )
     for objective in objectives:
         mastery = masteries.get(objective.competency_id)  # type: ignore[arg-type]

@@ -166,7 +166,7 @@ def attachment_add(
             stored_name=stored_name,
             original_name=(upload.name or "evaluation")[:SHORT_TEXT],
             content_type=found,
-            size=upload.size,
+            size=upload.size or 0,  # checked above: never None here
             uploaded_by=actor,
         ),
     )

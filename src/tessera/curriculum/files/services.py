@@ -78,7 +78,7 @@ def file_upload(
             stored_name=stored_name,
             original_name=(upload.name or "file")[:NAME_LENGTH],
             content_type=found,
-            size=upload.size,
+            size=upload.size or 0,  # checked above: never None here
             uploaded_by=actor,
         ),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from tessera.practice.services import idle_sessions_end
 logger = logging.getLogger(__name__)
 
 
-CHORES = (
+CHORES: tuple[tuple[str, Callable[[], int]], ...] = (
     ("Enqueued %d weekly digest(s)", lambda: len(digests_due())),
     ("Ended %d idle practice session(s)", idle_sessions_end),
     ("Removed %d orphaned evaluation file(s)", orphaned_attachments_remove),
