@@ -283,12 +283,10 @@ def _choices_checked(spec: ItemSpec) -> dict[str, Any]:
         correct = [spec.correct_choice] if spec.correct_choice is not None else []
     else:
         correct = sorted(set(spec.correct_choices))
+    if not correct and spec.kind == Item.Kind.MULTIPLE_CHOICE:
+        raise DomainError(_("Mark the correct choice."), code="curriculum.item_no_correct_answer")
     if not correct:
-        raise DomainError(
-            _("Mark the correct choice.") if spec.kind == Item.Kind.MULTIPLE_CHOICE
-            else _("Mark at least one correct choice."),
-            code="curriculum.item_no_correct_answer",
-        )  # fmt: skip
+        raise DomainError(_("Mark at least one correct choice."), code="curriculum.item_no_correct_answer")
     if any(not 0 <= c < len(choices) for c in correct):
         raise DomainError(
             _("A correct choice must be one of the choices, 1 to %(count)d.") % {"count": len(choices)},
