@@ -94,7 +94,7 @@ def answer_fingerprint(*, session_id: int, item_id: int, answer: object, hints_u
     another order are the same answer. The time on the item is a measurement, not part of the answer: a
     retry that measured it again is still the same answer."""
     if isinstance(answer, list | tuple):
-        answer = sorted(set(answer), key=repr) if all(isinstance(n, int) for n in answer) else list(answer)
+        answer = sorted(set(answer)) if all(isinstance(n, int) for n in answer) else list(answer)
     payload: dict[str, object] = {"session_id": session_id, "item_id": item_id, "answer": answer}
     if hints_used:  # absent when zero, so fingerprints stored before hints were counted still match
         payload["hints_used"] = hints_used
