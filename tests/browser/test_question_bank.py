@@ -206,6 +206,8 @@ def test_a_teacher_writes_a_maths_item_a_learner_answers_it_and_an_edit_keeps_th
     form = _open_editor(page, school_id)
     _check_page(page)  # the editor
     _write(form, snippet)
+    # The live preview (items.js) follows the typing; the Preview button renders it on the server too.
+    expect(page.locator("#item-preview legend.stem math mfrac")).to_have_count(2, timeout=WAIT)
     form.get_by_role("button", name="Preview").click()
     _check_preview(page)
     _check_page(page)  # the editor with the preview, hint and feedback open
@@ -224,7 +226,12 @@ def test_a_teacher_writes_a_maths_item_a_learner_answers_it_and_an_edit_keeps_th
     learner_page = _new_page(chromium, live_app)
     try:
         console_errors: list[str] = []
-        learner_page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                console_errors.append(message.text)
+
+        learner_page.on("console", on_console)
         sign_in(learner_page, learner)
         _practise(learner_page, item_id)
 

@@ -15,6 +15,8 @@ from django.test import override_settings
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from tessera.curriculum.frameworks.services import competency_add
+from tessera.curriculum.models import Framework
 from tessera.engine.mastery import MasteryTracker
 from tessera.practice import learner_model
 from tessera.practice.learner_model import model_for, tracker_for
@@ -151,3 +153,21 @@ def test_the_shipped_default_model_is_the_fit_default_fit_documents_makes() -> N
     for name in shipped:
         differences = _differences(json.loads(shipped[name]), json.loads(made[name]), name)
         assert not differences, f"rebuild data/default_learner_model.json: {differences[:5]}"
+
+
+def test_a_competency_added_after_the_fit_is_practised_at_once_and_refitted_on_the_worker(
+    practice: Any, database_tasks: None
+) -> None:
+    practice.submit(5)
+    _run_worker()  # the framework's first fit
+    fitted = LearnerModelFit.objects.filter(framework=practice.framework).count()
+    framework = Framework.objects.get(pk=practice.framework.pk)
+    added = competency_add(actor=None, domain=framework.domains.first(), name="Adding thirds")
+    framework.refresh_from_db()
+    tracker = tracker_for(framework)  # the default model stands in: it knows the new competency
+    assert added.code in tracker.model.parameters
+    assert DBTaskResult.objects.filter(task_path=TASK, status="READY").exists(), "a refit is queued"
+    _run_worker()
+    framework.refresh_from_db()
+    assert LearnerModelFit.objects.filter(framework=framework).count() == fitted + 1
+    assert added.code in tracker_for(framework).model.parameters, "the refit knows it"

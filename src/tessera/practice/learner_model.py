@@ -15,8 +15,10 @@ the ``ASSISTMENTS_2009_DYNAMICS`` competencies (shipped in ``data/default_learne
 :func:`default_fit_documents`), each competency of the framework taking the generic one with the dynamics
 that the framework's own simulated log would give it. When the first fit with a tracker arrives, the
 mastery figures of answers given meanwhile are recomputed with it (:func:`_figures_replay`). Importing a
-framework enqueues its fit too. Each process keeps the newest models of at most
-``PRACTICE_MODEL_CACHE_SIZE`` frameworks (least recently used first out).
+framework enqueues its fit too, and so does a fit that does not know a competency added since (on the
+framework page): the default model stands in for the framework until the refit has run. Each process
+keeps the newest models of at most ``PRACTICE_MODEL_CACHE_SIZE`` frameworks (least recently used first
+out).
 """
 
 from __future__ import annotations
@@ -199,15 +201,24 @@ def _newest_fit_key(framework: Framework) -> Key:
 
 def _newest_fit(framework: Framework) -> tuple[LogisticEvidenceModel, MasteryTracker]:
     key = _newest_fit_key(framework)
-    cached = _loaded.fresh(framework.pk, key)
+    # with the framework's content version: a competency added since the models were loaded reloads them
+    version = (*key, framework.content_version)
+    cached = _loaded.fresh(framework.pk, version)
     if cached is not None:
         return cached
-    if key[0] == 0:
-        models = _default_models(list(prerequisite_map(framework)))
-    else:
+    codes = list(prerequisite_map(framework))
+    models = None
+    if key[0] != 0:
         texts = LearnerModelFit.objects.values_list("model_json", "mastery_json").get(pk=key[0])
         models = LogisticEvidenceModel.from_json(texts[0]), MasteryTracker.from_json(texts[1])
-    _loaded.keep(framework.pk, key, models, size=settings.PRACTICE_MODEL_CACHE_SIZE)
+        if not models[1].model.parameters.keys() >= set(codes):
+            # A competency added since the fit (on the framework page) is unknown to it: refit on the
+            # worker, and meanwhile the default model stands in, as before a framework's first fit.
+            learner_model_fit_enqueue(framework, missing_only=False)
+            models = None
+    if models is None:
+        models = _default_models(codes)
+    _loaded.keep(framework.pk, version, models, size=settings.PRACTICE_MODEL_CACHE_SIZE)
     return models
 
 

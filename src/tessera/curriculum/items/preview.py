@@ -24,10 +24,18 @@ class ItemPreview:
     rubric_html: SafeString
     speech: str  # the stem, then each option: what the Read-aloud button says
     correct: list[str]  # the correct answers as staff read them (choice texts, numbers, accepted answers)
+    choices_speech: list[str]  # each option in words, as read aloud
 
     @property
     def has_choices(self) -> bool:
         return self.kind in (Item.Kind.MULTIPLE_CHOICE, Item.Kind.MULTIPLE_SELECTION)
+
+    @property
+    def choice_rows(self) -> list[tuple[SafeString, str]]:
+        """Each option's HTML and, when it shows maths, the words that name its control: not every browser
+        and screen reader names a control from MathML inside its label (practice.js does the same)."""
+        rows = zip(self.choices_html, self.choices_speech, strict=True)
+        return [(html, words if "<math" in html else "") for html, words in rows]
 
     @property
     def selection(self) -> bool:
@@ -77,4 +85,5 @@ def item_preview(spec: ItemSpec) -> ItemPreview:
         rubric_html=_html(spec.rubric),
         speech=" ".join(part.rstrip(".") + "." for part in speech if part),
         correct=correct,
+        choices_speech=[text_speech(c) for c in choices],
     )
