@@ -8,6 +8,8 @@ see the framework is refused (403, saying why); everyone else gets 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -93,29 +95,46 @@ def _form(school: School, framework: Framework, request: HttpRequest, **kwargs: 
     )
 
 
-@login_required
-def resource_create_page(request: HttpRequest, school_id: int, framework_id: int) -> HttpResponse:
-    school, framework = _place(request, school_id, framework_id)
+def _resource_form_page(
+    request: HttpRequest,
+    school: School,
+    framework: Framework,
+    resource: Resource | None,
+    write: Callable[[ResourceForm], Resource],
+    done: str,
+) -> HttpResponse:
+    """The resource form (new when ``resource`` is None): on a valid POST, ``write`` it and go to the
+    resource with the message ``done``; else the form again (400 after a POST)."""
     refused = _refusal(request, framework)
     if refused:
         return refused
-    form = _form(school, framework, request)
+    initial = ResourceForm.initial_for(resource) if resource is not None else None
+    form = _form(school, framework, request, initial=initial)
     if request.method == "POST":
-        resource, refused = form_write(
-            form,
-            request,
-            lambda: services.resource_create(
-                actor=_user(request), framework=framework, data=form.resource_input()
-            ),
-        )
+        saved, refused = form_write(form, request, lambda: write(form))
         if refused:
             return refused
-        if resource is not None:
-            messages.success(request, _("Resource “%s” added.") % resource.title)
-            return redirect("curriculum-resource", school.pk, framework.pk, resource.pk)
-    context = {"school": school, "framework": framework, "form": form, "resource": None}
+        if saved is not None:
+            messages.success(request, done % saved.title)
+            return redirect("curriculum-resource", school.pk, framework.pk, saved.pk)
+    context = {"school": school, "framework": framework, "form": form, "resource": resource}
     return render(
         request, "curriculum/resources/form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+def resource_create_page(request: HttpRequest, school_id: int, framework_id: int) -> HttpResponse:
+    school, framework = _place(request, school_id, framework_id)
+    return _resource_form_page(
+        request,
+        school,
+        framework,
+        None,
+        lambda form: services.resource_create(
+            actor=_user(request), framework=framework, data=form.resource_input()
+        ),
+        _("Resource “%s” added."),
     )
 
 
@@ -125,26 +144,15 @@ def resource_edit_page(
 ) -> HttpResponse:
     school, framework = _place(request, school_id, framework_id)
     resource = _resource(request, framework, resource_id)
-    refused = _refusal(request, framework)
-    if refused:
-        return refused
-    form = _form(school, framework, request, initial=ResourceForm.initial_for(resource))
-    if request.method == "POST":
-        edited, refused = form_write(
-            form,
-            request,
-            lambda: services.resource_edit(
-                actor=_user(request), resource=resource, data=form.resource_input()
-            ),
-        )
-        if refused:
-            return refused
-        if edited is not None:
-            messages.success(request, _("Resource “%s” saved.") % edited.title)
-            return redirect("curriculum-resource", school.pk, framework.pk, edited.pk)
-    context = {"school": school, "framework": framework, "form": form, "resource": resource}
-    return render(
-        request, "curriculum/resources/form.html", context, status=400 if request.method == "POST" else 200
+    return _resource_form_page(
+        request,
+        school,
+        framework,
+        resource,
+        lambda form: services.resource_edit(
+            actor=_user(request), resource=resource, data=form.resource_input()
+        ),
+        _("Resource “%s” saved."),
     )
 
 
