@@ -8,10 +8,12 @@ para-professional) and anyone asking to change a shared framework get the refusa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,6 +57,31 @@ def _refused(request: HttpRequest, user: User, framework: Framework) -> HttpResp
     return None
 
 
+def _write_page(
+    request: HttpRequest,
+    school: School,
+    framework: Framework,
+    form: Form,
+    write: Callable[[], Any],
+    *,
+    done: Callable[[Any], tuple[str, str]],
+    title: str,
+    button: str,
+) -> HttpResponse:
+    """A framework-change form: on a valid POST, ``write``, say ``done(result)``'s message and go back to
+    the framework at its anchor; else the form again (with the reason after a refused POST)."""
+    if request.method == "POST":
+        saved, refusal = form_write(form, request, write)
+        if refusal:
+            return refusal
+        if saved is not None:
+            message, anchor = done(saved)
+            messages.success(request, message)
+            return redirect(_back(school, framework, anchor))
+    context = {"school": school, "framework": framework, "form": form, "title": title, "button": button}
+    return _page(request, context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def domain_add(request: HttpRequest, school_id: int, framework_id: int) -> HttpResponse:
@@ -62,31 +89,20 @@ def domain_add(request: HttpRequest, school_id: int, framework_id: int) -> HttpR
     if refused := _refused(request, user, framework):
         return refused
     form = forms.DomainForm(request.POST or None, prefix="domain")
-    if request.method == "POST":
-        domain, refusal = form_write(
-            form,
-            request,
-            lambda: services.domain_add(
-                actor=user,
-                framework=framework,
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-            ),
-        )
-        if refusal:
-            return refusal
-        if domain is not None:
-            messages.success(request, _("Domain “%(name)s” added.") % {"name": domain.name})
-            return redirect(_back(school, framework, f"#h-{slugify(domain.code)}"))
-    return _page(
+    return _write_page(
         request,
-        {
-            "school": school,
-            "framework": framework,
-            "form": form,
-            "title": _("Add a domain"),
-            "button": _("Add"),
-        },
+        school,
+        framework,
+        form,
+        lambda: services.domain_add(
+            actor=user, framework=framework, name=form.cleaned_data["name"], code=form.cleaned_data["code"]
+        ),
+        done=lambda domain: (
+            _("Domain “%(name)s” added.") % {"name": domain.name},
+            f"#h-{slugify(domain.code)}",
+        ),
+        title=_("Add a domain"),
+        button=_("Add"),
     )
 
 
@@ -99,31 +115,25 @@ def competency_add(request: HttpRequest, school_id: int, framework_id: int) -> H
     form = forms.CompetencyForm(
         request.POST or None, prefix="competency", domains=framework.domains.order_by("position")
     )
-    if request.method == "POST":
-        competency, refusal = form_write(
-            form,
-            request,
-            lambda: services.competency_add(
-                actor=user,
-                domain=form.cleaned_data["domain"],
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-                description=form.cleaned_data["description"],
-            ),
-        )
-        if refusal:
-            return refusal
-        if competency is not None:
-            messages.success(request, _("Competency “%(name)s” added.") % {"name": competency.name})
-            return redirect(_back(school, framework, f"#c-{slugify(competency.code)}"))
-    context = {
-        "school": school,
-        "framework": framework,
-        "form": form,
-        "title": _("Add a competency"),
-        "button": _("Add"),
-    }
-    return _page(request, context)
+    return _write_page(
+        request,
+        school,
+        framework,
+        form,
+        lambda: services.competency_add(
+            actor=user,
+            domain=form.cleaned_data["domain"],
+            name=form.cleaned_data["name"],
+            code=form.cleaned_data["code"],
+            description=form.cleaned_data["description"],
+        ),
+        done=lambda competency: (
+            _("Competency “%(name)s” added.") % {"name": competency.name},
+            f"#c-{slugify(competency.code)}",
+        ),
+        title=_("Add a competency"),
+        button=_("Add"),
+    )
 
 
 def _competency(framework: Framework, competency_id: int) -> Competency:
@@ -141,30 +151,24 @@ def competency_edit(
         return refused
     initial = {"name": competency.name, "description": competency.description}
     form = forms.CompetencyEditForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        edited, refusal = form_write(
-            form,
-            request,
-            lambda: services.competency_edit(
-                actor=user,
-                competency=competency,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            ),
-        )
-        if refusal:
-            return refusal
-        if edited is not None:
-            messages.success(request, _("Competency “%(name)s” saved.") % {"name": edited.name})
-            return redirect(_back(school, framework, f"#c-{slugify(edited.code)}"))
-    context = {
-        "school": school,
-        "framework": framework,
-        "form": form,
-        "title": _("Edit “%(name)s”") % {"name": competency.name},
-        "button": _("Save"),
-    }
-    return _page(request, context)
+    return _write_page(
+        request,
+        school,
+        framework,
+        form,
+        lambda: services.competency_edit(
+            actor=user,
+            competency=competency,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+        ),
+        done=lambda edited: (
+            _("Competency “%(name)s” saved.") % {"name": edited.name},
+            f"#c-{slugify(edited.code)}",
+        ),
+        title=_("Edit “%(name)s”") % {"name": competency.name},
+        button=_("Save"),
+    )
 
 
 @login_required
