@@ -803,12 +803,13 @@ def session_end(*, learner: User, session: PracticeSession, now: datetime | None
     """End the session (ending it again changes nothing) and sum it up: answers, correct, and what was
     mastered in it (an answer of the session made it mastered, and it still is)."""
     _require_own(learner, session)
-    answers = list(session.answers.values_list("correct", flat=True))
+    given = list(session.answers.values_list("correct", "competency_id"))
+    answers = [correct for correct, _competency_id in given]
     if session.ended_at is None:
         session.ended_at = now or timezone.now()
         session.save(update_fields=["ended_at"])
-        if answers:
-            _session_ended_record(session, answers)
+        if given:
+            _session_ended_record(session, answers, sorted({competency_id for _, competency_id in given}))
     newly = session.answers.filter(result__newly_mastered=True).values("competency_id")
     mastered = Competency.objects.filter(
         pk__in=LearnerCompetencyState.objects.filter(
@@ -821,8 +822,7 @@ def session_end(*, learner: User, session: PracticeSession, now: datetime | None
     return SessionSummary(session, len(answers), sum(answers), list(mastered))
 
 
-def _session_ended_record(session: PracticeSession, answers: list[bool]) -> None:
-    competency_ids = sorted(set(session.answers.values_list("competency_id", flat=True)))
+def _session_ended_record(session: PracticeSession, answers: list[bool], competency_ids: list[int]) -> None:
     event_record(
         school=session.school,
         learner=session.learner,
